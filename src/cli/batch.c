@@ -1,0 +1,477 @@
+/* batch.c - `bulletin batch`: rendering archives of issues with several
+ * workers sharing one font cache and shaper, with progress, a summary, a
+ * JSON report, make-like --changed, and --shard K/N to split the work
+ * across machines with no coordinator. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
+#include "cli.h"
+
+static const char *const usage_batch =
+    "usage: bulletin batch INPUTS... -o OUTDIR [-j N] [--layout NAME|FILE]\n"
+    "                      [--changed] [--shard K/N] [--report FILE.json]\n"
+    "\n"
+    "Typesets every input: files, or directories searched recursively for *.txt.\n"
+    "Outputs keep the inputs' paths relative to the directory given (a file given\n"
+    "directly goes to OUTDIR/NAME.pdf).\n"
+    "  -o, --output OUTDIR   where the PDFs go (created if needed)\n"
+    "  -j, --jobs N          workers (default: the number of cores)\n"
+    "  --layout NAME|FILE    the layout for every issue (default: each one's 版式)\n"
+    "  --changed             only inputs newer than their PDF (resume a run)\n"
+    "  --shard K/N           only shard K (1..N) of N, chosen by a hash of the path\n"
+    "  --report FILE.json    a machine-readable report of every input\n"
+    "Exit status: 0 when every issue rendered, 1 when any failed.\n";
+
+typedef enum job_state { JOB_PENDING, JOB_OK, JOB_SKIPPED, JOB_FAILED } job_state;
+
+typedef struct job {
+    char *in, *out, *rel;
+    job_state state;
+    size_t pages;
+    double seconds;
+    bl_error err;
+} job;
+
+typedef struct batch {
+    job *jobs;
+    size_t njobs, cap;
+    size_t next, done, failed, skipped, pages;
+    int tty;
+    double start;
+    const char *layout;
+    cli_resources res;
+    pthread_mutex_t lock;
+} batch;
+
+static double now(void)
+{
+    /* Wall time for progress figures only; never reaches a PDF. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *p = malloc(la + lb + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, a, la);
+    size_t n = la;
+    if (la && a[la - 1] != '/')
+        p[n++] = '/';
+    memcpy(p + n, b, lb + 1);
+    return p;
+}
+
+static int add_job(batch *b, const char *in, const char *rel)
+{
+    if (b->njobs == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        job *j = realloc(b->jobs, cap * sizeof *j);
+        if (!j)
+            return -1;
+        b->jobs = j;
+        b->cap = cap;
+    }
+    job *j = &b->jobs[b->njobs];
+    memset(j, 0, sizeof *j);
+    j->in = xstrdup(in);
+    j->rel = xstrdup(rel);
+    if (!j->in || !j->rel) {
+        free(j->in);
+        free(j->rel);
+        return -1;
+    }
+    b->njobs++;
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds every *.txt below dir (sorted, so the order never depends on the
+ * file system). rel_prefix is the path relative to the directory given. */
+static int scan_dir(batch *b, const char *dir, const char *rel_prefix, int depth)
+{
+    if (depth > 64)
+        return 0; /* a symlink loop; deeper archives are not real */
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "%s: error: cannot read directory: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        if (!(names[n] = xstrdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *path = join(dir, names[i]);
+        char *rel = *rel_prefix ? join(rel_prefix, names[i]) : xstrdup(names[i]);
+        struct stat st;
+        if (path && rel && stat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                rc |= scan_dir(b, path, rel, depth + 1);
+            else if (S_ISREG(st.st_mode) && ends_with(names[i], ".txt"))
+                rc |= add_job(b, path, rel);
+        }
+        free(path);
+        free(rel);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+/* FNV-1a: a stable hash of the relative path, so a file's shard does not
+ * change when others are added. */
+static uint32_t path_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static int mkdirs_for(const char *file)
+{
+    char *p = xstrdup(file);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    free(p);
+    return 0;
+}
+
+static void progress(batch *b, int final)
+{
+    if (!b->tty)
+        return;
+    double t = now() - b->start;
+    double rate = t > 0 ? (double)b->done / t : 0;
+    double eta = rate > 0 ? (double)(b->njobs - b->done) / rate : 0;
+    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f issues/s, ETA %.0fs, %zu failed", b->done,
+            b->njobs, rate, eta, b->failed);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void warn_locked(void *ctx, const bl_error *w)
+{
+    /* Called from a worker while it renders (never under the lock). */
+    batch *b = ctx;
+    pthread_mutex_lock(&b->lock);
+    if (b->tty)
+        fputs("\r\033[K", stderr);
+    cli_print_diag(stderr, "warning", w);
+    pthread_mutex_unlock(&b->lock);
+}
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    bl_warner warner = {warn_locked, b};
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        size_t i = b->next;
+        while (i < b->njobs && b->jobs[i].state != JOB_PENDING)
+            i++;
+        b->next = i + 1;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->njobs)
+            break;
+        job *j = &b->jobs[i];
+        double t0 = now();
+        bl_error_clear(&j->err);
+        cli_render_opts opts = {b->layout, NULL, &warner};
+        cli_render_stats stats = {0};
+        bl_status st;
+        if (mkdirs_for(j->out) != 0)
+            st = bl_error_set(&j->err, BL_ERR_IO, j->out, 0, 0,
+                              "cannot create the output directory: %s", strerror(errno));
+        else
+            st = cli_render_file(&b->res, j->in, j->out, &opts, &stats, &j->err);
+        j->seconds = now() - t0;
+        pthread_mutex_lock(&b->lock);
+        j->state = st == BL_OK ? JOB_OK : JOB_FAILED;
+        j->pages = stats.pages;
+        b->done++;
+        b->pages += stats.pages;
+        if (st != BL_OK) {
+            b->failed++;
+            if (b->tty)
+                fputs("\r\033[K", stderr);
+            cli_print_diag(stderr, "error", &j->err);
+        } else if (!b->tty) {
+            fprintf(stderr, "ok %s -> %s (%zu page%s)\n", j->in, j->out, stats.pages,
+                    stats.pages == 1 ? "" : "s");
+        }
+        progress(b, 0);
+        pthread_mutex_unlock(&b->lock);
+    }
+    return NULL;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static int write_report(const batch *b, const char *path, double seconds)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return -1;
+    static const char *const names[] = {"pending", "rendered", "skipped", "failed"};
+    fprintf(f, "{\"rendered\":%zu,\"skipped\":%zu,\"failed\":%zu,\"pages\":%zu,"
+               "\"seconds\":%.3f,\"issues\":[\n",
+            b->done - b->failed, b->skipped, b->failed, b->pages, seconds);
+    for (size_t i = 0; i < b->njobs; i++) {
+        const job *j = &b->jobs[i];
+        fputs("{\"input\":", f);
+        json_str(f, j->in);
+        fputs(",\"output\":", f);
+        json_str(f, j->out);
+        fprintf(f, ",\"status\":\"%s\",\"pages\":%zu", names[j->state], j->pages);
+        if (j->state == JOB_FAILED) {
+            fputs(",\"error\":{\"file\":", f);
+            json_str(f, j->err.file);
+            fprintf(f, ",\"line\":%d,\"column\":%d,\"message\":", j->err.line, j->err.col);
+            json_str(f, j->err.message);
+            fputc('}', f);
+        }
+        fprintf(f, "}%s\n", i + 1 < b->njobs ? "," : "");
+    }
+    fputs("]}\n", f);
+    fclose(f);
+    bl_error err;
+    bl_error_clear(&err);
+    int rc = bl_write_file_atomic(path, buf, len, &err) == BL_OK ? 0 : -1;
+    if (rc)
+        cli_print_diag(stderr, "error", &err);
+    free(buf);
+    return rc;
+}
+
+int cli_cmd_batch(int argc, char **argv)
+{
+    batch b;
+    memset(&b, 0, sizeof b);
+    const char *outdir = NULL, *report = NULL;
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    int changed = 0;
+    unsigned shard_k = 0, shard_n = 0;
+    char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    size_t ninputs = 0;
+    int rc = 0;
+    if (!inputs)
+        return EXIT_INTERNAL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int needs = strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "-j") == 0 ||
+                    strcmp(a, "--jobs") == 0 || strcmp(a, "--layout") == 0 ||
+                    strcmp(a, "--shard") == 0 || strcmp(a, "--report") == 0;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_batch, stdout);
+            free(inputs);
+            return 0;
+        }
+        if (needs && i + 1 >= argc) {
+            fprintf(stderr, "bulletin batch: option '%s' needs a value\n", a);
+            free(inputs);
+            return EXIT_USAGE;
+        }
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            outdir = argv[++i];
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            char *end;
+            jobs = strtol(argv[++i], &end, 10);
+            if (*end || jobs < 1 || jobs > 256) {
+                fprintf(stderr, "bulletin batch: -j takes a number from 1 to 256, not '%s'\n",
+                        argv[i]);
+                free(inputs);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--layout") == 0) {
+            b.layout = argv[++i];
+        } else if (strcmp(a, "--report") == 0) {
+            report = argv[++i];
+        } else if (strcmp(a, "--shard") == 0) {
+            const char *v = argv[++i];
+            char tail;
+            if (sscanf(v, "%u/%u%c", &shard_k, &shard_n, &tail) != 2 || shard_n < 1 ||
+                shard_k < 1 || shard_k > shard_n) {
+                fprintf(stderr, "bulletin batch: --shard takes K/N with 1 <= K <= N, not '%s'\n",
+                        v);
+                free(inputs);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--changed") == 0) {
+            changed = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "bulletin batch: unknown option '%s'\nTry 'bulletin batch --help'.\n",
+                    a);
+            free(inputs);
+            return EXIT_USAGE;
+        } else {
+            inputs[ninputs++] = argv[i];
+        }
+    }
+    if (!outdir || !ninputs) {
+        fprintf(stderr, "bulletin batch: %s\nTry 'bulletin batch --help'.\n",
+                !ninputs ? "no inputs given" : "no output directory given (-o OUTDIR)");
+        free(inputs);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < ninputs; i++) {
+        struct stat st;
+        if (stat(inputs[i], &st) != 0) {
+            fprintf(stderr, "%s: error: cannot open: %s\n", inputs[i], strerror(errno));
+            rc = EXIT_INVALID;
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (scan_dir(&b, inputs[i], "", 0) != 0)
+                rc = EXIT_INVALID;
+        } else {
+            const char *base = strrchr(inputs[i], '/');
+            if (add_job(&b, inputs[i], base ? base + 1 : inputs[i]) != 0)
+                rc = EXIT_INTERNAL;
+        }
+    }
+    free(inputs);
+    /* Shard, name outputs, and skip what is up to date. */
+    size_t kept = 0;
+    for (size_t i = 0; i < b.njobs; i++) {
+        job *j = &b.jobs[i];
+        if (shard_n && path_hash(j->rel) % shard_n != shard_k - 1) {
+            free(j->in);
+            free(j->rel);
+            continue;
+        }
+        char *rel_pdf = cli_default_output(j->rel, ".pdf");
+        j->out = rel_pdf ? join(outdir, rel_pdf) : NULL;
+        free(rel_pdf);
+        if (!j->out)
+            return EXIT_INTERNAL;
+        struct stat si, so;
+        if (changed && stat(j->in, &si) == 0 && stat(j->out, &so) == 0 &&
+            (so.st_mtim.tv_sec > si.st_mtim.tv_sec ||
+             (so.st_mtim.tv_sec == si.st_mtim.tv_sec && so.st_mtim.tv_nsec >= si.st_mtim.tv_nsec))) {
+            j->state = JOB_SKIPPED;
+            b.skipped++;
+        }
+        b.jobs[kept++] = *j;
+    }
+    b.njobs = kept;
+    bl_error err;
+    bl_error_clear(&err);
+    if (cli_resources_open(&b.res, &err) != BL_OK) {
+        cli_print_diag(stderr, "error", &err);
+        return cli_exit_status(&err);
+    }
+    b.tty = isatty(2);
+    b.start = now();
+    b.done = b.skipped;
+    pthread_mutex_init(&b.lock, NULL);
+    size_t nthreads = (size_t)jobs;
+    if (nthreads > b.njobs)
+        nthreads = b.njobs ? b.njobs : 1;
+    pthread_t *th = calloc(nthreads, sizeof *th);
+    size_t started = 0;
+    for (size_t i = 0; th && i < nthreads; i++)
+        if (pthread_create(&th[i], NULL, worker, &b) == 0)
+            started++;
+    if (started == 0)
+        worker(&b);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    double secs = now() - b.start;
+    progress(&b, 1);
+    size_t rendered = b.done - b.failed - b.skipped;
+    fprintf(stderr, "rendered %zu, skipped %zu, failed %zu, pages %zu, %.2f s", rendered,
+            b.skipped, b.failed, b.pages, secs);
+    if (secs > 0 && rendered)
+        fprintf(stderr, " (%.1f issues/s, %.1f pages/s)", (double)rendered / secs,
+                (double)b.pages / secs);
+    fputc('\n', stderr);
+    if (report && write_report(&b, report, secs) != 0 && rc == 0)
+        rc = EXIT_INTERNAL;
+    if (b.failed && rc == 0)
+        rc = EXIT_INVALID;
+    cli_resources_close(&b.res);
+    pthread_mutex_destroy(&b.lock);
+    for (size_t i = 0; i < b.njobs; i++) {
+        free(b.jobs[i].in);
+        free(b.jobs[i].out);
+        free(b.jobs[i].rel);
+    }
+    free(b.jobs);
+    return rc;
+}

@@ -1,0 +1,56 @@
+/* cli.h - internals shared by the command-line program's files. */
+#ifndef BL_CLI_H
+#define BL_CLI_H
+
+#include <stdio.h>
+
+#include "base/error.h"
+#include "font/font.h"
+#include "parse/parse.h"
+#include "shape/shape.h"
+
+/* Exit statuses (stable: scripts depend on them). */
+enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
+
+/* The exit status for an error record: 1 for bad input, 3 for I/O and internal. */
+int cli_exit_status(const bl_error *err);
+
+/* Prints err in the compiler convention (FILE:LINE:COL: error: MESSAGE) on
+ * out, quoting the offending line with a caret under it when the file can be
+ * read. kind is "error" or "warning". */
+void cli_print_diag(FILE *out, const char *kind, const bl_error *err);
+
+/* The folder holding the shipped layouts (or fonts): $BULLETIN_HOME/<sub>,
+ * else beside the executable (../<sub>), else the source tree's. */
+const char *cli_data_dir(const char *sub);
+
+/* Process-wide resources shared by every document of a run. */
+typedef struct cli_resources {
+    bl_fontcache *fonts;
+    bl_shaper *shaper;
+} cli_resources;
+
+bl_status cli_resources_open(cli_resources *r, bl_error *err);
+void cli_resources_close(cli_resources *r);
+
+typedef struct cli_render_opts {
+    const char *layout;      /* NULL: the input's 版式, else zhuanbao */
+    const char *dump_layout; /* NULL or a JSON path */
+    const bl_warner *warner;
+} cli_render_opts;
+
+typedef struct cli_render_stats {
+    size_t pages;
+} cli_render_stats;
+
+/* Renders one issue description to a PDF at out_path (atomically). */
+bl_status cli_render_file(cli_resources *res, const char *in_path, const char *out_path,
+                          const cli_render_opts *opts, cli_render_stats *stats,
+                          bl_error *err);
+
+/* Default output path: the input with its extension replaced by .pdf (malloc'd). */
+char *cli_default_output(const char *in_path, const char *ext);
+
+int cli_cmd_batch(int argc, char **argv);
+
+#endif

@@ -1,0 +1,153 @@
+/* pipeline.c - one issue from text file to PDF: parse, load the layout, lay
+ * out, write. Shared by `render` and `batch`. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "base/fileio.h"
+#include "layout/layout.h"
+#include "pdf/pdf.h"
+
+const char *cli_data_dir(const char *sub)
+{
+    static char buf[2][4096];
+    char *out = buf[strcmp(sub, "layouts") == 0 ? 0 : 1];
+    const char *home = getenv("BULLETIN_HOME");
+    if (home && *home) {
+        snprintf(out, 4096, "%s/%s", home, sub);
+        return out;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(out, 4096, "%s/../%s", exe, sub);
+            if (access(out, R_OK) == 0)
+                return out;
+            snprintf(out, 4096, "%s/../share/bulletin/%s", exe, sub);
+            if (access(out, R_OK) == 0)
+                return out;
+        }
+    }
+    snprintf(out, 4096, "%s/%s", BL_SOURCE_DIR, sub);
+    return out;
+}
+
+bl_status cli_resources_open(cli_resources *r, bl_error *err)
+{
+    memset(r, 0, sizeof *r);
+    bl_status st = bl_fontcache_new(cli_data_dir("fonts"), &r->fonts, err);
+    if (st == BL_OK)
+        st = bl_shaper_new(&r->shaper, err);
+    if (st != BL_OK)
+        cli_resources_close(r);
+    return st;
+}
+
+void cli_resources_close(cli_resources *r)
+{
+    bl_shaper_free(r->shaper);
+    bl_fontcache_free(r->fonts);
+    r->shaper = NULL;
+    r->fonts = NULL;
+}
+
+char *cli_default_output(const char *in_path, const char *ext)
+{
+    size_t len = strlen(in_path);
+    const char *slash = strrchr(in_path, '/');
+    const char *dot = strrchr(in_path, '.');
+    if (dot && (!slash || dot > slash) && dot != in_path && dot[-1] != '/')
+        len = (size_t)(dot - in_path);
+    char *out = malloc(len + strlen(ext) + 1);
+    if (out) {
+        memcpy(out, in_path, len);
+        strcpy(out + len, ext);
+    }
+    return out;
+}
+
+/* Writes the layout dump atomically (through memory). */
+static bl_status write_dump(const bl_display *d, const char *path, bl_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+    bl_status st = bl_display_dump_json(d, mem, err);
+    fclose(mem);
+    if (st == BL_OK)
+        st = bl_write_file_atomic(path, buf, len, err);
+    free(buf);
+    return st;
+}
+
+bl_status cli_render_file(cli_resources *res, const char *in_path, const char *out_path,
+                          const cli_render_opts *opts, cli_render_stats *stats,
+                          bl_error *err)
+{
+    bl_doc *doc = NULL;
+    bl_arena *arena = NULL;
+    bl_status st = bl_doc_parse_file(in_path, opts->warner, &doc, err);
+    if (st != BL_OK)
+        return st;
+    arena = bl_arena_new();
+    if (!arena) {
+        st = bl_error_set(err, BL_ERR_NOMEM, in_path, 0, 0, "out of memory");
+        goto done;
+    }
+    const bl_doc_view *v = bl_doc_get(doc);
+    const char *layout = opts->layout;
+    char *from_doc = NULL;
+    if (!layout && v->layout.len) {
+        from_doc = bl_arena_strndup(arena, v->layout.s, v->layout.len);
+        layout = from_doc;
+    }
+    if (!layout)
+        layout = "zhuanbao";
+    const bl_style *style = NULL;
+    st = bl_style_load(layout, cli_data_dir("layouts"), arena, &style, err);
+    if (st != BL_OK) {
+        /* An unknown 版式 named in the input is the input's error: point at it. */
+        if (from_doc && err->line == 0 && strchr(layout, '/') == NULL) {
+            char msg[BL_ERROR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            bl_error_clear(err);
+            bl_error_set(err, st, in_path, v->layout.pos.line, v->layout.pos.col,
+                         "版式 (layout) '%s': %s", layout, msg);
+        }
+        goto done;
+    }
+    char creator[64];
+    snprintf(creator, sizeof creator, "bulletin %s", BL_VERSION);
+    long long sde = -1;
+    const char *env_sde = getenv("SOURCE_DATE_EPOCH");
+    if (env_sde && *env_sde) {
+        char *end;
+        long long t = strtoll(env_sde, &end, 10);
+        if (*end == '\0' && t >= 0)
+            sde = t;
+    }
+    bl_layout_env env = {res->fonts, res->shaper, opts->warner, creator, sde};
+    bl_display *display = NULL;
+    st = bl_layout_document(doc, style, &env, arena, &display, err);
+    if (st != BL_OK)
+        goto done;
+    if (opts->dump_layout && (st = write_dump(display, opts->dump_layout, err)) != BL_OK)
+        goto done;
+    st = bl_pdf_write(display, res->shaper, out_path, err);
+    if (st == BL_OK && stats)
+        stats->pages = display->npages;
+done:
+    bl_arena_free(arena);
+    bl_doc_free(doc);
+    return st;
+}

@@ -1,0 +1,222 @@
+/* display.c - building the display list and dumping it as JSON (see display.h). */
+#include "display.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+bl_display *bl_display_new(bl_arena *arena)
+{
+    bl_display *d = bl_arena_alloc(arena, sizeof *d);
+    if (d)
+        d->arena = arena;
+    return d;
+}
+
+bl_dl_page *bl_display_add_page(bl_display *d, float width, float height)
+{
+    if (d->npages == d->cap_pages) {
+        size_t cap = d->cap_pages ? d->cap_pages * 2 : 8;
+        bl_dl_page *p = bl_arena_grow(d->arena, d->pages, d->npages, cap, sizeof *p);
+        if (!p)
+            return NULL;
+        d->pages = p;
+        d->cap_pages = cap;
+    }
+    bl_dl_page *page = &d->pages[d->npages++];
+    memset(page, 0, sizeof *page);
+    page->width = width;
+    page->height = height;
+    return page;
+}
+
+static bl_dl_item *new_item(bl_display *d, bl_dl_page *page)
+{
+    if (page->nitems == page->cap) {
+        size_t cap = page->cap ? page->cap * 2 : 32;
+        bl_dl_item *it = bl_arena_grow(d->arena, page->items, page->nitems, cap, sizeof *it);
+        if (!it)
+            return NULL;
+        page->items = it;
+        page->cap = cap;
+    }
+    return &page->items[page->nitems++];
+}
+
+bl_status bl_display_add_text(bl_display *d, bl_dl_page *page, const bl_dl_text *t,
+                              bl_error *err)
+{
+    bl_dl_item *it = new_item(d, page);
+    char *text = it ? bl_arena_strndup(d->arena, t->text, t->text_len) : NULL;
+    bl_dl_glyph *g = text ? bl_arena_calloc(d->arena, t->nglyphs ? t->nglyphs : 1, sizeof *g)
+                          : NULL;
+    if (!g)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
+    if (t->nglyphs)
+        memcpy(g, t->glyphs, t->nglyphs * sizeof *g);
+    it->kind = BL_DL_TEXT;
+    it->u.text = *t;
+    it->u.text.text = text;
+    it->u.text.glyphs = g;
+    return BL_OK;
+}
+
+bl_status bl_display_add_rule(bl_display *d, bl_dl_page *page, const bl_dl_rule *r,
+                              bl_error *err)
+{
+    bl_dl_item *it = new_item(d, page);
+    if (!it)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
+    it->kind = BL_DL_RULE;
+    it->u.rule = *r;
+    return BL_OK;
+}
+
+bl_status bl_display_add_outline(bl_display *d, const char *title, int level,
+                                 size_t page, float y, bl_error *err)
+{
+    if (d->noutlines == d->cap_outlines) {
+        size_t cap = d->cap_outlines ? d->cap_outlines * 2 : 16;
+        bl_dl_outline *o = bl_arena_grow(d->arena, d->outlines, d->noutlines, cap, sizeof *o);
+        if (!o)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
+        d->outlines = o;
+        d->cap_outlines = cap;
+    }
+    const char *t = bl_display_strdup(d, title);
+    if (!t)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
+    bl_dl_outline *o = &d->outlines[d->noutlines++];
+    o->title = t;
+    o->level = level;
+    o->page = page;
+    o->y = y;
+    return BL_OK;
+}
+
+const char *bl_display_strdup(bl_display *d, const char *s)
+{
+    return bl_arena_strdup(d->arena, s ? s : "");
+}
+
+const char *bl_fmt_num(char *buf, double v, int decimals)
+{
+    /* Integer arithmetic, so no locale can turn the point into a comma. */
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    long long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    if (!isfinite(v))
+        v = 0;
+    long long n = llround(v * (double)scale);
+    int neg = n < 0;
+    unsigned long long u = neg ? (unsigned long long)(-n) : (unsigned long long)n;
+    unsigned long long ip = u / (unsigned long long)scale;
+    unsigned long long fp = u % (unsigned long long)scale;
+    char frac[8] = "";
+    if (fp) {
+        snprintf(frac, sizeof frac, "%0*llu", decimals, fp);
+        size_t l = strlen(frac);
+        while (l > 0 && frac[l - 1] == '0')
+            frac[--l] = '\0';
+    }
+    snprintf(buf, 32, "%s%llu%s%s", neg && (ip || fp) ? "-" : "", ip, fp ? "." : "", frac);
+    return buf;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static const char *num(char *buf, double v)
+{
+    return bl_fmt_num(buf, v, 2);
+}
+
+static void json_color(FILE *f, const bl_color *c)
+{
+    char b[32];
+    static const char *names[] = {"gray", "rgb", "cmyk"};
+    int n = c->space == BL_GRAY ? 1 : c->space == BL_RGB ? 3 : 4;
+    fprintf(f, "[\"%s\"", names[c->space]);
+    for (int i = 0; i < n; i++)
+        fprintf(f, ",%s", bl_fmt_num(b, c->v[i], 3));
+    fputc(']', f);
+}
+
+bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
+{
+    char a[32], b[32], c[32], e[32];
+    fprintf(f, "{\"pages\":[\n");
+    for (size_t p = 0; p < d->npages; p++) {
+        const bl_dl_page *page = &d->pages[p];
+        fprintf(f, "{\"page\":%zu,\"width\":%s,\"height\":%s,\"label\":", p + 1,
+                num(a, page->width), num(b, page->height));
+        if (page->label)
+            json_str(f, page->label);
+        else
+            fputs("null", f);
+        fputs(",\"items\":[\n", f);
+        for (size_t i = 0; i < page->nitems; i++) {
+            const bl_dl_item *it = &page->items[i];
+            if (it->kind == BL_DL_TEXT) {
+                const bl_dl_text *t = &it->u.text;
+                float x1 = t->x;
+                if (t->nglyphs) {
+                    const bl_dl_glyph *g = &t->glyphs[t->nglyphs - 1];
+                    int adv = t->font ? bl_font_glyph_advance(t->font, g->gid) : 0;
+                    int upem = t->font ? bl_font_get_info(t->font)->units_per_em : 1000;
+                    x1 = t->x + g->x + (float)adv * t->size / (float)(upem ? upem : 1000);
+                }
+                fputs("{\"text\":", f);
+                json_str(f, t->text);
+                fputs(",\"element\":", f);
+                json_str(f, t->element);
+                fputs(",\"role\":", f);
+                json_str(f, t->role);
+                fputs(",\"font\":", f);
+                json_str(f, t->font ? bl_font_get_info(t->font)->postscript_name : "");
+                fprintf(f, ",\"size\":%s,\"x0\":%s,\"x1\":%s,\"baseline\":%s,\"color\":",
+                        num(a, t->size), num(b, t->x), num(c, x1), num(e, t->y));
+                json_color(f, &t->color);
+                fputc('}', f);
+            } else {
+                const bl_dl_rule *r = &it->u.rule;
+                fputs("{\"rule\":", f);
+                json_str(f, r->element);
+                fprintf(f, ",\"x0\":%s,\"y0\":%s,", num(a, r->x0), num(b, r->y0));
+                fprintf(f, "\"x1\":%s,\"y1\":%s,\"width\":%s,\"color\":", num(a, r->x1),
+                        num(b, r->y1), num(c, r->width));
+                json_color(f, &r->color);
+                fputc('}', f);
+            }
+            fputs(i + 1 < page->nitems ? ",\n" : "\n", f);
+        }
+        fprintf(f, "]}%s\n", p + 1 < d->npages ? "," : "");
+    }
+    fputs("],\"outline\":[\n", f);
+    for (size_t i = 0; i < d->noutlines; i++) {
+        const bl_dl_outline *o = &d->outlines[i];
+        fputs("{\"title\":", f);
+        json_str(f, o->title);
+        fprintf(f, ",\"level\":%d,\"page\":%zu,\"y\":%s}%s\n", o->level, o->page + 1,
+                num(a, o->y), i + 1 < d->noutlines ? "," : "");
+    }
+    fputs("]}\n", f);
+    if (ferror(f))
+        return bl_error_set(err, BL_ERR_IO, NULL, 0, 0, "cannot write the layout dump");
+    return BL_OK;
+}

@@ -1,0 +1,123 @@
+/* display.h - the display list: laid-out pages of positioned glyph runs and
+ * rules, the hand-over from layout to the PDF backend.
+ *
+ * Layout builds it; the PDF backend only draws it, and --dump-layout writes it
+ * as JSON. All coordinates are PostScript points with the origin at the
+ * bottom-left corner of the page (PDF's user space). Everything is allocated
+ * from the arena given to bl_display_new and lives as long as it. */
+#ifndef BL_DISPLAY_H
+#define BL_DISPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../base/arena.h"
+#include "../base/error.h"
+#include "../font/font.h"
+
+typedef enum bl_colorspace { BL_GRAY, BL_RGB, BL_CMYK } bl_colorspace;
+
+typedef struct bl_color {
+    bl_colorspace space;
+    float v[4]; /* 0..1: gray in v[0]; r g b; c m y k */
+} bl_color;
+
+typedef struct bl_dl_glyph {
+    uint32_t gid;      /* glyph id in the full font */
+    float x, y;        /* origin relative to the run's origin, pt */
+    uint32_t text_off; /* the characters this glyph shows: run text bytes */
+    uint32_t text_len; /* 0 for the 2nd.. glyph of a cluster */
+} bl_dl_glyph;
+
+typedef struct bl_dl_text {
+    const bl_font *font;
+    float size;               /* pt */
+    bl_color color;
+    float x, y;               /* baseline origin of the run, pt */
+    const char *text;         /* UTF-8 of what the run shows, NUL-terminated */
+    size_t text_len;
+    const bl_dl_glyph *glyphs;
+    size_t nglyphs;
+    const char *role;         /* the font role, for the dump ("正文", ...) */
+    const char *element;      /* what it is, for the dump ("body", "title", ...) */
+} bl_dl_text;
+
+typedef struct bl_dl_rule {
+    float x0, y0, x1, y1; /* a stroked straight line, pt */
+    float width;          /* line width, pt */
+    bl_color color;
+    const char *element;
+} bl_dl_rule;
+
+typedef enum bl_dl_kind { BL_DL_TEXT, BL_DL_RULE } bl_dl_kind;
+
+typedef struct bl_dl_item {
+    bl_dl_kind kind;
+    union {
+        bl_dl_text text;
+        bl_dl_rule rule;
+    } u;
+} bl_dl_item;
+
+typedef struct bl_dl_page {
+    float width, height; /* pt */
+    const char *label;   /* printed page number ("1") or NULL when unnumbered */
+    bl_dl_item *items;
+    size_t nitems, cap;
+} bl_dl_page;
+
+typedef struct bl_dl_outline {
+    const char *title;
+    int level;     /* 0 top level, 1 below the previous level-0 entry */
+    size_t page;   /* 0-based page index */
+    float y;       /* top of the target, pt */
+} bl_dl_outline;
+
+typedef struct bl_dl_info {
+    const char *title, *author, *subject, *creator, *keywords;
+    /* creation date; year 0 means none is written */
+    int year, month, day, hour, minute, second;
+} bl_dl_info;
+
+typedef struct bl_display {
+    bl_arena *arena;
+    bl_dl_page *pages;
+    size_t npages, cap_pages;
+    bl_dl_outline *outlines;
+    size_t noutlines, cap_outlines;
+    bl_dl_info info;
+} bl_display;
+
+/* A new empty display list allocated from arena (NULL when out of memory). */
+bl_display *bl_display_new(bl_arena *arena);
+
+/* Appends a page; returns it (NULL when out of memory). */
+bl_dl_page *bl_display_add_page(bl_display *d, float width, float height);
+
+/* Appends a copy of *t (its text and glyphs copied too) to page. */
+bl_status bl_display_add_text(bl_display *d, bl_dl_page *page, const bl_dl_text *t,
+                              bl_error *err);
+
+/* Appends a copy of *r to page. */
+bl_status bl_display_add_rule(bl_display *d, bl_dl_page *page, const bl_dl_rule *r,
+                              bl_error *err);
+
+/* Appends an outline entry (title copied). */
+bl_status bl_display_add_outline(bl_display *d, const char *title, int level,
+                                 size_t page, float y, bl_error *err);
+
+/* Copies s into the display's arena (NULL when out of memory). */
+const char *bl_display_strdup(bl_display *d, const char *s);
+
+/* Writes the display list as JSON (pages, every text run with its text, font,
+ * size, baseline and x extent, every rule), numbers locale-independent with
+ * fixed precision so dumps diff cleanly. */
+bl_status bl_display_dump_json(const bl_display *d, FILE *out, bl_error *err);
+
+/* A device colour from a bl_color: "0 1 1 0" formatted etc. is the backend's
+ * business; this helper formats a number with '.' whatever the locale, at
+ * most `decimals` decimals, trailing zeros removed. buf needs 32 bytes. */
+const char *bl_fmt_num(char *buf, double v, int decimals);
+
+#endif

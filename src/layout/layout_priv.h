@@ -1,0 +1,93 @@
+/* layout_priv.h - what the layout's files share: the layout context, the
+ * flow of lines waiting for pagination, and text setting helpers. */
+#ifndef BL_LAYOUT_PRIV_H
+#define BL_LAYOUT_PRIV_H
+
+#include "layout.h"
+
+/* One styled piece of a paragraph: a run of text in one role, size, colour. */
+typedef struct lay_span {
+    const char *text;
+    size_t len;
+    bl_role role;
+    float size;
+    bl_color color;
+    const char *element;  /* for the dump: "body", "heading1", "source", ... */
+    const bl_text *src;   /* where the text came from (for warnings), or NULL */
+    size_t src_off;       /* offset of text within src->s */
+} lay_span;
+
+/* A line waiting to be placed: runs positioned relative to its baseline. */
+typedef struct lay_line {
+    float space_before;   /* grid lines of space above, dropped at a page top */
+    int keep_next;        /* no page break between this line and the next */
+    int break_before;     /* start a new page before this line */
+    size_t first_run, nruns;
+    const char *outline;  /* outline entry starting at this line, or NULL */
+    int outline_level;
+} lay_line;
+
+typedef struct lay_ctx {
+    const bl_doc_view *doc;
+    const bl_style *st;
+    const bl_layout_env *env;
+    bl_arena *arena;
+    bl_display *d;
+    bl_error *err;
+    const bl_fontchain *chains[BL_ROLE_COUNT];
+    /* geometry of the text block, pt, PDF coordinates */
+    float left, right, top, bottom, width, pitch, ascent;
+    /* lines of the flow and their runs (x absolute, y relative to baseline) */
+    lay_line *lines;
+    size_t nlines, cap_lines;
+    bl_dl_text *runs;
+    size_t nruns, cap_runs;
+} lay_ctx;
+
+/* Options for setting a paragraph of spans. */
+typedef struct lay_para_opts {
+    float measure;      /* line length from the text block's left edge + left */
+    float left;         /* x offset of the measure from the text block's left edge */
+    float first_indent, indent;
+    bl_lb_align align;
+    int balance;
+    float grid;         /* character pitch, 0 for none */
+    float tracking;     /* extra space after each character, single lines only */
+} lay_para_opts;
+
+/* A composed paragraph: runs per line, positioned relative to the
+ * baseline, x absolute on the page. */
+typedef struct lay_set {
+    size_t nlines;
+    size_t *line_first_run; /* nlines + 1 entries, indexes into ctx->runs */
+    float *line_width;      /* natural width of each line */
+} lay_set;
+
+/* Shapes and composes spans, appending runs to ctx->runs. */
+bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
+                       const lay_para_opts *o, lay_set *out);
+
+/* Width of spans set on one line with tracking (for fitting). */
+bl_status lay_measure(lay_ctx *c, const lay_span *spans, size_t nspans, float tracking,
+                      float *width);
+
+/* Appends a flow line taking runs [first, first+n) of ctx->runs. */
+lay_line *lay_add_line(lay_ctx *c, size_t first_run, size_t nruns);
+
+/* Copies the runs [first, first+n) onto a page, shifted by dy (and dx). */
+bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, float dx,
+                        float dy);
+
+/* A span over a whole bl_text. */
+lay_span lay_span_text(lay_ctx *c, const bl_text *t, bl_role role, float size,
+                       bl_color color, const char *element);
+
+/* A span over a string made for the page (no source position). */
+lay_span lay_span_str(lay_ctx *c, const char *s, bl_role role, float size, bl_color color,
+                      const char *element);
+
+/* "{key}" substitution: fmt with {issue} {serial} {source} {n} ... replaced
+ * by values (pairs of key, value; NULL-terminated). Arena string. */
+const char *lay_format(lay_ctx *c, const char *fmt, ...);
+
+#endif

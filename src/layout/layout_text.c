@@ -1,0 +1,298 @@
+/* layout_text.c - setting styled text: shaping spans, handing the clusters to
+ * the paragraph composer, and turning its lines into positioned glyph runs. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/utf8.h"
+#include "layout_priv.h"
+
+lay_span lay_span_text(lay_ctx *c, const bl_text *t, bl_role role, float size,
+                       bl_color color, const char *element)
+{
+    (void)c;
+    lay_span s = {t->s, t->len, role, size, color, element, t, 0};
+    return s;
+}
+
+lay_span lay_span_str(lay_ctx *c, const char *str, bl_role role, float size, bl_color color,
+                      const char *element)
+{
+    (void)c;
+    lay_span s = {str, strlen(str), role, size, color, element, NULL, 0};
+    return s;
+}
+
+const char *lay_format(lay_ctx *c, const char *fmt, ...)
+{
+    /* Collect the key/value pairs first. */
+    const char *keys[8], *vals[8];
+    size_t nkv = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *k; nkv < 8 && (k = va_arg(ap, const char *)) != NULL; nkv++) {
+        keys[nkv] = k;
+        vals[nkv] = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    size_t cap = strlen(fmt) + 1;
+    for (size_t i = 0; i < nkv; i++)
+        for (const char *p = fmt; (p = strstr(p, keys[i])) != NULL; p++)
+            cap += strlen(vals[i]);
+    char *out = bl_arena_alloc(c->arena, cap);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    for (const char *p = fmt; *p;) {
+        size_t i = 0;
+        for (; i < nkv; i++) {
+            size_t kl = strlen(keys[i]);
+            if (strncmp(p, keys[i], kl) == 0) {
+                size_t vl = strlen(vals[i]);
+                memcpy(out + n, vals[i], vl);
+                n += vl;
+                p += kl;
+                break;
+            }
+        }
+        if (i == nkv)
+            out[n++] = *p++;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+lay_line *lay_add_line(lay_ctx *c, size_t first_run, size_t nruns)
+{
+    if (c->nlines == c->cap_lines) {
+        size_t cap = c->cap_lines ? c->cap_lines * 2 : 64;
+        lay_line *l = bl_arena_grow(c->arena, c->lines, c->nlines, cap, sizeof *l);
+        if (!l)
+            return NULL;
+        c->lines = l;
+        c->cap_lines = cap;
+    }
+    lay_line *l = &c->lines[c->nlines++];
+    memset(l, 0, sizeof *l);
+    l->first_run = first_run;
+    l->nruns = nruns;
+    return l;
+}
+
+static bl_dl_text *new_run(lay_ctx *c)
+{
+    if (c->nruns == c->cap_runs) {
+        size_t cap = c->cap_runs ? c->cap_runs * 2 : 128;
+        bl_dl_text *r = bl_arena_grow(c->arena, c->runs, c->nruns, cap, sizeof *r);
+        if (!r)
+            return NULL;
+        c->runs = r;
+        c->cap_runs = cap;
+    }
+    bl_dl_text *r = &c->runs[c->nruns++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, float dx,
+                        float dy)
+{
+    for (size_t i = first; i < first + n; i++) {
+        bl_dl_text t = c->runs[i];
+        t.x += dx;
+        t.y += dy;
+        bl_status st = bl_display_add_text(c->d, page, &t, c->err);
+        if (st != BL_OK)
+            return st;
+    }
+    return BL_OK;
+}
+
+/* Per-item bookkeeping beside the composer's bl_lb_item. */
+typedef struct item_ref {
+    size_t span;
+    size_t glyph_first, glyph_count; /* in the glyph array of all spans */
+} item_ref;
+
+static bl_status nomem(lay_ctx *c)
+{
+    return bl_error_set(c->err, BL_ERR_NOMEM, c->doc->file, 0, 0,
+                        "out of memory laying out the pages");
+}
+
+static void warn_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
+{
+    bl_srcpos pos = {0, 0};
+    if (sp->src)
+        pos = bl_text_pos(sp->src, sp->src_off + g->cluster);
+    char ch[5] = "";
+    size_t n = bl_utf8_encode(g->cp, ch);
+    ch[n] = '\0';
+    bl_warn(c->env->warner, BL_ERR_FONT, c->doc->file, pos.line, pos.col,
+            "character '%s' (U+%04X) is in no font of role %s; it prints as a blank box", ch,
+            (unsigned)g->cp, bl_role_name(sp->role));
+}
+
+bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
+                       const lay_para_opts *o, lay_set *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t total = 0;
+    for (size_t i = 0; i < nspans; i++)
+        total += spans[i].len;
+    char *text = bl_arena_alloc(c->arena, total + 1);
+    size_t *span_off = bl_arena_calloc(c->arena, nspans + 1, sizeof *span_off);
+    bl_glyph **sg = bl_arena_calloc(c->arena, nspans + 1, sizeof *sg);
+    size_t *sn = bl_arena_calloc(c->arena, nspans + 1, sizeof *sn);
+    if (!text || !span_off || !sg || !sn)
+        return nomem(c);
+    size_t nglyphs = 0;
+    for (size_t i = 0, off = 0; i < nspans; i++) {
+        const lay_span *sp = &spans[i];
+        memcpy(text + off, sp->text, sp->len);
+        span_off[i] = off;
+        off += sp->len;
+        if (!sp->len)
+            continue;
+        bl_status st = bl_shape_text(c->env->shaper, c->chains[sp->role], sp->size, sp->text,
+                                     sp->len, c->arena, &sg[i], &sn[i], c->err);
+        if (st != BL_OK)
+            return st;
+        nglyphs += sn[i];
+        for (size_t g = 0; g < sn[i]; g++)
+            if (sg[i][g].flags & BL_GLYPH_MISSING)
+                warn_missing(c, sp, &sg[i][g]);
+    }
+    span_off[nspans] = total;
+
+    /* One composer item per cluster. */
+    bl_lb_item *items = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *items);
+    item_ref *refs = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *refs);
+    const bl_glyph **glyphs = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *glyphs);
+    if (!items || !refs || !glyphs)
+        return nomem(c);
+    size_t nitems = 0, gi = 0;
+    for (size_t s = 0; s < nspans; s++) {
+        for (size_t g = 0; g < sn[s];) {
+            size_t h = g;
+            float w = 0;
+            while (h < sn[s] && sg[s][h].cluster == sg[s][g].cluster) {
+                w += sg[s][h].advance;
+                glyphs[gi + (h - g)] = &sg[s][h];
+                h++;
+            }
+            uint32_t start = sg[s][g].cluster;
+            uint32_t end = h < sn[s] ? sg[s][h].cluster : (uint32_t)spans[s].len;
+            bl_lb_item *it = &items[nitems];
+            it->text_off = (uint32_t)(span_off[s] + start);
+            it->text_len = end - start;
+            it->width = w + o->tracking;
+            it->em = spans[s].size;
+            refs[nitems].span = s;
+            refs[nitems].glyph_first = gi;
+            refs[nitems].glyph_count = h - g;
+            nitems++;
+            gi += h - g;
+            g = h;
+        }
+    }
+    if (nitems && o->tracking)
+        items[nitems - 1].width -= o->tracking; /* no letter-space after the last */
+
+    bl_lb_params p = {o->measure, o->first_indent, o->indent, o->align, o->balance, o->grid};
+    bl_lb_result res;
+    bl_status st = bl_lb_compose(text, total, items, nitems, &p, c->arena, &res, c->err);
+    if (st != BL_OK) {
+        /* The composer names the text; add where it is in the input. */
+        if (c->err->line == 0 && nspans && spans[0].src) {
+            bl_srcpos pos = spans[0].src->pos;
+            c->err->line = pos.line;
+            c->err->col = pos.col;
+            snprintf(c->err->file, sizeof c->err->file, "%s", c->doc->file);
+        }
+        return st;
+    }
+    out->nlines = res.nlines;
+    out->line_first_run = bl_arena_calloc(c->arena, res.nlines + 1, sizeof(size_t));
+    out->line_width = bl_arena_calloc(c->arena, res.nlines + 1, sizeof(float));
+    if (!out->line_first_run || !out->line_width)
+        return nomem(c);
+    float base_x = c->left + o->left;
+    /* Scratch for the line being cut into runs (reused across lines). */
+    bl_dl_glyph *dg = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *dg);
+    char *rt = bl_arena_alloc(c->arena, total + 1);
+    if (!dg || !rt)
+        return nomem(c);
+    for (size_t l = 0; l < res.nlines; l++) {
+        const bl_lb_line *ln = &res.lines[l];
+        out->line_first_run[l] = c->nruns;
+        out->line_width[l] = ln->width;
+        /* A run is a stretch of glyphs of one span and one font. */
+        size_t run_span = 0, gn = 0, tn = 0;
+        const bl_font *run_font = NULL;
+        float run_x = 0;
+        for (size_t k = 0; k <= ln->count; k++) {
+            const bl_lb_item *it = k < ln->count ? &items[ln->first + k] : NULL;
+            const item_ref *r = k < ln->count ? &refs[ln->first + k] : NULL;
+            if (it && ln->hidden[k])
+                continue;
+            float x = it ? base_x + ln->x[k] : 0;
+            size_t nq = it ? r->glyph_count : 1;
+            for (size_t q = 0; q < nq; q++) {
+                const bl_glyph *g = it ? glyphs[r->glyph_first + q] : NULL;
+                if (gn && (!g || r->span != run_span || g->font != run_font)) {
+                    bl_dl_text *run = new_run(c);
+                    bl_dl_glyph *rg = bl_arena_calloc(c->arena, gn, sizeof *rg);
+                    char *rtext = bl_arena_strndup(c->arena, rt, tn);
+                    if (!run || !rg || !rtext)
+                        return nomem(c);
+                    memcpy(rg, dg, gn * sizeof *rg);
+                    const lay_span *sp = &spans[run_span];
+                    run->font = run_font;
+                    run->size = sp->size;
+                    run->color = sp->color;
+                    run->x = run_x;
+                    run->text = rtext;
+                    run->text_len = tn;
+                    run->glyphs = rg;
+                    run->nglyphs = gn;
+                    run->role = bl_role_name(sp->role);
+                    run->element = sp->element;
+                    gn = tn = 0;
+                }
+                if (!g)
+                    break;
+                if (gn == 0) {
+                    run_span = r->span;
+                    run_font = g->font;
+                    run_x = x;
+                }
+                dg[gn].gid = g->gid;
+                dg[gn].x = x - run_x + g->dx;
+                dg[gn].y = g->dy;
+                dg[gn].text_off = (uint32_t)tn;
+                dg[gn].text_len = q == 0 ? it->text_len : 0;
+                if (q == 0) {
+                    memcpy(rt + tn, text + it->text_off, it->text_len);
+                    tn += it->text_len;
+                }
+                x += g->advance;
+                gn++;
+            }
+        }
+    }
+    out->line_first_run[res.nlines] = c->nruns;
+    return BL_OK;
+}
+
+bl_status lay_measure(lay_ctx *c, const lay_span *spans, size_t nspans, float tracking,
+                      float *width)
+{
+    size_t mark = c->nruns;
+    lay_para_opts o = {1e6f, 0, 0, 0, BL_ALIGN_LEFT, 0, 0, tracking};
+    lay_set set;
+    bl_status st = lay_set_para(c, spans, nspans, &o, &set);
+    c->nruns = mark;
+    *width = st == BL_OK && set.nlines ? set.line_width[0] : 0;
+    return st;
+}

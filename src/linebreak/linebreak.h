@@ -1,0 +1,67 @@
+/* linebreak.h - Chinese paragraph composition: breaking a shaped paragraph
+ * into lines by the rules of GB/T 15834-2011 and W3C CLREQ, compressing
+ * punctuation and justifying to the measure.
+ *
+ * Pure computation on caller data: it sees neither fonts, pages nor PDF. The
+ * caller hands over the paragraph's UTF-8 text cut into items (one per
+ * character cluster, in logical order) with their natural widths; the
+ * composer returns lines with each item's final position. */
+#ifndef BL_LINEBREAK_H
+#define BL_LINEBREAK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/error.h"
+
+typedef struct bl_lb_item {
+    uint32_t text_off; /* the cluster's bytes in the paragraph text */
+    uint32_t text_len;
+    float width;       /* natural advance, pt */
+    float em;          /* the font size, pt: one 字 for this item */
+} bl_lb_item;
+
+typedef enum bl_lb_align {
+    BL_ALIGN_JUSTIFY, /* every line but the last fills the measure; last flush left */
+    BL_ALIGN_LEFT,
+    BL_ALIGN_CENTER,
+    BL_ALIGN_RIGHT
+} bl_lb_align;
+
+typedef struct bl_lb_params {
+    float measure;      /* line length, pt */
+    float first_indent; /* extra left indent of the first line, pt (2 字 for body) */
+    float indent;       /* left indent of the other lines, pt (hanging indents) */
+    bl_lb_align align;
+    int balance;        /* for titles: lines of near-equal length, broken at
+                           word boundaries (centred titles that wrap) */
+    float grid;         /* if > 0, the character pitch of the grid, pt: full
+                           lines of plain Han text hold measure/grid characters */
+} bl_lb_params;
+
+typedef struct bl_lb_line {
+    size_t first, count; /* items [first, first+count) */
+    float left;          /* x of the line's start relative to the measure's left edge */
+    float width;         /* set width of the line, pt */
+    const float *x;      /* count entries: x of each item's glyph origin relative
+                            to the measure's left edge */
+    const unsigned char *hidden; /* count entries: 1 for an item not drawn
+                            (a space at a break, a typed space replaced by a gap) */
+} bl_lb_line;
+
+typedef struct bl_lb_result {
+    const bl_lb_line *lines;
+    size_t nlines;
+} bl_lb_result;
+
+/* Composes a paragraph. text[0..len) is the paragraph; items[0..n) cover it
+ * in order. Everything in *out is allocated from arena. Fails with
+ * BL_ERR_LAYOUT only when a single unbreakable unit is wider than the
+ * measure (err names it), with BL_ERR_NOMEM when out of memory. n == 0 gives
+ * zero lines. Runs in time linear in n for a given measure. */
+bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, size_t n,
+                        const bl_lb_params *params, bl_arena *arena, bl_lb_result *out,
+                        bl_error *err);
+
+#endif

@@ -1,0 +1,27 @@
+/* pdf.h - writing a display list as PDF: the only module that sees libharu.
+ *
+ * A4 pages (whatever size the display list says), text as Type0/Identity-H
+ * fonts over subsets of the used glyphs, each with a /ToUnicode map so text
+ * extracts, colours as the display list gives them (CMYK for print), Info from
+ * the display list's info, an outline and page labels. Output depends only on
+ * the display list and the font files: byte-identical run to run. */
+#ifndef BL_PDF_H
+#define BL_PDF_H
+
+#include <stddef.h>
+
+#include "../base/error.h"
+#include "../display/display.h"
+#include "../shape/shape.h"
+
+/* Renders the document into memory: *out is malloc'd (caller frees). */
+bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **out,
+                        size_t *out_len, bl_error *err);
+
+/* Renders and writes to path atomically: a temporary file in the same
+ * directory, renamed over path only when complete. On failure no file is left
+ * behind and an existing file at path is untouched. */
+bl_status bl_pdf_write(const bl_display *d, bl_shaper *shaper, const char *path,
+                       bl_error *err);
+
+#endif

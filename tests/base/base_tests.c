@@ -1,0 +1,131 @@
+/* base_tests.c - the arena, UTF-8 helpers, atomic file writes, number
+ * formatting and the error record. */
+#define _POSIX_C_SOURCE 200809L
+#include <locale.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+#include "base/fileio.h"
+#include "base/utf8.h"
+#include "check.h"
+#include "display/display.h"
+
+static void test_arena(void)
+{
+    bl_arena *a = bl_arena_new();
+    CHECK(a != NULL);
+    char *p = bl_arena_alloc(a, 10);
+    CHECK(p != NULL && ((uintptr_t)p % 16) == 0);
+    CHECK(p[0] == 0 && p[9] == 0);
+    char *big = bl_arena_alloc(a, 1 << 20); /* larger than a block */
+    CHECK(big != NULL && big[(1 << 20) - 1] == 0);
+    char *s = bl_arena_strndup(a, "报头abc", 6);
+    CHECK_STR(s, "报头");
+    int *arr = bl_arena_calloc(a, 4, sizeof(int));
+    arr[3] = 7;
+    int *grown = bl_arena_grow(a, arr, 4, 8, sizeof(int));
+    CHECK_INT(grown[3], 7);
+    CHECK_INT(grown[7], 0);
+    CHECK(bl_arena_calloc(a, SIZE_MAX / 2, 4) == NULL); /* overflow refused */
+    CHECK(bl_arena_used(a) >= (1 << 20));
+    bl_arena_free(a);
+}
+
+static void test_utf8(void)
+{
+    uint32_t cp;
+    CHECK_INT(bl_utf8_decode("A", 1, &cp), 1);
+    CHECK_INT(cp, 'A');
+    CHECK_INT(bl_utf8_decode("报", 3, &cp), 3);
+    CHECK_INT(cp, 0x62A5);
+    CHECK_INT(bl_utf8_decode("\xF0\xA0\xAE\xB7", 4, &cp), 4); /* 𠮷 */
+    CHECK_INT(cp, 0x20BB7);
+    CHECK_INT(bl_utf8_decode("\xC0\x80", 2, &cp), 0);           /* overlong */
+    CHECK_INT(bl_utf8_decode("\xED\xA0\x80", 3, &cp), 0);       /* surrogate */
+    CHECK_INT(bl_utf8_decode("\xE6\x8A", 2, &cp), 0);           /* truncated */
+    CHECK_INT(bl_utf8_decode("\xF5\x80\x80\x80", 4, &cp), 0);   /* > U+10FFFF */
+    char buf[4];
+    CHECK_INT(bl_utf8_encode(0x20BB7, buf), 4);
+    CHECK(memcmp(buf, "\xF0\xA0\xAE\xB7", 4) == 0);
+    CHECK_INT(bl_utf8_encode(0xD800, buf), 0);
+    CHECK_INT(bl_utf8_count("2023年第8期", strlen("2023年第8期")), 8);
+    CHECK(bl_is_cjk(0x62A5));
+    CHECK(bl_is_cjk(0x3002)); /* 。 */
+    CHECK(!bl_is_cjk('A'));
+    CHECK_INT(bl_display_width(0x62A5), 2);
+    CHECK_INT(bl_display_width('a'), 1);
+}
+
+static void test_fileio(void)
+{
+    char dir[] = "/tmp/bl-base-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.pdf", dir);
+    bl_error err;
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(path, "first", 5, &err), BL_OK);
+    char *data;
+    size_t len;
+    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "first");
+    free(data);
+    /* A file over the limit is refused with its own message. */
+    CHECK_INT(bl_read_file(path, 3, &data, &len, &err), BL_ERR_LIMIT);
+    CHECK_STR(err.message, "file is 5 bytes; the limit is 3 bytes");
+    /* A failed write leaves the old file untouched and no temporary behind. */
+    char bad[300];
+    snprintf(bad, sizeof bad, "%s/missing-dir/out.pdf", dir);
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(bad, "x", 1, &err), BL_ERR_IO);
+    CHECK_STR(err.message, "cannot write: No such file or directory");
+    CHECK_STR(err.file, bad);
+    bl_error_clear(&err);
+    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "first");
+    free(data);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) != 0600);
+    unlink(path);
+    CHECK_INT(rmdir(dir), 0); /* empty: no temporary file was left */
+}
+
+static void test_error(void)
+{
+    bl_error err;
+    bl_error_clear(&err);
+    CHECK_INT(bl_error_set(&err, BL_ERR_SYNTAX, "a.txt", 3, 5, "bad %s", "key"), BL_ERR_SYNTAX);
+    /* First error wins. */
+    bl_error_set(&err, BL_ERR_IO, "b.txt", 1, 1, "later");
+    CHECK_STR(err.file, "a.txt");
+    CHECK_STR(err.message, "bad key");
+    CHECK_INT(err.line, 3);
+    CHECK_INT(err.col, 5);
+}
+
+static void test_fmt_num(void)
+{
+    char b[32];
+    CHECK_STR(bl_fmt_num(b, 1.5, 2), "1.5");
+    CHECK_STR(bl_fmt_num(b, -0.004, 2), "0");
+    CHECK_STR(bl_fmt_num(b, 442.2047, 3), "442.205");
+    CHECK_STR(bl_fmt_num(b, 16, 2), "16");
+    CHECK_STR(bl_fmt_num(b, -12.25, 1), "-12.3");
+    /* Never a decimal comma, whatever the locale says. */
+    if (setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "fr_FR.UTF-8"))
+        CHECK_STR(bl_fmt_num(b, 3.25, 2), "3.25");
+    setlocale(LC_NUMERIC, "C");
+}
+
+int main(void)
+{
+    test_arena();
+    test_utf8();
+    test_fileio();
+    test_error();
+    test_fmt_num();
+    return check_summary();
+}

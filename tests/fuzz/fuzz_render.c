@@ -1,0 +1,39 @@
+/* fuzz_render.c - libFuzzer target: the whole pipeline, from issue text to
+ * PDF bytes in memory, with the default layout and the system's fonts. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "base/arena.h"
+#include "layout/layout.h"
+#include "parse/parse.h"
+#include "pdf/pdf.h"
+
+static bl_fontcache *fonts;
+static bl_shaper *shaper;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    bl_error err;
+    bl_error_clear(&err);
+    if (!fonts && (bl_fontcache_new(BL_SOURCE_DIR "/fonts", &fonts, &err) != BL_OK ||
+                   bl_shaper_new(&shaper, &err) != BL_OK))
+        abort(); /* the fuzzer needs fonts; a broken set-up is not a finding */
+    bl_doc *doc = NULL;
+    if (bl_doc_parse((const char *)data, size, "fuzz.txt", NULL, &doc, &err) != BL_OK)
+        return 0;
+    bl_arena *a = bl_arena_new();
+    const bl_style *style = NULL;
+    bl_display *d = NULL;
+    bl_layout_env env = {fonts, shaper, NULL, "bulletin fuzz", 0};
+    if (a && bl_style_load("zhuanbao", BL_SOURCE_DIR "/layouts", a, &style, &err) == BL_OK &&
+        bl_layout_document(doc, style, &env, a, &d, &err) == BL_OK) {
+        unsigned char *pdf = NULL;
+        size_t len = 0;
+        if (bl_pdf_render(d, shaper, &pdf, &len, &err) == BL_OK)
+            free(pdf);
+    }
+    bl_arena_free(a);
+    bl_doc_free(doc);
+    return 0;
+}
