@@ -1,0 +1,51 @@
+# tests/lib.sh - helpers for the shell tests: run a command, check its exit
+# status, standard output and error, count passes and failures, and print
+# "N passed, N failed" at the end (source it, call `finish` last).
+passed=0
+failed=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bl-test-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# run CMD...: runs it, keeping $status, $TMP/out and $TMP/err.
+run() {
+  set +e
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  status=$?
+  set -e
+}
+
+ok() { passed=$((passed + 1)); }
+bad() {
+  failed=$((failed + 1))
+  echo "FAIL: $*" >&2
+  echo "  stdout: $(head -c 600 "$TMP/out" 2>/dev/null)" >&2
+  echo "  stderr: $(head -c 600 "$TMP/err" 2>/dev/null)" >&2
+}
+
+expect_status() { # expect_status N WHAT
+  if [ "$status" -eq "$1" ]; then ok; else bad "$2: exit status $status, expected $1"; fi
+}
+expect_err_line() { # expect_err_line EXACT-LINE WHAT: a line of stderr equals it
+  if grep -qxF -- "$1" "$TMP/err"; then ok; else bad "$2: stderr lacks the line: $1"; fi
+}
+expect_err_has() { # expect_err_has TEXT WHAT
+  if grep -qF -- "$1" "$TMP/err"; then ok; else bad "$2: stderr lacks: $1"; fi
+}
+expect_out_has() {
+  if grep -qF -- "$1" "$TMP/out"; then ok; else bad "$2: stdout lacks: $1"; fi
+}
+expect_no_file() {
+  if [ ! -e "$1" ]; then ok; else bad "$2: $1 exists"; fi
+}
+expect_file() {
+  if [ -s "$1" ]; then ok; else bad "$2: $1 missing or empty"; fi
+}
+check() { # check WHAT CMD...: passes when CMD succeeds
+  local what=$1; shift
+  if "$@"; then ok; else bad "$what"; fi
+}
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
