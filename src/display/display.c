@@ -116,7 +116,7 @@ const char *bl_fmt_num(char *buf, double v, int decimals)
     unsigned long long u = neg ? (unsigned long long)(-n) : (unsigned long long)n;
     unsigned long long ip = u / (unsigned long long)scale;
     unsigned long long fp = u % (unsigned long long)scale;
-    char frac[8] = "";
+    char frac[24] = "";
     if (fp) {
         snprintf(frac, sizeof frac, "%0*llu", decimals, fp);
         size_t l = strlen(frac);

@@ -801,7 +801,7 @@ bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
     bl_dl_page *first = new_page(c);
     if (!first)
         return BL_ERR_NOMEM;
-    float mh_bottom;
+    float mh_bottom = c->top;
     if ((st = masthead(c, first, &mh_bottom)) != BL_OK)
         return st;
     /* The flow starts on the first grid line whose em box clears the rule. */
@@ -839,9 +839,9 @@ bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
         return st;
     size_t unnumbered_from = (size_t)-1;
     if (v->nfooter) {
-        foot_row *rows;
-        size_t nrows;
-        float h;
+        foot_row *rows = NULL;
+        size_t nrows = 0;
+        float h = 0;
         if ((st = footer_rows(c, &rows, &nrows, &h)) != BL_OK)
             return st;
         if (h > c->top - c->bottom)
