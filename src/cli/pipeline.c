@@ -14,29 +14,29 @@
 
 const char *cli_data_dir(const char *sub)
 {
-    static char buf[2][4096];
+    static char buf[2][4096 + 64];
     char *out = buf[strcmp(sub, "layouts") == 0 ? 0 : 1];
     const char *home = getenv("BULLETIN_HOME");
     if (home && *home) {
-        snprintf(out, 4096, "%s/%s", home, sub);
+        snprintf(out, sizeof buf[0], "%s/%s", home, sub);
         return out;
     }
-    char exe[4096];
+    char exe[4000];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(out, 4096, "%s/../%s", exe, sub);
+            snprintf(out, sizeof buf[0], "%s/../%s", exe, sub);
             if (access(out, R_OK) == 0)
                 return out;
-            snprintf(out, 4096, "%s/../share/bulletin/%s", exe, sub);
+            snprintf(out, sizeof buf[0], "%s/../share/bulletin/%s", exe, sub);
             if (access(out, R_OK) == 0)
                 return out;
         }
     }
-    snprintf(out, 4096, "%s/%s", BL_SOURCE_DIR, sub);
+    snprintf(out, sizeof buf[0], "%s/%s", BL_SOURCE_DIR, sub);
     return out;
 }
 

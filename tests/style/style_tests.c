@@ -189,7 +189,10 @@ static void test_jianbao_gongwen(void)
     CHECK(g != NULL);
     if (g) {
         CHECK_STR(g->name, "gongwen");
-        CHECK_NEAR(g->mh_baseline, 99.21, 0.01);
+        CHECK_NEAR(g->mh_baseline, 121.89, 0.01); /* 43mm: top edge at 35mm */
+        CHECK_NEAR(g->issue_baseline, 209.76, 0.01);
+        CHECK_NEAR(g->issuer_baseline, 249.45, 0.01);
+        CHECK_NEAR(g->rule_offset, 11.34, 0.01);
         CHECK(color_is(g->mh_color, BL_CMYK, 0, 1, 1, 0));
         CHECK_INT(g->mh_font, BL_ROLE_TITLE);
         CHECK_NEAR(g->name_size, 16, 1e-6);
