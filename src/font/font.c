@@ -1,0 +1,784 @@
+/* font.c - the font cache: fontconfig finds faces, FreeType reads their facts
+ * once, and everything later queries (coverage, advances) is precomputed so
+ * it can be read from several threads without FreeType. */
+#define _XOPEN_SOURCE 700
+
+#include "font.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_FONT_FORMATS_H
+#include FT_TRUETYPE_TABLES_H
+
+/* The fallbacks every chain ends with: the two Noto CJK SC families, then
+ * whatever installed face covers rare characters (CJK Ext. B 𠮷 U+20BB7,
+ * Ext. A 䶮 U+4DAE) that a document may carry in personal names. */
+static const char *const fallback_families[] = {"Noto Serif CJK SC", "Noto Sans CJK SC"};
+static const uint32_t fallback_rare_chars[] = {0x20BB7, 0x4DAE};
+
+enum { CMAP_PAGES = 0x110000 / 256 };
+
+/* A font file mapped into memory; a .ttc's faces share one mapping. */
+typedef struct mapped_file {
+    char *path;
+    const unsigned char *data;
+    size_t size;
+} mapped_file;
+
+struct bl_font {
+    bl_font_info info;
+    char *family, *style, *psname;
+    uint16_t *cmap[CMAP_PAGES]; /* code point -> glyph id, 256 per page; NULL page: none */
+    uint16_t *advances;         /* num_glyphs entries, font units */
+};
+
+/* What one pattern resolved to (negative results are cached too). */
+typedef struct resolved {
+    char *pattern;
+    bl_font *font; /* NULL: no installed font of that family */
+} resolved;
+
+typedef struct chain_ent {
+    char *key; /* the patterns joined with '\n' */
+    bl_fontchain chain;
+    const bl_font **fonts;
+} chain_ent;
+
+struct bl_fontcache {
+    pthread_mutex_t lock;
+    FcConfig *config;
+    FT_Library ft;
+    mapped_file **files;
+    size_t nfiles;
+    bl_font **fonts;
+    size_t nfonts;
+    resolved *res;
+    size_t nres;
+    chain_ent **chains;
+    size_t nchains;
+    bl_font **fallbacks;
+    size_t nfallbacks;
+    int fallbacks_done;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void *grow(void *p, size_t n, size_t elem)
+{
+    /* Arrays grow one element at a time here; there are only a few dozen. */
+    return realloc(p, (n + 1) * elem);
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static uint32_t rd16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The offset of face `index`'s table directory in an sfnt or collection, or
+ * 0 with *ok = 0 when the data is not one. */
+static size_t face_offset(const unsigned char *d, size_t size, int index, int *ok)
+{
+    *ok = 0;
+    if (size < 12)
+        return 0;
+    if (memcmp(d, "ttcf", 4) == 0) {
+        uint32_t n = rd32(d + 8);
+        if (index < 0 || (uint32_t)index >= n || 12 + 4 * (size_t)n > size)
+            return 0;
+        size_t off = rd32(d + 12 + 4 * (size_t)index);
+        if (off + 12 > size)
+            return 0;
+        *ok = 1;
+        return off;
+    }
+    if (index != 0)
+        return 0;
+    *ok = 1;
+    return 0;
+}
+
+/* Finds a table of the face whose directory is at `dir`; NULL if absent. */
+static const unsigned char *find_table(const unsigned char *d, size_t size, size_t dir,
+                                       const char *tag, size_t *len)
+{
+    if (dir + 12 > size)
+        return NULL;
+    size_t n = rd16(d + dir + 4);
+    if (dir + 12 + 16 * n > size)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *rec = d + dir + 12 + 16 * i;
+        if (memcmp(rec, tag, 4) == 0) {
+            size_t off = rd32(rec + 8), l = rd32(rec + 12);
+            if (off > size || l > size - off)
+                return NULL;
+            *len = l;
+            return d + off;
+        }
+    }
+    return NULL;
+}
+
+/* Reads an English (Windows, U.S.) name of the face into out as ASCII-ish
+ * UTF-8 (non-ASCII UTF-16 units are encoded as UTF-8; no surrogates in the
+ * names we read). Returns 1 if found. */
+static int read_name(const unsigned char *d, size_t size, size_t dir, unsigned name_id,
+                     char *out, size_t cap)
+{
+    size_t len;
+    const unsigned char *t = find_table(d, size, dir, "name", &len);
+    if (!t || len < 6)
+        return 0;
+    size_t count = rd16(t + 2), strings = rd16(t + 4);
+    if (6 + 12 * count > len)
+        return 0;
+    for (size_t i = 0; i < count; i++) {
+        const unsigned char *r = t + 6 + 12 * i;
+        if (rd16(r) != 3 || rd16(r + 2) != 1 || rd16(r + 4) != 0x409 || rd16(r + 6) != name_id)
+            continue;
+        size_t l = rd16(r + 8), o = strings + rd16(r + 10);
+        if (o > len || l > len - o)
+            return 0;
+        size_t n = 0;
+        for (size_t k = 0; k + 1 < l; k += 2) {
+            uint32_t u = rd16(t + o + k);
+            if (u < 0x80 && n + 1 < cap) {
+                out[n++] = (char)u;
+            } else if (u < 0x800 && n + 2 < cap) {
+                out[n++] = (char)(0xC0 | u >> 6);
+                out[n++] = (char)(0x80 | (u & 0x3F));
+            } else if (u >= 0x800 && n + 3 < cap) {
+                out[n++] = (char)(0xE0 | u >> 12);
+                out[n++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                out[n++] = (char)(0x80 | (u & 0x3F));
+            }
+        }
+        out[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* The typographic family (name ID 16), else the family (ID 1). */
+static int face_family(const unsigned char *d, size_t size, size_t dir, char *out, size_t cap)
+{
+    return read_name(d, size, dir, 16, out, cap) || read_name(d, size, dir, 1, out, cap);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* In a collection, the face whose typographic family ends in " SC" (the
+ * Simplified Chinese face of Noto CJK); -1 if none. Reading the name tables
+ * directly costs far less than asking fontconfig or FreeType per face. */
+static int find_sc_face(const unsigned char *d, size_t size)
+{
+    if (size < 12 || memcmp(d, "ttcf", 4) != 0)
+        return -1;
+    uint32_t n = rd32(d + 8);
+    for (uint32_t i = 0; i < n && i < 64; i++) {
+        int ok;
+        size_t dir = face_offset(d, size, (int)i, &ok);
+        char fam[256];
+        if (ok && face_family(d, size, dir, fam, sizeof fam) && ends_with(fam, " SC"))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* ---- opening fonts ------------------------------------------------------ */
+
+static mapped_file *map_file(bl_fontcache *c, const char *path, bl_error *err)
+{
+    for (size_t i = 0; i < c->nfiles; i++)
+        if (strcmp(c->files[i]->path, path) == 0)
+            return c->files[i];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        bl_error_set(err, BL_ERR_FONT, path, 0, 0, "cannot open font file: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+        close(fd);
+        bl_error_set(err, BL_ERR_FONT, path, 0, 0, "font file is empty or unreadable");
+        return NULL;
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        bl_error_set(err, BL_ERR_FONT, path, 0, 0, "cannot map font file: %s", strerror(errno));
+        return NULL;
+    }
+    mapped_file *m = calloc(1, sizeof *m);
+    mapped_file **files = grow(c->files, c->nfiles, sizeof *files);
+    char *pc = dupstr(path);
+    if (!m || !files || !pc) {
+        munmap(p, (size_t)st.st_size);
+        free(m);
+        free(pc);
+        if (files)
+            c->files = files;
+        bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
+        return NULL;
+    }
+    m->path = pc;
+    m->data = p;
+    m->size = (size_t)st.st_size;
+    c->files = files;
+    c->files[c->nfiles++] = m;
+    return m;
+}
+
+static void font_free(bl_font *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < CMAP_PAGES; i++)
+        free(f->cmap[i]);
+    free(f->advances);
+    free(f->family);
+    free(f->style);
+    free(f->psname);
+    free(f);
+}
+
+/* Coverage as a two-level table: a lookup is two loads, no locking. */
+static int build_cmap(bl_font *f, FT_Face face)
+{
+    if (FT_Select_Charmap(face, FT_ENCODING_UNICODE) != 0)
+        return 1; /* a face without a Unicode cmap covers nothing */
+    FT_UInt gid;
+    FT_ULong cp = FT_Get_First_Char(face, &gid);
+    while (gid != 0) {
+        if (cp < 0x110000 && gid <= 0xFFFF) {
+            uint16_t **page = &f->cmap[cp >> 8];
+            if (!*page && !(*page = calloc(256, sizeof **page)))
+                return 0;
+            (*page)[cp & 0xFF] = (uint16_t)gid;
+        }
+        cp = FT_Get_Next_Char(face, cp, &gid);
+    }
+    return 1;
+}
+
+/* Advances straight from hhea/hmtx (font units): the same numbers HarfBuzz
+ * uses for unscaled horizontal advances. */
+static int build_advances(bl_font *f, const unsigned char *d, size_t size, size_t dir)
+{
+    unsigned n = f->info.num_glyphs;
+    f->advances = calloc(n ? n : 1, sizeof *f->advances);
+    if (!f->advances)
+        return 0;
+    size_t hl, ml;
+    const unsigned char *hhea = find_table(d, size, dir, "hhea", &hl);
+    const unsigned char *hmtx = find_table(d, size, dir, "hmtx", &ml);
+    if (!hhea || hl < 36 || !hmtx)
+        return 1;
+    size_t nh = rd16(hhea + 34);
+    if (nh * 4 > ml)
+        nh = ml / 4;
+    uint16_t last = 0;
+    for (size_t g = 0; g < n; g++) {
+        if (g < nh)
+            last = (uint16_t)rd16(hmtx + 4 * g);
+        f->advances[g] = last; /* glyphs past numberOfHMetrics repeat the last advance */
+    }
+    return 1;
+}
+
+/* Opens face `index` of path (once per cache); NULL with err set on failure. */
+static bl_font *open_font(bl_fontcache *c, const char *path, int index, const char *fc_family,
+                          const char *fc_style, bl_error *err)
+{
+    for (size_t i = 0; i < c->nfonts; i++)
+        if (c->fonts[i]->info.index == index && strcmp(c->fonts[i]->info.path, path) == 0)
+            return c->fonts[i];
+    mapped_file *m = map_file(c, path, err);
+    if (!m)
+        return NULL;
+    bl_font **fonts = grow(c->fonts, c->nfonts, sizeof *fonts);
+    if (!fonts) {
+        bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
+        return NULL;
+    }
+    c->fonts = fonts;
+    bl_font *f = calloc(1, sizeof *f);
+    if (!f) {
+        bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
+        return NULL;
+    }
+    FT_Face face = NULL;
+    if (FT_New_Memory_Face(c->ft, m->data, (FT_Long)m->size, index, &face) != 0) {
+        free(f);
+        bl_error_set(err, BL_ERR_FONT, path, 0, 0, "FreeType cannot read face %d of the font",
+                     index);
+        return NULL;
+    }
+    int ok;
+    size_t dir = face_offset(m->data, m->size, index, &ok);
+    char fam[256] = "", sty[256] = "";
+    if (!ok || !face_family(m->data, m->size, dir, fam, sizeof fam))
+        snprintf(fam, sizeof fam, "%s", fc_family ? fc_family : (face->family_name ? face->family_name : ""));
+    if (!ok || !(read_name(m->data, m->size, dir, 17, sty, sizeof sty) ||
+                 read_name(m->data, m->size, dir, 2, sty, sizeof sty)))
+        snprintf(sty, sizeof sty, "%s", fc_style ? fc_style : (face->style_name ? face->style_name : ""));
+    const char *ps = FT_Get_Postscript_Name(face);
+    f->family = dupstr(fam);
+    f->style = dupstr(sty);
+    f->psname = dupstr(ps ? ps : "Unnamed");
+
+    bl_font_info *in = &f->info;
+    in->id = (int)c->nfonts;
+    in->path = m->path;
+    in->index = index;
+    in->family = f->family;
+    in->style = f->style;
+    in->postscript_name = f->psname;
+    const char *fmt = FT_Get_Font_Format(face);
+    in->is_cff = fmt && strcmp(fmt, "CFF") == 0;
+    in->units_per_em = face->units_per_EM ? face->units_per_EM : 1000;
+    in->ascender = face->ascender;
+    in->descender = face->descender;
+    in->bbox[0] = (int)face->bbox.xMin;
+    in->bbox[1] = (int)face->bbox.yMin;
+    in->bbox[2] = (int)face->bbox.xMax;
+    in->bbox[3] = (int)face->bbox.yMax;
+    in->cap_height = (int)(face->ascender * 7 / 10);
+    in->weight = (face->style_flags & FT_STYLE_FLAG_BOLD) ? 700 : 400;
+    const TT_OS2 *os2 = FT_Get_Sfnt_Table(face, FT_SFNT_OS2);
+    if (os2 && os2->version != 0xFFFFu) {
+        in->ascender = os2->sTypoAscender;
+        in->descender = os2->sTypoDescender;
+        in->weight = os2->usWeightClass;
+        if (os2->version >= 2 && os2->sCapHeight > 0)
+            in->cap_height = os2->sCapHeight;
+    }
+    const TT_Postscript *post = FT_Get_Sfnt_Table(face, FT_SFNT_POST);
+    if (post)
+        in->italic_angle = (int)(post->italicAngle / 65536);
+    in->num_glyphs = face->num_glyphs > 0 ? (unsigned)face->num_glyphs : 0;
+    in->data = m->data;
+    in->size = m->size;
+
+    int built = f->family && f->style && f->psname && build_cmap(f, face) &&
+                build_advances(f, m->data, m->size, ok ? dir : 0);
+    FT_Done_Face(face);
+    if (!built) {
+        font_free(f);
+        bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
+        return NULL;
+    }
+    c->fonts[c->nfonts++] = f;
+    return f;
+}
+
+/* ---- fontconfig --------------------------------------------------------- */
+
+/* Family names compare as fontconfig does: ASCII case and blanks ignored. */
+static int family_eq(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        while (*b == ' ')
+            b++;
+        char x = *a, y = *b;
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+        if (!x)
+            return 1;
+        a++;
+        b++;
+    }
+}
+
+/* Whether the match really is of the requested family (fontconfig always
+ * returns some font, substituting defaults for unknown names). */
+static int family_matches(FcPattern *want, FcPattern *got)
+{
+    FcChar8 *req;
+    if (FcPatternGetString(want, FC_FAMILY, 0, &req) != FcResultMatch)
+        return 1; /* no family asked for (e.g. only a charset) */
+    FcChar8 *fam;
+    for (int i = 0; FcPatternGetString(got, FC_FAMILY, i, &fam) == FcResultMatch; i++)
+        if (family_eq((const char *)req, (const char *)fam))
+            return 1;
+    return 0;
+}
+
+/* Resolves one pattern to a font (cached, also when nothing matches).
+ * Returns BL_OK with *out NULL when no installed font fits. charset_cps,
+ * when given, must all be covered by the match. */
+static bl_status resolve(bl_fontcache *c, const char *pattern, const uint32_t *charset_cps,
+                         size_t ncps, bl_font **out, bl_error *err)
+{
+    *out = NULL;
+    if (!charset_cps) {
+        for (size_t i = 0; i < c->nres; i++)
+            if (strcmp(c->res[i].pattern, pattern) == 0) {
+                *out = c->res[i].font;
+                return BL_OK;
+            }
+    }
+    FcPattern *want = FcNameParse((const FcChar8 *)pattern);
+    if (!want)
+        return BL_OK; /* not a pattern fontconfig can read: treated as unavailable */
+    FcCharSet *cs = NULL;
+    if (charset_cps) {
+        cs = FcCharSetCreate();
+        for (size_t i = 0; cs && i < ncps; i++)
+            FcCharSetAddChar(cs, charset_cps[i]);
+        if (cs)
+            FcPatternAddCharSet(want, FC_CHARSET, cs);
+        FcPatternAddString(want, FC_LANG, (const FcChar8 *)"zh-cn");
+    }
+    FcPattern *query = FcPatternDuplicate(want);
+    bl_status st = BL_OK;
+    if (!query) {
+        st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
+        goto done;
+    }
+    FcConfigSubstitute(c->config, query, FcMatchPattern);
+    FcDefaultSubstitute(query);
+    FcResult r;
+    FcPattern *got = FcFontMatch(c->config, query, &r);
+    FcPatternDestroy(query);
+    if (got && family_matches(want, got)) {
+        FcChar8 *file = NULL, *fam = NULL, *sty = NULL;
+        FcCharSet *have = NULL;
+        int index = 0;
+        int covers = 1;
+        if (cs && FcPatternGetCharSet(got, FC_CHARSET, 0, &have) == FcResultMatch) {
+            for (size_t i = 0; i < ncps; i++)
+                covers &= FcCharSetHasChar(have, charset_cps[i]) ? 1 : 0;
+        }
+        if (covers && FcPatternGetString(got, FC_FILE, 0, &file) == FcResultMatch) {
+            FcPatternGetInteger(got, FC_INDEX, 0, &index);
+            FcPatternGetString(got, FC_FAMILY, 0, &fam);
+            FcPatternGetString(got, FC_STYLE, 0, &sty);
+            mapped_file *m = map_file(c, (const char *)file, err);
+            if (!m) {
+                st = err->code;
+            } else {
+                /* In a collection prefer the Simplified Chinese face unless
+                 * the pattern named the matched face's family itself. */
+                char famname[256];
+                int ok;
+                size_t dir = face_offset(m->data, m->size, index, &ok);
+                FcChar8 *req = NULL;
+                FcPatternGetString(want, FC_FAMILY, 0, &req);
+                if (ok && face_family(m->data, m->size, dir, famname, sizeof famname) &&
+                    !ends_with(famname, " SC") &&
+                    !(req && family_eq((const char *)req, famname))) {
+                    int sc = find_sc_face(m->data, m->size);
+                    if (sc >= 0)
+                        index = sc;
+                }
+                *out = open_font(c, (const char *)file, index, (const char *)fam,
+                                 (const char *)sty, err);
+                if (!*out)
+                    st = err->code;
+            }
+        }
+    }
+    if (got)
+        FcPatternDestroy(got);
+    if (st == BL_OK && !charset_cps) {
+        resolved *res = grow(c->res, c->nres, sizeof *res);
+        char *p = dupstr(pattern);
+        if (!res || !p) {
+            free(p);
+            if (res)
+                c->res = res;
+            st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
+        } else {
+            c->res = res;
+            c->res[c->nres].pattern = p;
+            c->res[c->nres].font = *out;
+            c->nres++;
+        }
+    }
+done:
+    if (cs)
+        FcCharSetDestroy(cs);
+    FcPatternDestroy(want);
+    return st;
+}
+
+static bl_status add_fallback(bl_fontcache *c, bl_font *f, bl_error *err)
+{
+    if (!f)
+        return BL_OK;
+    for (size_t i = 0; i < c->nfallbacks; i++)
+        if (c->fallbacks[i] == f)
+            return BL_OK;
+    bl_font **fb = grow(c->fallbacks, c->nfallbacks, sizeof *fb);
+    if (!fb)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory finding fonts");
+    c->fallbacks = fb;
+    c->fallbacks[c->nfallbacks++] = f;
+    return BL_OK;
+}
+
+static bl_status ensure_fallbacks(bl_fontcache *c, bl_error *err)
+{
+    if (c->fallbacks_done)
+        return BL_OK;
+    for (size_t i = 0; i < sizeof fallback_families / sizeof *fallback_families; i++) {
+        bl_font *f;
+        bl_status st = resolve(c, fallback_families[i], NULL, 0, &f, err);
+        if (st == BL_OK)
+            st = add_fallback(c, f, err);
+        if (st != BL_OK)
+            return st;
+    }
+    /* A face for the rare characters, unless the fallbacks so far have them. */
+    size_t nrare = sizeof fallback_rare_chars / sizeof *fallback_rare_chars;
+    for (size_t k = 0; k < nrare; k++) {
+        int covered = 0;
+        for (size_t i = 0; i < c->nfallbacks && !covered; i++)
+            covered = bl_font_has_char(c->fallbacks[i], fallback_rare_chars[k]);
+        if (covered)
+            continue;
+        bl_font *f;
+        bl_status st = resolve(c, "", &fallback_rare_chars[k], 1, &f, err);
+        if (st == BL_OK)
+            st = add_fallback(c, f, err);
+        if (st != BL_OK)
+            return st;
+    }
+    c->fallbacks_done = 1;
+    return BL_OK;
+}
+
+/* ---- public API --------------------------------------------------------- */
+
+bl_status bl_fontcache_new(const char *fonts_dir, bl_fontcache **out, bl_error *err)
+{
+    *out = NULL;
+    bl_fontcache *c = calloc(1, sizeof *c);
+    if (!c)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory creating the font cache");
+    if (pthread_mutex_init(&c->lock, NULL) != 0) {
+        free(c);
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "cannot create the font cache lock");
+    }
+    if (FT_Init_FreeType(&c->ft) != 0) {
+        pthread_mutex_destroy(&c->lock);
+        free(c);
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "FreeType cannot be initialised");
+    }
+    char conf[4096] = "";
+    struct stat st;
+    char *dir = fonts_dir ? realpath(fonts_dir, NULL) : NULL;
+    if (dir) {
+        /* Absolute: fontconfig reads relative names from its own folder. */
+        int n = snprintf(conf, sizeof conf, "%s/fonts.conf", dir);
+        if (n < 0 || (size_t)n >= sizeof conf || stat(conf, &st) != 0)
+            conf[0] = '\0'; /* no project configuration: the system's alone */
+    }
+    if (conf[0]) {
+        c->config = FcConfigCreate();
+        if (c->config && (!FcConfigParseAndLoad(c->config, (const FcChar8 *)conf, FcTrue) ||
+                          !FcConfigBuildFonts(c->config) ||
+                          !FcConfigAppFontAddDir(c->config, (const FcChar8 *)dir))) {
+            free(dir);
+            FcConfigDestroy(c->config);
+            c->config = NULL;
+            bl_fontcache_free(c);
+            return bl_error_set(err, BL_ERR_FONT, conf, 0, 0,
+                                "fontconfig cannot load this configuration");
+        }
+    } else {
+        c->config = FcInitLoadConfigAndFonts();
+    }
+    free(dir);
+    if (!c->config) {
+        bl_fontcache_free(c);
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "fontconfig cannot be initialised");
+    }
+    *out = c;
+    return BL_OK;
+}
+
+void bl_fontcache_free(bl_fontcache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nchains; i++) {
+        free(c->chains[i]->key);
+        free(c->chains[i]->fonts);
+        free(c->chains[i]);
+    }
+    free(c->chains);
+    for (size_t i = 0; i < c->nres; i++)
+        free(c->res[i].pattern);
+    free(c->res);
+    free(c->fallbacks);
+    for (size_t i = 0; i < c->nfonts; i++)
+        font_free(c->fonts[i]);
+    free(c->fonts);
+    for (size_t i = 0; i < c->nfiles; i++) {
+        munmap((void *)c->files[i]->data, c->files[i]->size);
+        free(c->files[i]->path);
+        free(c->files[i]);
+    }
+    free(c->files);
+    if (c->config)
+        FcConfigDestroy(c->config);
+    if (c->ft)
+        FT_Done_FreeType(c->ft);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* Builds the chain for patterns (lock held). */
+static bl_status make_chain(bl_fontcache *c, const char *const *patterns, size_t npatterns,
+                            const char *key, const bl_fontchain **out, bl_error *err)
+{
+    bl_font *primary = NULL;
+    for (size_t i = 0; i < npatterns && !primary; i++) {
+        bl_status st = resolve(c, patterns[i], NULL, 0, &primary, err);
+        if (st != BL_OK)
+            return st;
+    }
+    if (!primary) {
+        char list[400] = "";
+        size_t n = 0;
+        for (size_t i = 0; i < npatterns && n < sizeof list - 1; i++) {
+            int k = snprintf(list + n, sizeof list - n, "%s\"%s\"", i ? ", " : "", patterns[i]);
+            if (k < 0)
+                break;
+            n += (size_t)k;
+        }
+        if (n >= sizeof list)
+            n = sizeof list - 1;
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0,
+                            "no installed font matches any of the patterns %s", list);
+    }
+    bl_status st = ensure_fallbacks(c, err);
+    if (st != BL_OK)
+        return st;
+    chain_ent *e = calloc(1, sizeof *e);
+    chain_ent **chains = grow(c->chains, c->nchains, sizeof *chains);
+    if (chains)
+        c->chains = chains;
+    if (e) {
+        e->key = dupstr(key);
+        e->fonts = calloc(1 + c->nfallbacks, sizeof *e->fonts);
+    }
+    if (!e || !chains || !e->key || !e->fonts) {
+        if (e) {
+            free(e->key);
+            free(e->fonts);
+            free(e);
+        }
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory finding fonts");
+    }
+    size_t n = 0;
+    e->fonts[n++] = primary;
+    for (size_t i = 0; i < c->nfallbacks; i++) {
+        size_t k = 0;
+        while (k < n && e->fonts[k] != c->fallbacks[i])
+            k++;
+        if (k == n)
+            e->fonts[n++] = c->fallbacks[i];
+    }
+    e->chain.fonts = (const bl_font *const *)e->fonts;
+    e->chain.nfonts = n;
+    c->chains[c->nchains++] = e;
+    *out = &e->chain;
+    return BL_OK;
+}
+
+bl_status bl_fontcache_chain(bl_fontcache *c, const char *const *patterns, size_t npatterns,
+                             const bl_fontchain **out, bl_error *err)
+{
+    *out = NULL;
+    size_t klen = 1;
+    for (size_t i = 0; i < npatterns; i++)
+        klen += strlen(patterns[i]) + 1;
+    char *key = malloc(klen);
+    if (!key)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory finding fonts");
+    size_t n = 0;
+    for (size_t i = 0; i < npatterns; i++) {
+        size_t l = strlen(patterns[i]);
+        memcpy(key + n, patterns[i], l);
+        n += l;
+        key[n++] = '\n';
+    }
+    key[n] = '\0';
+    pthread_mutex_lock(&c->lock);
+    bl_status st = BL_OK;
+    size_t i = 0;
+    for (; i < c->nchains; i++)
+        if (strcmp(c->chains[i]->key, key) == 0)
+            break;
+    if (i < c->nchains)
+        *out = &c->chains[i]->chain;
+    else
+        st = make_chain(c, patterns, npatterns, key, out, err);
+    pthread_mutex_unlock(&c->lock);
+    free(key);
+    return st;
+}
+
+const bl_font *bl_fontchain_pick(const bl_fontchain *chain, uint32_t cp)
+{
+    for (size_t i = 0; i < chain->nfonts; i++)
+        if (bl_font_has_char(chain->fonts[i], cp))
+            return chain->fonts[i];
+    return NULL;
+}
+
+int bl_font_has_char(const bl_font *font, uint32_t cp)
+{
+    if (cp >= 0x110000)
+        return 0;
+    const uint16_t *page = font->cmap[cp >> 8];
+    return page && page[cp & 0xFF] != 0;
+}
+
+const bl_font_info *bl_font_get_info(const bl_font *font)
+{
+    return &font->info;
+}
+
+int bl_font_glyph_advance(const bl_font *font, uint32_t gid)
+{
+    return gid < font->info.num_glyphs ? font->advances[gid] : 0;
+}

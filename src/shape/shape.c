@@ -1,0 +1,355 @@
+/* shape.c - HarfBuzz shaping of Chinese text over a font chain, and
+ * hb-subset of the glyphs a document uses. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "shape.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb-subset.h>
+#include <hb.h>
+
+#include "../base/utf8.h"
+
+/* One HarfBuzz face and font per bl_font, created on first use. HarfBuzz
+ * objects are safe to share between threads once set up (shaping does not
+ * modify them), so only their creation is locked. */
+typedef struct hb_ent {
+    hb_face_t *face;
+    hb_font_t *font;
+} hb_ent;
+
+struct bl_shaper {
+    pthread_mutex_t lock;
+    hb_ent *ents; /* indexed by bl_font_info.id */
+    size_t nents;
+};
+
+/* Tables left out of embedded subsets: layout tables are only needed for
+ * shaping, which uses the full font; vertical metrics and signatures are
+ * unused by PDF readers. Dropping GSUB also keeps its closure from pulling
+ * unused glyphs into the subset. */
+static const char *const drop_tables[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
+                                          "MATH", "VORG", "vhea", "vmtx", "DSIG"};
+
+bl_status bl_shaper_new(bl_shaper **out, bl_error *err)
+{
+    *out = NULL;
+    bl_shaper *s = calloc(1, sizeof *s);
+    if (!s)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory creating the shaper");
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "cannot create the shaper lock");
+    }
+    *out = s;
+    return BL_OK;
+}
+
+void bl_shaper_free(bl_shaper *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nents; i++) {
+        if (s->ents[i].font)
+            hb_font_destroy(s->ents[i].font);
+        if (s->ents[i].face)
+            hb_face_destroy(s->ents[i].face);
+    }
+    free(s->ents);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+/* The HarfBuzz face and font of f, created from the mapped file data. */
+static bl_status get_hb(bl_shaper *s, const bl_font *f, hb_ent *out, bl_error *err)
+{
+    const bl_font_info *in = bl_font_get_info(f);
+    size_t id = (size_t)in->id;
+    bl_status st = BL_OK;
+    pthread_mutex_lock(&s->lock);
+    if (id >= s->nents) {
+        hb_ent *e = realloc(s->ents, (id + 1) * sizeof *e);
+        if (!e) {
+            st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
+            goto out;
+        }
+        memset(e + s->nents, 0, (id + 1 - s->nents) * sizeof *e);
+        s->ents = e;
+        s->nents = id + 1;
+    }
+    hb_ent *e = &s->ents[id];
+    if (!e->font) {
+        hb_blob_t *blob = hb_blob_create((const char *)in->data, (unsigned)in->size,
+                                         HB_MEMORY_MODE_READONLY, NULL, NULL);
+        hb_face_t *face = hb_face_create(blob, (unsigned)in->index);
+        hb_blob_destroy(blob);
+        if (hb_face_get_glyph_count(face) == 0) {
+            hb_face_destroy(face);
+            st = bl_error_set(err, BL_ERR_FONT, in->path, 0, 0,
+                              "HarfBuzz cannot read face %d of the font", in->index);
+            goto out;
+        }
+        hb_font_t *font = hb_font_create(face);
+        /* Unscaled: positions come out in font units, scaled to pt by us. */
+        hb_font_set_scale(font, in->units_per_em, in->units_per_em);
+        hb_font_make_immutable(font);
+        e->face = face;
+        e->font = font;
+    }
+    *out = *e;
+out:
+    pthread_mutex_unlock(&s->lock);
+    return st;
+}
+
+/* Marks and joiners stay in the font of the character they attach to. */
+static int attaches(uint32_t cp)
+{
+    return (cp >= 0x0300 && cp <= 0x036F) || cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           (cp >= 0xE0100 && cp <= 0xE01EF) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x20D0 && cp <= 0x20FF);
+}
+
+/* Chinese quotation marks, set full-width in Chinese text (GB/T 15834 4.1:
+ * 引号 take a full character space); Noto CJK's default glyphs for these
+ * code points are the proportional Western ones. */
+static int is_quote(uint32_t cp)
+{
+    return cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D;
+}
+
+/* Latin letters are shaped as script Latin so the font's Latin kerning
+ * applies; everything else (Han, CJK punctuation, digits) as Han. */
+static int is_latin(uint32_t cp)
+{
+    hb_script_t sc = hb_unicode_script(hb_unicode_funcs_get_default(), cp);
+    return sc == HB_SCRIPT_LATIN;
+}
+
+typedef struct seg {
+    size_t start, end; /* bytes */
+    int font;          /* index in the chain, -1: no font has it */
+    int latin;
+} seg;
+
+/* Shapes text[start..end) (a segment of one font and script) into glyphs. */
+static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const char *text,
+                           size_t len, const seg *g, bl_glyph **glyphs, size_t *n,
+                           size_t *cap, bl_arena *arena, bl_error *err)
+{
+    hb_ent e;
+    bl_status st = get_hb(s, f, &e, err);
+    if (st != BL_OK)
+        return st;
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_buffer_add_utf8(buf, text, (int)len, (unsigned)g->start, (int)(g->end - g->start));
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, g->latin ? HB_SCRIPT_LATIN : HB_SCRIPT_HAN);
+    hb_buffer_set_language(buf, hb_language_from_string("zh-Hans", -1));
+    /* fwid on the quotation marks only: elsewhere it would widen Latin. */
+    hb_feature_t feats[65];
+    unsigned nf = 0;
+    feats[nf++] = (hb_feature_t){HB_TAG('k', 'e', 'r', 'n'), 1, HB_FEATURE_GLOBAL_START,
+                                 HB_FEATURE_GLOBAL_END};
+    for (size_t i = g->start; i < g->end && nf < 65;) {
+        uint32_t cp;
+        size_t k = bl_utf8_decode(text + i, g->end - i, &cp);
+        if (k == 0)
+            k = 1;
+        if (is_quote(cp))
+            feats[nf++] = (hb_feature_t){HB_TAG('f', 'w', 'i', 'd'), 1, (unsigned)i,
+                                         (unsigned)(i + k)};
+        i += k;
+    }
+    hb_shape(e.font, buf, feats, nf);
+    unsigned count;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &count);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &count);
+    if (*n + count > *cap) {
+        size_t nc = (*cap ? *cap * 2 : 64);
+        while (nc < *n + count)
+            nc *= 2;
+        bl_glyph *ng = bl_arena_grow(arena, *glyphs, *n, nc, sizeof *ng);
+        if (!ng) {
+            hb_buffer_destroy(buf);
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
+        }
+        *glyphs = ng;
+        *cap = nc;
+    }
+    float scale = size / (float)bl_font_get_info(f)->units_per_em;
+    for (unsigned i = 0; i < count; i++) {
+        bl_glyph *o = &(*glyphs)[(*n)++];
+        o->font = f;
+        o->gid = info[i].codepoint;
+        o->cluster = info[i].cluster;
+        o->cp = 0xFFFD;
+        bl_utf8_decode(text + o->cluster, len - o->cluster, &o->cp);
+        o->advance = (float)pos[i].x_advance * scale;
+        o->dx = (float)pos[i].x_offset * scale;
+        o->dy = (float)pos[i].y_offset * scale;
+        o->flags = 0;
+        if (is_quote(o->cp) && o->advance < size * 0.99f &&
+            (i + 1 == count || info[i + 1].cluster != info[i].cluster)) {
+            /* The face has no full-width form (LXGW WenKai has no fwid):
+             * set the proportional glyph in an em box, the opening mark on
+             * its right half and the closing mark on its left, next to the
+             * text it encloses (GB/T 15834 4.1, CLREQ 3.1). */
+            if (o->cp == 0x201C || o->cp == 0x2018)
+                o->dx += size - o->advance;
+            o->advance = size;
+        }
+    }
+    hb_buffer_destroy(buf);
+    return BL_OK;
+}
+
+bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, const char *text,
+                        size_t len, bl_arena *arena, bl_glyph **out, size_t *nout,
+                        bl_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    if (!chain || chain->nfonts == 0)
+        return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "shaping needs a font chain");
+    bl_glyph *glyphs = NULL;
+    size_t n = 0, cap = 0;
+    const bl_font *primary = chain->fonts[0];
+    size_t i = 0;
+    seg cur = {0, 0, 0, 0};
+    int have = 0;
+    while (i <= len) {
+        uint32_t cp = 0;
+        size_t k = 0;
+        int fi = 0, latin = 0;
+        if (i < len) {
+            k = bl_utf8_decode(text + i, len - i, &cp);
+            if (k == 0) {
+                k = 1;
+                cp = 0xFFFD;
+            }
+            fi = -1;
+            for (size_t j = 0; j < chain->nfonts; j++)
+                if (bl_font_has_char(chain->fonts[j], cp)) {
+                    fi = (int)j;
+                    break;
+                }
+            latin = is_latin(cp);
+            /* Marks follow their base; neutral characters (digits, spaces,
+             * Western punctuation) stay in the current segment's font and
+             * script when that font has them. */
+            int neutral = !latin && !bl_is_cjk(cp) && !is_quote(cp);
+            if (have && cur.font >= 0 &&
+                (attaches(cp) ||
+                 (neutral && bl_font_has_char(chain->fonts[cur.font], cp)))) {
+                fi = cur.font;
+                latin = cur.latin;
+            }
+        }
+        /* Missing characters are one segment each: one .notdef per character. */
+        int brk = i == len || !have || fi != cur.font || latin != cur.latin || fi < 0;
+        if (brk && have) {
+            if (cur.font < 0) {
+                if (n == cap) {
+                    size_t nc = cap ? cap * 2 : 64;
+                    bl_glyph *ng = bl_arena_grow(arena, glyphs, n, nc, sizeof *ng);
+                    if (!ng)
+                        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                            "out of memory shaping text");
+                    glyphs = ng;
+                    cap = nc;
+                }
+                bl_glyph *o = &glyphs[n++];
+                o->font = primary;
+                o->gid = 0;
+                o->cluster = (uint32_t)cur.start;
+                bl_utf8_decode(text + cur.start, len - cur.start, &o->cp);
+                o->advance = (float)bl_font_glyph_advance(primary, 0) * size /
+                             (float)bl_font_get_info(primary)->units_per_em;
+                o->dx = o->dy = 0;
+                o->flags = BL_GLYPH_MISSING;
+            } else {
+                bl_status st = shape_seg(s, chain->fonts[cur.font], size, text, len, &cur,
+                                         &glyphs, &n, &cap, arena, err);
+                if (st != BL_OK)
+                    return st;
+            }
+            have = 0;
+        }
+        if (i == len)
+            break;
+        if (!have) {
+            cur.start = i;
+            cur.font = fi;
+            cur.latin = latin;
+            have = 1;
+        }
+        cur.end = i + k;
+        i += k;
+    }
+    *out = glyphs;
+    *nout = n;
+    return BL_OK;
+}
+
+bl_status bl_shape_subset(bl_shaper *s, const bl_font *font, const uint32_t *gids, size_t n,
+                          unsigned char **data, size_t *len, bl_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    const bl_font_info *in = bl_font_get_info(font);
+    hb_ent e;
+    bl_status st = get_hb(s, font, &e, err);
+    if (st != BL_OK)
+        return st;
+    hb_subset_input_t *input = hb_subset_input_create_or_fail();
+    if (!input)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory subsetting a font");
+    hb_set_t *glyphs = hb_subset_input_glyph_set(input);
+    hb_set_add(glyphs, 0);
+    for (size_t i = 0; i < n; i++)
+        if (gids[i] < in->num_glyphs)
+            hb_set_add(glyphs, gids[i]);
+    hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
+        hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
+    /* Nothing should be kept for characters: the subset is addressed by
+     * glyph ids only. */
+    hb_set_clear(hb_subset_input_unicode_set(input));
+    unsigned flags = HB_SUBSET_FLAGS_DESUBROUTINIZE | HB_SUBSET_FLAGS_NOTDEF_OUTLINE;
+    /* CFF: the charset keeps the original CIDs, so codes stay the full font's
+     * glyph ids. TrueType has no CIDs: keep the glyph ids themselves so
+     * /CIDToGIDMap /Identity addresses the subset by the same codes. */
+    if (!in->is_cff)
+        flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
+    hb_subset_input_set_flags(input, flags);
+    hb_face_t *sub = hb_subset_or_fail(e.face, input);
+    hb_subset_input_destroy(input);
+    if (!sub)
+        return bl_error_set(err, BL_ERR_FONT, in->path, 0, 0,
+                            "HarfBuzz cannot subset face %d of the font", in->index);
+    hb_blob_t *blob = in->is_cff ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '))
+                                 : hb_face_reference_blob(sub);
+    unsigned bl = 0;
+    const char *bd = hb_blob_get_data(blob, &bl);
+    if (bl == 0) {
+        hb_blob_destroy(blob);
+        hb_face_destroy(sub);
+        return bl_error_set(err, BL_ERR_FONT, in->path, 0, 0,
+                            "the subset of face %d has no %s outlines", in->index,
+                            in->is_cff ? "CFF" : "TrueType");
+    }
+    unsigned char *copy = malloc(bl);
+    if (copy)
+        memcpy(copy, bd, bl);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    if (!copy)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory subsetting a font");
+    *data = copy;
+    *len = bl;
+    return BL_OK;
+}
