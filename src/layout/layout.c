@@ -74,8 +74,10 @@ static bl_status flow_para(lay_ctx *c, const lay_span *spans, size_t n,
 static lay_para_opts body_opts(lay_ctx *c, float size)
 {
     const bl_style *s = c->st;
-    lay_para_opts o = {c->width, 0, s->body_indent * size, 0, BL_ALIGN_JUSTIFY, 0,
-                       c->width / (float)s->grid_chars, 0};
+    /* On the grid one 字 is the grid pitch, so a 2 字 indent is two cells. */
+    float pitch = c->width / (float)s->grid_chars;
+    (void)size;
+    lay_para_opts o = {c->width, 0, s->body_indent * pitch, 0, BL_ALIGN_JUSTIFY, 0, pitch, 0};
     return o;
 }
 

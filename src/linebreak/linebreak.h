@@ -31,7 +31,8 @@ typedef enum bl_lb_align {
 
 typedef struct bl_lb_params {
     float measure;      /* line length, pt */
-    float first_indent; /* extra left indent of the first line, pt (2 字 for body) */
+    float first_indent; /* left indent of the first line, pt (2 字 for body; with
+                           a grid, 2 pitches keep the grid) */
     float indent;       /* left indent of the other lines, pt (hanging indents) */
     bl_lb_align align;
     int balance;        /* for titles: lines of near-equal length, broken at
@@ -45,7 +46,9 @@ typedef struct bl_lb_line {
     float left;          /* x of the line's start relative to the measure's left edge */
     float width;         /* set width of the line, pt */
     const float *x;      /* count entries: x of each item's glyph origin relative
-                            to the measure's left edge */
+                            to the measure's left edge (left included); a mark
+                            trimmed on its left half has its origin moved left
+                            by the trimmed amount */
     const unsigned char *hidden; /* count entries: 1 for an item not drawn
                             (a space at a break, a typed space replaced by a gap) */
 } bl_lb_line;
@@ -56,9 +59,13 @@ typedef struct bl_lb_result {
 } bl_lb_result;
 
 /* Composes a paragraph. text[0..len) is the paragraph; items[0..n) cover it
- * in order. Everything in *out is allocated from arena. Fails with
+ * in order. Everything in *out is allocated from arena (scratch memory is
+ * released before return). A justified line ends exactly at measure
+ * (left + width == measure); hidden items have zero width. Fails with
  * BL_ERR_LAYOUT only when a single unbreakable unit is wider than the
- * measure (err names it), with BL_ERR_NOMEM when out of memory. n == 0 gives
+ * measure (err->message quotes its text; file and line are left for the
+ * caller), with BL_ERR_NOMEM when out of memory, with BL_ERR_USAGE when an
+ * item lies outside text. n == 0 gives
  * zero lines. Runs in time linear in n for a given measure. */
 bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, size_t n,
                         const bl_lb_params *params, bl_arena *arena, bl_lb_result *out,
