@@ -74,6 +74,13 @@ typedef struct font_use {
     const bl_font *font;
     HPDF_Dict type0;   /* created at first use, completed after all pages */
     char name[16];     /* resource name, /F1.. in order of first use */
+    /* The narrow twin: the same font program whose /W gives half widths, for
+     * punctuation set compressed (½ 字). With full widths, text extraction
+     * (poppler, pdf-lines) sees the next glyph overlap the compressed one and
+     * splits the line there. Created at the first compressed glyph. */
+    HPDF_Dict type0n;
+    char name_n[16];
+    uint8_t *narrow;   /* one byte per glyph: shown compressed somewhere */
     uint8_t *used;     /* one byte per glyph of the full font */
     uint32_t *tu_off;  /* per glyph: 1 + offset in tu_pool, 0 = no text */
     uint8_t *tu_len;   /* per glyph: code points in the pool */
@@ -115,6 +122,7 @@ static bl_status nomem(render *r)
 static void font_use_free(font_use *u)
 {
     free(u->used);
+    free(u->narrow);
     free(u->tu_off);
     free(u->tu_len);
     free(u->tu_pool);
@@ -135,9 +143,10 @@ static font_use *use_font(render *r, const bl_font *f)
     unsigned ng = bl_font_get_info(f)->num_glyphs;
     u->font = f;
     u->used = calloc(ng ? ng : 1, 1);
+    u->narrow = calloc(ng ? ng : 1, 1);
     u->tu_off = calloc(ng ? ng : 1, sizeof *u->tu_off);
     u->tu_len = calloc(ng ? ng : 1, 1);
-    if (!u->used || !u->tu_off || !u->tu_len) {
+    if (!u->used || !u->narrow || !u->tu_off || !u->tu_len) {
         font_use_free(u);
         return NULL;
     }
@@ -147,6 +156,7 @@ static font_use *use_font(render *r, const bl_font *f)
         return NULL;
     }
     snprintf(u->name, sizeof u->name, "F%zu", r->nfonts + 1);
+    snprintf(u->name_n, sizeof u->name_n, "F%zun", r->nfonts + 1);
     r->nfonts++;
     return u;
 }
@@ -197,6 +207,31 @@ static double width1000(const bl_font *f, uint32_t gid)
     return round(w * 1000.0) / 1000.0;
 }
 
+/* The width of a glyph in the narrow twin: half its width. */
+static double narrow1000(const bl_font *f, uint32_t gid)
+{
+    return round(width1000(f, gid) * 500.0) / 1000.0;
+}
+
+/* Whether glyph k of t is set compressed: the next glyph on its baseline
+ * (in this run, or next_x when it is the run's last) starts more than 0.2 em
+ * before its full width ends, which is where poppler splits words. */
+static int is_narrow(const bl_dl_text *t, size_t k, double next_x)
+{
+    const bl_dl_glyph *g = &t->glyphs[k];
+    double nx = next_x;
+    if (k + 1 < t->nglyphs) {
+        if (t->glyphs[k + 1].y != g->y)
+            return 0;
+        nx = (double)t->x + t->glyphs[k + 1].x;
+    }
+    if (nx == HUGE_VAL)
+        return 0;
+    double size = t->size > 0 ? t->size : 1;
+    double step = (nx - ((double)t->x + g->x)) * 1000.0 / size;
+    return step > 0 && step < width1000(t->font, g->gid) - 200.0;
+}
+
 /* ---- content streams ----------------------------------------------------- */
 
 static void put_color(buf *b, const bl_color *c, int stroke)
@@ -236,30 +271,36 @@ static void put_rule(buf *b, const bl_dl_rule *ru)
 /* A text run: glyphs on one baseline share a TJ whose adjustments put each
  * glyph exactly at its display-list x: after glyph g the pen has moved by
  * W[g]; the adjustment takes back the difference to the next glyph's x. */
-static void put_text(buf *b, const bl_dl_text *t, const font_use *u)
+static void put_text(buf *b, const bl_dl_text *t, const font_use *u, const uint8_t *narrow)
 {
     if (t->nglyphs == 0)
         return;
-    bputs(b, "BT\n/");
-    bputs(b, u->name);
-    bput(b, " ", 1);
-    bnum(b, t->size, 3);
-    bputs(b, "Tf\n");
+    bputs(b, "BT\n");
     put_color(b, &t->color, 0);
     double size = t->size > 0 ? t->size : 1;
+    int cur = -1; /* the font selected: 0 normal, 1 narrow */
     size_t i = 0;
     while (i < t->nglyphs) {
-        /* A group: consecutive glyphs on the same y. */
+        /* A group: consecutive glyphs on the same y in the same twin. */
         const bl_dl_glyph *g0 = &t->glyphs[i];
+        if (narrow[i] != cur) {
+            cur = narrow[i];
+            bput(b, "/", 1);
+            bputs(b, cur ? u->name_n : u->name);
+            bput(b, " ", 1);
+            bnum(b, t->size, 3);
+            bputs(b, "Tf\n");
+        }
         bputs(b, "1 0 0 1 ");
         bnum(b, (double)t->x + g0->x, 3);
         bnum(b, (double)t->y + g0->y, 3);
         bputs(b, "Tm\n[<");
         bhex4(b, g0->gid);
         size_t j = i + 1;
-        for (; j < t->nglyphs && t->glyphs[j].y == g0->y; j++) {
+        for (; j < t->nglyphs && t->glyphs[j].y == g0->y && narrow[j] == cur; j++) {
             const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
-            double adj = width1000(u->font, p->gid) - ((double)g->x - p->x) * 1000.0 / size;
+            double w = cur ? narrow1000(u->font, p->gid) : width1000(u->font, p->gid);
+            double adj = w - ((double)g->x - p->x) * 1000.0 / size;
             /* Float positions carry noise far below 0.01/1000 em. */
             adj = round(adj * 100.0) / 100.0;
             if (adj != 0) {
@@ -287,6 +328,9 @@ static bl_status page_font(render *r, HPDF_Page page, HPDF_Dict *fontres, font_u
     }
     if (!HPDF_Dict_GetItem(*fontres, u->name, HPDF_OCLASS_DICT) &&
         HPDF_Dict_Add(*fontres, u->name, u->type0) != HPDF_OK)
+        return hpdf_fail(r, "adding a font resource");
+    if (u->type0n && !HPDF_Dict_GetItem(*fontres, u->name_n, HPDF_OCLASS_DICT) &&
+        HPDF_Dict_Add(*fontres, u->name_n, u->type0n) != HPDF_OK)
         return hpdf_fail(r, "adding a font resource");
     return BL_OK;
 }
@@ -324,9 +368,32 @@ static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
                 break;
             }
         }
+        /* Where the next run on this baseline starts, for the last glyph. */
+        double next_x = HUGE_VAL;
+        if (i + 1 < pg->nitems && pg->items[i + 1].kind == BL_DL_TEXT) {
+            const bl_dl_text *nt = &pg->items[i + 1].u.text;
+            if (nt->nglyphs && nt->y + nt->glyphs[0].y == t->y + t->glyphs[t->nglyphs - 1].y)
+                next_x = (double)nt->x + nt->glyphs[0].x;
+        }
+        uint8_t *narrow = calloc(t->nglyphs, 1);
+        if (!narrow) {
+            st = nomem(r);
+            break;
+        }
+        for (size_t k = 0; k < t->nglyphs; k++) {
+            narrow[k] = (uint8_t)is_narrow(t, k, next_x);
+            if (narrow[k] && t->glyphs[k].gid < bl_font_get_info(u->font)->num_glyphs)
+                u->narrow[t->glyphs[k].gid] = 1;
+            if (narrow[k] && !u->type0n) {
+                u->type0n = HPDF_Dict_New(r->pdf->mmgr);
+                if (!u->type0n || HPDF_Xref_Add(r->pdf->xref, u->type0n) != HPDF_OK)
+                    st = hpdf_fail(r, "adding a font");
+            }
+        }
         if (st == BL_OK)
             st = page_font(r, page, &fontres, u);
-        put_text(&b, t, u);
+        put_text(&b, t, u, narrow);
+        free(narrow);
     }
     if (st == BL_OK && b.oom)
         st = nomem(r);
@@ -559,6 +626,45 @@ static bl_status write_font(render *r, font_use *u)
     hs |= HPDF_Dict_AddName(u->type0, "Encoding", "Identity-H");
     hs |= HPDF_Dict_Add(u->type0, "DescendantFonts", desc_fonts);
     hs |= HPDF_Dict_Add(u->type0, "ToUnicode", tu);
+    if (u->type0n) {
+        /* The narrow twin shares the program, descriptor and ToUnicode. */
+        HPDF_Dict cidn = HPDF_Dict_New(mm);
+        HPDF_Dict sysn = HPDF_Dict_New(mm);
+        HPDF_Array wn = HPDF_Array_New(mm);
+        HPDF_Array descn = HPDF_Array_New(mm);
+        if (!cidn || !sysn || !wn || !descn || HPDF_Xref_Add(r->pdf->xref, cidn) != HPDF_OK)
+            return hpdf_fail(r, "embedding a font");
+        for (unsigned g = 0; g < in->num_glyphs; g++) {
+            if (!u->narrow[g])
+                continue;
+            HPDF_Array one = HPDF_Array_New(mm);
+            double wd = narrow1000(u->font, g);
+            if (!one || HPDF_Array_AddNumber(wn, (HPDF_INT32)g) != HPDF_OK ||
+                HPDF_Array_Add(wn, one) != HPDF_OK ||
+                (wd == floor(wd) ? HPDF_Array_AddNumber(one, (HPDF_INT32)wd)
+                                 : HPDF_Array_AddReal(one, (HPDF_REAL)wd)) != HPDF_OK)
+                return hpdf_fail(r, "embedding a font");
+        }
+        hs |= HPDF_Dict_Add(sysn, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+        hs |= HPDF_Dict_Add(sysn, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+        hs |= HPDF_Dict_AddNumber(sysn, "Supplement", 0);
+        hs |= HPDF_Dict_AddName(cidn, "Type", "Font");
+        hs |= HPDF_Dict_AddName(cidn, "Subtype", in->is_cff ? "CIDFontType0" : "CIDFontType2");
+        hs |= HPDF_Dict_AddName(cidn, "BaseFont", fontname);
+        hs |= HPDF_Dict_Add(cidn, "CIDSystemInfo", sysn);
+        hs |= HPDF_Dict_Add(cidn, "FontDescriptor", desc);
+        hs |= HPDF_Dict_AddNumber(cidn, "DW", 1000);
+        hs |= HPDF_Dict_Add(cidn, "W", wn);
+        if (!in->is_cff)
+            hs |= HPDF_Dict_AddName(cidn, "CIDToGIDMap", "Identity");
+        hs |= HPDF_Array_Add(descn, cidn);
+        hs |= HPDF_Dict_AddName(u->type0n, "Type", "Font");
+        hs |= HPDF_Dict_AddName(u->type0n, "Subtype", "Type0");
+        hs |= HPDF_Dict_AddName(u->type0n, "BaseFont", basefont);
+        hs |= HPDF_Dict_AddName(u->type0n, "Encoding", "Identity-H");
+        hs |= HPDF_Dict_Add(u->type0n, "DescendantFonts", descn);
+        hs |= HPDF_Dict_Add(u->type0n, "ToUnicode", tu);
+    }
     if (hs != HPDF_OK || r->hpdf_error)
         return hpdf_fail(r, "embedding a font");
     return BL_OK;
