@@ -432,16 +432,14 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
     if (st != BL_OK)
         return st;
     /* Issuer flush left and date flush right, both indented; a long issuer
-     * wraps upward so the rule keeps its place. */
+     * wraps into balanced lines downward, the date on the last, and the rule
+     * follows the last line. */
     float y = c->top - s->issuer_baseline - shift;
     float ind = s->issuer_indent * s->issuer_size;
     lay_span ds = lay_span_str(c, date_text(c), (bl_role)s->issuer_font, s->issuer_size, BLACK,
                                "date");
     float dw;
     if ((st = lay_measure(c, &ds, 1, 0, &dw)) != BL_OK)
-        return st;
-    st = place(c, page, &ds, 1, BL_ALIGN_RIGHT, 0, 0, c->width - ind, y, 0, NULL);
-    if (st != BL_OK)
         return st;
     if (v->issuer.len) {
         const char *issuer = lay_format(c, "{i}{s}", "{i}", str(&v->issuer), "{s}",
@@ -452,11 +450,24 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
                                    "issuer");
         us.src = &v->issuer;
         float room = c->width - 2 * ind - dw - s->issuer_size;
-        st = place(c, page, &us, 1, BL_ALIGN_LEFT, 0, ind, room, y,
-                   s->issuer_size * 1.5f, NULL);
-        if (st != BL_OK)
+        float pitch = c->pitch;
+        lay_para_opts po = {room, ind, 0, 0, BL_ALIGN_LEFT, 1, 0, 0};
+        lay_set set;
+        if ((st = lay_set_para(c, &us, 1, &po, &set)) != BL_OK)
             return st;
+        for (size_t l = 0; l < set.nlines; l++) {
+            st = lay_emit_runs(c, page, set.line_first_run[l],
+                               set.line_first_run[l + 1] - set.line_first_run[l], 0,
+                               y - pitch * (float)l);
+            if (st != BL_OK)
+                return st;
+        }
+        if (set.nlines > 1)
+            y -= pitch * (float)(set.nlines - 1);
     }
+    st = place(c, page, &ds, 1, BL_ALIGN_RIGHT, 0, 0, c->width - ind, y, 0, NULL);
+    if (st != BL_OK)
+        return st;
     /* The red rule(s), GB/T 9704 7.2.7 by analogy: below the issuer line. */
     float ry = y - s->rule_offset;
     if ((st = rule(c, page, ry, s->rule_width, s->rule_color, "masthead-rule")) != BL_OK)
