@@ -36,8 +36,11 @@ static void quote_line(FILE *out, const char *text, size_t len, int line, int co
     const char *eol = memchr(p, '\n', (size_t)(end - p));
     if (!eol)
         eol = end;
-    if (eol - p > 400)
+    if (eol - p > 400) {
         eol = p + 400; /* a megabyte line is not worth echoing whole */
+        while (eol > p && ((unsigned char)*eol & 0xC0) == 0x80)
+            eol--; /* nor cut inside a character */
+    }
     fputc(' ', out);
     int width = 0, c = 1;
     for (const char *q = p; q < eol;) {
@@ -52,7 +55,8 @@ static void quote_line(FILE *out, const char *text, size_t len, int line, int co
             fputs("\xEF\xBF\xBD", out); /* U+FFFD for a byte that is not UTF-8 */
         else if (cp >= 0x20 && cp != 0x7F)
             fwrite(q, 1, n, out);
-        if (c < col)
+        int shown = cp == '\t' || bad || (cp >= 0x20 && cp != 0x7F);
+        if (c < col && shown)
             width += cp == '\t' ? 1 : bl_display_width(cp);
         q += n;
         c++;

@@ -456,8 +456,14 @@ static int run_balanced(const comp *c, size_t lines, double *cost, size_t *from)
                 double d = slack * slack + widow_penalty(c, &m);
                 if (m.need > EPS)
                     d += SHRINK_BADNESS * (m.need / m.shrink);
-                if (p < c->n && c->has_space_breaks && !(c->it[p - 1].flags & IF_SPACE))
-                    d += BALANCE_NOT_SPACE;
+                /* A space between two Western words (GB/T 9704) is no sense
+                 * unit: breaking there is worse than anywhere else. */
+                int at_space = (c->it[p - 1].flags & IF_SPACE) != 0;
+                int in_latin = at_space && p >= 2 && p < c->n &&
+                               (c->it[p - 2].flags & IF_WESTERN) &&
+                               (c->it[p].flags & IF_WESTERN);
+                if (p < c->n && c->has_space_breaks && (!at_space || in_latin))
+                    d += in_latin ? 2 * BALANCE_NOT_SPACE : BALANCE_NOT_SPACE;
                 if (prev + d < cost[q * nb + j]) {
                     cost[q * nb + j] = prev + d;
                     from[q * nb + j] = i;
