@@ -683,7 +683,8 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
                                 p->cur_section ? "text in a section before its first item: "
                                                  "start an item with '### title'"
                                                : "text before the first article: start an "
-                                                 "article with '# title'");
+                                                 "article with '# title' or a section with "
+                                                 "'## name'");
         }
         if ((st = para_add(p, l, s, len)) != BL_OK)
             return st;
