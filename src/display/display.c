@@ -61,6 +61,17 @@ bl_status bl_display_add_text(bl_display *d, bl_dl_page *page, const bl_dl_text 
     return BL_OK;
 }
 
+bl_status bl_display_add_text_shared(bl_display *d, bl_dl_page *page, const bl_dl_text *t,
+                                     bl_error *err)
+{
+    bl_dl_item *it = new_item(d, page);
+    if (!it)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
+    it->kind = BL_DL_TEXT;
+    it->u.text = *t;
+    return BL_OK;
+}
+
 bl_status bl_display_add_rule(bl_display *d, bl_dl_page *page, const bl_dl_rule *r,
                               bl_error *err)
 {

@@ -99,6 +99,12 @@ bl_dl_page *bl_display_add_page(bl_display *d, float width, float height);
 bl_status bl_display_add_text(bl_display *d, bl_dl_page *page, const bl_dl_text *t,
                               bl_error *err);
 
+/* Like bl_display_add_text, but keeps t's text and glyph arrays instead of
+ * copying them: they must live as long as the display (layout allocates them
+ * from the display's arena). */
+bl_status bl_display_add_text_shared(bl_display *d, bl_dl_page *page, const bl_dl_text *t,
+                                     bl_error *err);
+
 /* Appends a copy of *r to page. */
 bl_status bl_display_add_rule(bl_display *d, bl_dl_page *page, const bl_dl_rule *r,
                               bl_error *err);

@@ -101,7 +101,8 @@ bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, fl
         bl_dl_text t = c->runs[i];
         t.x += dx;
         t.y += dy;
-        bl_status st = bl_display_add_text(c->d, page, &t, c->err);
+        /* The run's arrays are in the document's arena, as the display is. */
+        bl_status st = bl_display_add_text_shared(c->d, page, &t, c->err);
         if (st != BL_OK)
             return st;
     }
@@ -133,17 +134,20 @@ static void warn_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
             (unsigned)g->cp, bl_role_name(sp->role));
 }
 
-bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
-                       const lay_para_opts *o, lay_set *out)
+/* Sets a paragraph; everything but the runs and the line tables is
+ * scratch in tmp, so a long document does not keep each paragraph's shaping
+ * and composition data to the end. */
+static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size_t nspans,
+                          const lay_para_opts *o, lay_set *out)
 {
     memset(out, 0, sizeof *out);
     size_t total = 0;
     for (size_t i = 0; i < nspans; i++)
         total += spans[i].len;
-    char *text = bl_arena_alloc(c->arena, total + 1);
-    size_t *span_off = bl_arena_calloc(c->arena, nspans + 1, sizeof *span_off);
-    bl_glyph **sg = bl_arena_calloc(c->arena, nspans + 1, sizeof *sg);
-    size_t *sn = bl_arena_calloc(c->arena, nspans + 1, sizeof *sn);
+    char *text = bl_arena_alloc(tmp, total + 1);
+    size_t *span_off = bl_arena_calloc(tmp, nspans + 1, sizeof *span_off);
+    bl_glyph **sg = bl_arena_calloc(tmp, nspans + 1, sizeof *sg);
+    size_t *sn = bl_arena_calloc(tmp, nspans + 1, sizeof *sn);
     if (!text || !span_off || !sg || !sn)
         return nomem(c);
     size_t nglyphs = 0;
@@ -155,7 +159,7 @@ bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
         if (!sp->len)
             continue;
         bl_status st = bl_shape_text(c->env->shaper, c->chains[sp->role], sp->size, sp->text,
-                                     sp->len, c->arena, &sg[i], &sn[i], c->err);
+                                     sp->len, tmp, &sg[i], &sn[i], c->err);
         if (st != BL_OK)
             return st;
         nglyphs += sn[i];
@@ -166,9 +170,9 @@ bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
     span_off[nspans] = total;
 
     /* One composer item per cluster. */
-    bl_lb_item *items = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *items);
-    item_ref *refs = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *refs);
-    const bl_glyph **glyphs = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *glyphs);
+    bl_lb_item *items = bl_arena_calloc(tmp, nglyphs + 1, sizeof *items);
+    item_ref *refs = bl_arena_calloc(tmp, nglyphs + 1, sizeof *refs);
+    const bl_glyph **glyphs = bl_arena_calloc(tmp, nglyphs + 1, sizeof *glyphs);
     if (!items || !refs || !glyphs)
         return nomem(c);
     size_t nitems = 0, gi = 0;
@@ -201,7 +205,7 @@ bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
 
     bl_lb_params p = {o->measure, o->first_indent, o->indent, o->align, o->balance, o->grid};
     bl_lb_result res;
-    bl_status st = bl_lb_compose(text, total, items, nitems, &p, c->arena, &res, c->err);
+    bl_status st = bl_lb_compose(text, total, items, nitems, &p, tmp, &res, c->err);
     if (st != BL_OK) {
         /* The composer names the text; add where it is in the input. */
         if (c->err->line == 0 && nspans && spans[0].src) {
@@ -219,8 +223,8 @@ bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
         return nomem(c);
     float base_x = c->left + o->left;
     /* Scratch for the line being cut into runs (reused across lines). */
-    bl_dl_glyph *dg = bl_arena_calloc(c->arena, nglyphs + 1, sizeof *dg);
-    char *rt = bl_arena_alloc(c->arena, total + 1);
+    bl_dl_glyph *dg = bl_arena_calloc(tmp, nglyphs + 1, sizeof *dg);
+    char *rt = bl_arena_alloc(tmp, total + 1);
     if (!dg || !rt)
         return nomem(c);
     for (size_t l = 0; l < res.nlines; l++) {
@@ -283,6 +287,17 @@ bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
     }
     out->line_first_run[res.nlines] = c->nruns;
     return BL_OK;
+}
+
+bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
+                       const lay_para_opts *o, lay_set *out)
+{
+    bl_arena *tmp = bl_arena_new();
+    if (!tmp)
+        return nomem(c);
+    bl_status st = set_para(c, tmp, spans, nspans, o, out);
+    bl_arena_free(tmp);
+    return st;
 }
 
 bl_status lay_measure(lay_ctx *c, const lay_span *spans, size_t nspans, float tracking,
