@@ -1,0 +1,70 @@
+#!/bin/sh
+# batch.sh BULLETIN TESTDIR - `bulletin batch` over a directory mixing good
+# and bad issues: relative paths kept, the bad one reported with file:line:col
+# and left without a PDF, the others rendered, exit status 1, the summary and
+# the JSON report; --changed resumes; --shard splits the work exactly.
+set -e
+BIN=$1
+. "$2/lib.sh"
+A=$TMP/archive
+mkdir -p "$A/2023/03" "$A/2023/04" "$A/notes"
+cp samples/zhuanbao-2023-08.txt "$A/2023/03/08.txt"
+cp tests/golden/jianbao-short.txt "$A/2023/04/03.txt"
+cp tests/golden/gongwen-edge.txt "$A/2023/04/09.txt"
+printf '报头：甲\n期号：1\n日期：2023年2月30日\n\n# 标题\n\n正文。\n' >"$A/2023/04/bad.txt"
+echo "not an issue, and not .txt" >"$A/notes/readme.md"
+
+run "$BIN" batch "$A" -o "$TMP/pdfs" -j 2 --report "$TMP/report.json"
+expect_status 1 "a batch with a bad issue exits 1"
+expect_file "$TMP/pdfs/2023/03/08.pdf" "relative path kept (2023/03/08)"
+expect_file "$TMP/pdfs/2023/04/03.pdf" "second good issue"
+expect_file "$TMP/pdfs/2023/04/09.pdf" "third good issue"
+expect_no_file "$TMP/pdfs/2023/04/bad.pdf" "the bad issue gets no PDF"
+expect_no_file "$TMP/pdfs/notes" "non-.txt files are not inputs"
+expect_err_line "$A/2023/04/bad.txt:3:4: error: impossible date '2023年2月30日': there is no 2023-02-30" "the bad issue's error"
+check "summary line" grep -qE '^rendered 3, skipped 0, failed 1, pages [0-9]+, ' "$TMP/err"
+check "not a terminal: one log line per issue" grep -q "^ok $A/2023/03/08.txt -> $TMP/pdfs/2023/03/08.pdf (6 pages)$" "$TMP/err"
+run python3 - "$TMP/report.json" "$A" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+a = sys.argv[2]
+assert (r["rendered"], r["skipped"], r["failed"]) == (3, 0, 1), r
+bad = [i for i in r["issues"] if i["status"] == "failed"]
+assert len(bad) == 1 and bad[0]["input"] == a + "/2023/04/bad.txt", bad
+assert bad[0]["error"]["line"] == 3 and bad[0]["error"]["column"] == 4, bad
+assert sorted(i["input"] for i in r["issues"]) == sorted(
+    a + p for p in ["/2023/03/08.txt", "/2023/04/03.txt", "/2023/04/09.txt", "/2023/04/bad.txt"])
+print("report ok")
+PY
+expect_status 0 "the JSON report"
+
+# The same inputs give the same bytes as `render`.
+"$BIN" render "$A/2023/03/08.txt" -o "$TMP/single.pdf" >/dev/null
+check "batch output equals render output" cmp -s "$TMP/single.pdf" "$TMP/pdfs/2023/03/08.pdf"
+
+# --changed: nothing newer than its PDF is rendered again; a touched input is.
+run "$BIN" batch "$A" -o "$TMP/pdfs" --changed
+check "--changed skips up-to-date issues" grep -qE '^rendered 0, skipped 3, failed 1, ' "$TMP/err"
+touch "$A/2023/04/03.txt"
+run "$BIN" batch "$A" -o "$TMP/pdfs" --changed
+check "--changed renders a newer input" grep -qE '^rendered 1, skipped 2, failed 1, ' "$TMP/err"
+
+# --shard: every input in exactly one of N shards.
+for k in 1 2 3; do
+  run "$BIN" batch "$A" -o "$TMP/shard$k" --shard $k/3 --report "$TMP/s$k.json"
+done
+run python3 - "$TMP" <<'PY'
+import json, sys
+t = sys.argv[1]
+seen = [i["input"] for k in (1, 2, 3) for i in json.load(open(f"{t}/s{k}.json"))["issues"]]
+assert len(seen) == 4 and len(set(seen)) == 4, seen
+print("shards ok")
+PY
+expect_status 0 "the shards cover every input once"
+
+# A file given directly goes to OUTDIR/NAME.pdf; a missing input is named.
+run "$BIN" batch tests/golden/jianbao-short.txt "$TMP/nope.txt" -o "$TMP/direct"
+expect_file "$TMP/direct/jianbao-short.pdf" "a file given directly"
+expect_err_line "$TMP/nope.txt: error: cannot open: No such file or directory" "a missing input"
+expect_status 1 "a missing input fails the batch"
+finish
