@@ -134,6 +134,72 @@ static bl_status flow_line(lay_ctx *c, lay_span sp, bl_lb_align align, float tra
     return flow_para(c, &sp, 1, &po, fo);
 }
 
+/* A 目录 entry: with page numbers, the entry's last line gets a leader and
+ * the number flush right (the measure leaves them room). */
+static bl_status toc_entry(lay_ctx *c, const lay_span *spans, size_t n, lay_para_opts po,
+                           const flow_opts *fo, bl_role role)
+{
+    const bl_style *s = c->st;
+    if (!c->toc_pages)
+        return flow_para(c, spans, n, &po, fo);
+    size_t k = c->toc_next++;
+    char num[24];
+    snprintf(num, sizeof num, "%zu", k < c->ntoc_pages ? c->toc_pages[k] : (size_t)0);
+    const char *nums = bl_display_strdup(c->d, num);
+    if (!nums)
+        return nomem(c);
+    float size = spans[n - 1].size;
+    lay_span ns = lay_span_str(c, nums, role, size, BLACK, "toc-page");
+    lay_span ls = lay_span_str(c, s->toc_leader, role, size, BLACK, "toc-leader");
+    float nw, lw;
+    bl_status st;
+    if ((st = lay_measure(c, &ns, 1, 0, &nw)) != BL_OK ||
+        (st = lay_measure(c, &ls, 1, 0, &lw)) != BL_OK)
+        return st;
+    po.measure = c->width - nw - 2 * size;
+    if ((st = flow_para(c, spans, n, &po, fo)) != BL_OK)
+        return st;
+    lay_line *last = &c->lines[c->nlines - 1];
+    /* Where the entry's last line ends. */
+    float end = c->left;
+    for (size_t r = last->first_run; r < last->first_run + last->nruns; r++) {
+        const bl_dl_text *t = &c->runs[r];
+        if (!t->nglyphs)
+            continue;
+        const bl_dl_glyph *g = &t->glyphs[t->nglyphs - 1];
+        const bl_font_info *in = bl_font_get_info(t->font);
+        float x = t->x + g->x + (float)bl_font_glyph_advance(t->font, g->gid) * t->size /
+                                    (float)in->units_per_em;
+        if (x > end)
+            end = x;
+    }
+    size_t mark = c->nruns;
+    float room = c->right - nw - end - size * 0.5f;
+    int count = lw > 0 ? (int)(room / lw) : 0;
+    if (count > 0 && *s->toc_leader) {
+        size_t ll = strlen(s->toc_leader);
+        char *lead = bl_arena_alloc(c->arena, ll * (size_t)count + 1);
+        if (!lead)
+            return nomem(c);
+        for (int i = 0; i < count; i++)
+            memcpy(lead + ll * (size_t)i, s->toc_leader, ll);
+        ls.text = lead;
+        ls.len = ll * (size_t)count;
+        /* flush right against the number */
+        lay_para_opts lo = {c->width - nw - size * 0.25f, 0, 0, 0, BL_ALIGN_RIGHT, 0, 0, 0};
+        lay_set set;
+        if ((st = lay_set_para(c, &ls, 1, &lo, &set)) != BL_OK)
+            return st;
+    }
+    lay_para_opts npo = {c->width, 0, 0, 0, BL_ALIGN_RIGHT, 0, 0, 0};
+    lay_set set;
+    if ((st = lay_set_para(c, &ns, 1, &npo, &set)) != BL_OK)
+        return st;
+    /* The new runs follow the line's own in ctx->runs: the line takes them. */
+    c->lines[c->nlines - 1].nruns += c->nruns - mark;
+    return BL_OK;
+}
+
 static bl_status flow_toc(lay_ctx *c)
 {
     const bl_style *s = c->st;
@@ -164,7 +230,7 @@ static bl_status flow_toc(lay_ctx *c)
             lay_span_text(c, name, (bl_role)s->toc_entry_font, size, BLACK, "toc-entry")};
         lay_para_opts po = {c->width, 0, 0, bullet_w, BL_ALIGN_JUSTIFY, 0, 0, 0};
         flow_opts fo = {0, 1, 0, NULL, 0};
-        if ((st = flow_para(c, spans, 2, &po, &fo)) != BL_OK)
+        if ((st = toc_entry(c, spans, 2, po, &fo, (bl_role)s->toc_entry_font)) != BL_OK)
             return st;
         if (p->kind == BL_PART_ARTICLE) {
             if (p->article->source.len) {
@@ -196,7 +262,7 @@ static bl_status flow_toc(lay_ctx *c)
             float ind = s->toc_item_indent * size;
             lay_para_opts ipo = {c->width, 0, ind, ind + numw, BL_ALIGN_JUSTIFY, 0, 0, 0};
             flow_opts ifo = {0, k + 1 < sec->nitems, 0, NULL, 0};
-            if ((st = flow_para(c, is, 2, &ipo, &ifo)) != BL_OK)
+            if ((st = toc_entry(c, is, 2, ipo, &ifo, (bl_role)s->toc_item_font)) != BL_OK)
                 return st;
         }
     }
@@ -773,13 +839,15 @@ static bl_status set_info(lay_ctx *c)
     return BL_OK;
 }
 
-bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
-                             const bl_layout_env *env, bl_arena *arena, bl_display **out,
-                             bl_error *err)
+static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
+                             const bl_layout_env *env, bl_arena *arena, const size_t *toc_pages,
+                             size_t ntoc_pages, bl_display **out, bl_error *err)
 {
     *out = NULL;
     lay_ctx ctx, *c = &ctx;
     memset(c, 0, sizeof *c);
+    c->toc_pages = toc_pages;
+    c->ntoc_pages = ntoc_pages;
     c->doc = bl_doc_get(doc);
     c->st = style;
     c->env = env;
@@ -890,4 +958,47 @@ bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
         return st;
     *out = c->d;
     return BL_OK;
+}
+
+/* The page of every outline entry (articles, sections, items), 1-based. */
+static size_t *entry_pages(const bl_display *d, bl_arena *arena)
+{
+    size_t *pages = bl_arena_calloc(arena, d->noutlines + 1, sizeof *pages);
+    if (pages)
+        for (size_t i = 0; i < d->noutlines; i++)
+            pages[i] = d->outlines[i].page + 1;
+    return pages;
+}
+
+bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
+                             const bl_layout_env *env, bl_arena *arena, bl_display **out,
+                             bl_error *err)
+{
+    if (!style->toc_enabled || !style->toc_page_numbers)
+        return layout_pass(doc, style, env, arena, NULL, 0, out, err);
+    /* The 目录 needs the final page numbers: lay out with the numbers of the
+     * previous pass until they no longer change (the 目录 can grow a line). */
+    size_t *pages = NULL, n = 0;
+    bl_status st = BL_OK;
+    for (int pass = 0; pass < 4; pass++) {
+        bl_arena *tmp = bl_arena_new();
+        bl_display *d = NULL;
+        if (!tmp)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = layout_pass(doc, style, env, tmp, pages, n, &d, err);
+        size_t *next = st == BL_OK ? entry_pages(d, arena) : NULL;
+        int same = next && pages && d->noutlines == n &&
+                   memcmp(next, pages, n * sizeof *pages) == 0;
+        size_t nn = d ? d->noutlines : 0;
+        bl_arena_free(tmp);
+        if (st != BL_OK)
+            return st;
+        if (!next)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (same)
+            break;
+        pages = next;
+        n = nn;
+    }
+    return layout_pass(doc, style, env, arena, pages, n, out, err);
 }

@@ -42,6 +42,10 @@ typedef struct lay_ctx {
     size_t nlines, cap_lines;
     bl_dl_text *runs;
     size_t nruns, cap_runs;
+    /* 目录 page numbers, from a first pass (NULL when not printed): one per
+     * outline entry, in the order the entries are made */
+    const size_t *toc_pages;
+    size_t ntoc_pages, toc_next;
 } lay_ctx;
 
 /* Options for setting a paragraph of spans. */
