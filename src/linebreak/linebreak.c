@@ -32,9 +32,14 @@
 #define WIDOW_PUNCT 5e9      /* last line of one character and its punctuation */
 #define BALANCE_NOT_SPACE 100.0 /* balanced titles: a break not at a space, in em² */
 #define MAX_BALANCED_LINES 8
-#define MAX_CANDIDATES 4096   /* breakpoints looked back from one break (bounds
-                                 the work even for zero-width items) */
-#define EPS 1e-6
+#define MAX_CANDIDATES 4096   /* breakpoints looked back from one break */
+#define WORK_PER_BREAK 32     /* candidate lines measured per breakpoint on average
+                                 before the look-back is narrowed (see look_back) */
+#define WORK_BASE (1u << 20)  /* and that many in any case */
+#define NARROW_WINDOW 16      /* candidates at each end of the look-back once
+                                 the work budget is spent */
+#define EPS 1e-3              /* pt: widths arrive as floats; a line that is full
+                                 to within float rounding is full */
 
 enum {
     IF_SPACE = 1,     /* a breaking space */
@@ -81,6 +86,7 @@ typedef struct comp {
     size_t *bp;      /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
     double em;       /* the paragraph's em, for scaling costs */
+    double indent0, indent1; /* the parameters' indents, made finite */
     double avail0, avail1; /* room on the first line, on the others */
     int has_space_breaks;
 } comp;
@@ -91,6 +97,18 @@ typedef struct line_m {
     double w, shrink, need;
     size_t slots;
 } line_m;
+
+/* v when it is a finite number, else d. */
+static double finite_or(double v, double d)
+{
+    return isfinite(v) ? v : d;
+}
+
+/* A length parameter made usable: NaN is 0, infinities are clamped to huge. */
+static double sane_length(double v)
+{
+    return isnan(v) ? 0 : fmin(fmax(v, -1e30), 1e30);
+}
 
 static int is_western_cp(uint32_t cp)
 {
@@ -113,8 +131,12 @@ static void classify(comp *c)
         t->cp = cp;
         t->cls = li.cls;
         t->pos = li.pos;
-        t->em = src->em > 0 ? src->em : 1.0;
-        t->w = src->width;
+        /* Garbage in (NaN, infinite or negative sizes) is set as zero width
+         * rather than poisoning the prefix sums of the whole paragraph. */
+        t->em = finite_or(src->em, 1.0);
+        if (t->em <= 0)
+            t->em = 1.0;
+        t->w = fmax(0.0, finite_or(src->width, 0.0));
         uint8_t f = 0;
         if (li.cls == LBC_SPACE)
             f |= IF_SPACE;
@@ -123,7 +145,7 @@ static void classify(comp *c)
         else if (is_western_cp(cp))
             f |= IF_WESTERN
                | ((li.cls == LBC_NONE || li.cls == LBC_POSTFIX) ? IF_ALNUM : 0);
-        if (src->width >= 0.75 * t->em)
+        if (t->w >= 0.75 * t->em)
             f |= IF_FULL;
         t->flags = f;
         /* CLREQ 3.1.2: the blank half of a full-width mark, by its position. */
@@ -139,7 +161,8 @@ static void classify(comp *c)
         /* Grid: CJK items advance by the pitch (tracking = grid - em), so a
          * full line of Han holds measure/grid characters (GB/T 9704 5.2.3).
          * A pitch far from the item's em is another size: left alone. */
-        if (p->grid > 0 && (f & IF_CJK) && (f & IF_FULL) && fabs(p->grid - t->em) <= 0.5 * t->em)
+        if (p->grid > 0 && isfinite(p->grid) && (f & IF_CJK) && (f & IF_FULL)
+            && fabs(p->grid - t->em) <= 0.5 * t->em)
             t->w += p->grid - t->em;
     }
 }
@@ -381,45 +404,145 @@ static double badness(const comp *c, const line_m *m)
     return 100.0 * r * r * r;
 }
 
+/* A visitor of candidate line starts: considers the line from breakpoint i
+ * to breakpoint j; returns 1 when the line is too wide, so that every earlier
+ * start is too (widths never shrink as a line starts earlier). */
+typedef int (*visit_fn)(const comp *c, size_t i, size_t j, void *ctx);
+
+/* The earliest breakpoint index whose line to bp[j] fits the widest line
+ * even fully compressed (bisection on that monotone width). */
+static size_t earliest_start(const comp *c, size_t j)
+{
+    double maxavail = fmax(c->avail0, c->avail1);
+    size_t lo = 0, hi = j - 1; /* the answer is in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        line_m m;
+        measure_line(c, c->bp[mid], c->bp[j], &m);
+        if (m.w - m.shrink > maxavail + EPS)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Offers visit() the candidate starts of a line ending at breakpoint j,
+ * nearest first, and adds the number offered to *spent. Ordinary text has a
+ * few dozen candidates per break; degenerate input (long runs of zero-width
+ * items, a measure thousands of characters wide) could have thousands for
+ * every break. While *spent is under budget every candidate is offered (up to
+ * MAX_CANDIDATES); after that only the NARROW_WINDOW nearest starts and the
+ * NARROW_WINDOW earliest that still fit, so the lines stay sensible (full
+ * lines remain possible) and the running time stays linear. */
+static void look_back(const comp *c, size_t j, size_t *spent, size_t budget, visit_fn visit,
+                      void *ctx)
+{
+    size_t cap = *spent < budget ? MAX_CANDIDATES : NARROW_WINDOW;
+    size_t i = j, seen = 0;
+    while (i > 0 && seen < cap) {
+        seen++;
+        if (visit(c, --i, j, ctx)) {
+            *spent += seen;
+            return;
+        }
+    }
+    if (i > 0 && cap == NARROW_WINDOW) {
+        size_t lo = earliest_start(c, j);
+        size_t hi = lo + NARROW_WINDOW < i ? lo + NARROW_WINDOW : i;
+        for (size_t k = hi; k-- > lo;) {
+            seen++;
+            if (visit(c, k, j, ctx))
+                break;
+        }
+    }
+    *spent += seen;
+}
+
+typedef struct dp_ctx {
+    int mode; /* 0: demerits, 1: line count */
+    double *best;
+    size_t *from;
+} dp_ctx;
+
+static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
+{
+    dp_ctx *x = vctx;
+    size_t a = c->bp[i], p = c->bp[j];
+    line_m m;
+    if (!measure_line(c, a, p, &m) && !(a == 0 && p == c->n))
+        return 0; /* a line of nothing but spaces */
+    if (m.w - m.shrink > fmax(c->avail0, c->avail1) + EPS)
+        return 1;
+    if (m.need - m.shrink > EPS || x->best[i] == INFINITY)
+        return 0;
+    double d;
+    if (x->mode == 1) {
+        d = 1;
+    } else {
+        double b = badness(c, &m);
+        d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow_penalty(c, &m);
+    }
+    if (x->best[i] + d < x->best[j]) {
+        x->best[j] = x->best[i] + d;
+        x->from[j] = i;
+    }
+    return 0;
+}
+
 /* Total-fit over the breakpoints; mode 0 minimises demerits, mode 1 counts
  * lines. Fills from[] (index into bp of the previous break) and returns
  * 0 when the end is reachable, else the index of the first unreachable break. */
 static size_t run_dp(const comp *c, int mode, double *best, size_t *from)
 {
-    double maxavail = fmax(c->avail0, c->avail1);
+    dp_ctx x = {mode, best, from};
     best[0] = 0;
     size_t first_bad = 0;
+    size_t spent = 0, budget = WORK_PER_BREAK * c->nb + WORK_BASE;
     for (size_t j = 1; j < c->nb; j++) {
-        size_t p = c->bp[j];
         best[j] = INFINITY;
         from[j] = 0;
-        size_t seen = 0;
-        for (size_t i = j; i-- > 0;) {
-            size_t a = c->bp[i];
-            line_m m;
-            if (!measure_line(c, a, p, &m) && !(a == 0 && p == c->n))
-                continue; /* a line of nothing but spaces */
-            double wmin = m.w - m.shrink;
-            if (wmin > maxavail + EPS || ++seen > MAX_CANDIDATES)
-                break; /* every earlier start is wider still */
-            if (m.need - m.shrink > EPS || best[i] == INFINITY)
-                continue;
-            double d;
-            if (mode == 1) {
-                d = 1;
-            } else {
-                double b = badness(c, &m);
-                d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow_penalty(c, &m);
-            }
-            if (best[i] + d < best[j]) {
-                best[j] = best[i] + d;
-                from[j] = i;
-            }
-        }
+        look_back(c, j, &spent, budget, dp_visit, &x);
         if (best[j] == INFINITY && !first_bad)
             first_bad = j;
     }
     return best[c->nb - 1] == INFINITY ? (first_bad ? first_bad : c->nb - 1) : 0;
+}
+
+typedef struct bal_ctx {
+    size_t q;     /* the line being placed, 1-based */
+    double *cost; /* cost[q * nb + j]: best cost of q lines ending at break j */
+    size_t *from;
+} bal_ctx;
+
+static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
+{
+    bal_ctx *x = vctx;
+    size_t nb = c->nb, a = c->bp[i], p = c->bp[j];
+    line_m m;
+    if (!measure_line(c, a, p, &m))
+        return 0;
+    if (m.w - m.shrink > fmax(c->avail0, c->avail1) + EPS)
+        return 1;
+    double prev = x->cost[(x->q - 1) * nb + i];
+    if (m.need - m.shrink > EPS || prev == INFINITY)
+        return 0;
+    double slack = -m.need / c->em;
+    double d = slack * slack + widow_penalty(c, &m);
+    if (m.need > EPS)
+        d += SHRINK_BADNESS * (m.need / m.shrink);
+    /* A space between two Western words (GB/T 9704) is no sense unit:
+     * breaking there is worse than anywhere else. */
+    int at_space = (c->it[p - 1].flags & IF_SPACE) != 0;
+    int in_latin = at_space && p >= 2 && p < c->n && (c->it[p - 2].flags & IF_WESTERN)
+                && (c->it[p].flags & IF_WESTERN);
+    if (p < c->n && c->has_space_breaks && (!at_space || in_latin))
+        d += in_latin ? 2 * BALANCE_NOT_SPACE : BALANCE_NOT_SPACE;
+    if (prev + d < x->cost[x->q * nb + j]) {
+        x->cost[x->q * nb + j] = prev + d;
+        x->from[x->q * nb + j] = i;
+    }
+    return 0;
 }
 
 /* Balanced lines for titles: exactly `lines` lines, minimising the sum of
@@ -429,46 +552,18 @@ static size_t run_dp(const comp *c, int mode, double *best, size_t *from)
 static int run_balanced(const comp *c, size_t lines, double *cost, size_t *from)
 {
     size_t nb = c->nb;
-    double maxavail = fmax(c->avail0, c->avail1);
     for (size_t q = 0; q <= lines; q++)
         for (size_t j = 0; j < nb; j++)
             cost[q * nb + j] = INFINITY;
     cost[0] = 0;
+    size_t spent = 0, budget = WORK_PER_BREAK * nb * lines + WORK_BASE;
     for (size_t q = 1; q <= lines; q++) {
+        bal_ctx x = {q, cost, from};
         for (size_t j = 1; j < nb; j++) {
             size_t p = c->bp[j];
-            if (q < lines && p == c->n)
-                continue;
-            if (q == lines && p != c->n)
-                continue;
-            size_t seen = 0;
-            for (size_t i = j; i-- > 0;) {
-                size_t a = c->bp[i];
-                line_m m;
-                if (!measure_line(c, a, p, &m))
-                    continue;
-                if (m.w - m.shrink > maxavail + EPS || ++seen > MAX_CANDIDATES)
-                    break;
-                double prev = cost[(q - 1) * nb + i];
-                if (m.need - m.shrink > EPS || prev == INFINITY)
-                    continue;
-                double slack = -m.need / c->em;
-                double d = slack * slack + widow_penalty(c, &m);
-                if (m.need > EPS)
-                    d += SHRINK_BADNESS * (m.need / m.shrink);
-                /* A space between two Western words (GB/T 9704) is no sense
-                 * unit: breaking there is worse than anywhere else. */
-                int at_space = (c->it[p - 1].flags & IF_SPACE) != 0;
-                int in_latin = at_space && p >= 2 && p < c->n &&
-                               (c->it[p - 2].flags & IF_WESTERN) &&
-                               (c->it[p].flags & IF_WESTERN);
-                if (p < c->n && c->has_space_breaks && (!at_space || in_latin))
-                    d += in_latin ? 2 * BALANCE_NOT_SPACE : BALANCE_NOT_SPACE;
-                if (prev + d < cost[q * nb + j]) {
-                    cost[q * nb + j] = prev + d;
-                    from[q * nb + j] = i;
-                }
-            }
+            if ((q < lines) == (p == c->n))
+                continue; /* only the last line ends the paragraph */
+            look_back(c, j, &spent, budget, bal_visit, &x);
         }
     }
     return cost[lines * nb + nb - 1] != INFINITY;
@@ -480,7 +575,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
 {
     const bl_lb_params *p = c->p;
     double avail = m->a == 0 ? c->avail0 : c->avail1;
-    double indent = m->a == 0 ? p->first_indent : p->indent;
+    double indent = m->a == 0 ? c->indent0 : c->indent1;
     size_t a = m->a, e = m->e;
     /* 先挤进: punctuation first, then the glue (spaces, gaps), evenly. */
     double fp = 0, fg = 0, per_slot = 0;
@@ -591,8 +686,14 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     c.items = items;
     c.n = n;
     c.p = params;
-    c.avail0 = params->measure - params->first_indent;
-    c.avail1 = params->measure - params->indent;
+    /* A NaN measure or indent counts as 0 (every unit is then too wide:
+     * an error, not a hang); an infinite one as merely huge. */
+    double measure = sane_length(params->measure);
+    c.indent0 = sane_length(params->first_indent);
+    c.indent1 = sane_length(params->indent);
+    /* In float, like every position the composer returns. */
+    c.avail0 = (float)(measure - c.indent0);
+    c.avail1 = (float)(measure - c.indent1);
     double *best = NULL, *bal = NULL;
     size_t *from = NULL, *bfrom = NULL;
     c.it = calloc(n, sizeof *c.it);
@@ -643,12 +744,24 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     }
     int balanced = 0;
     size_t nlines = 0;
-    size_t bad = run_dp(&c, params->balance && params->align != BL_ALIGN_JUSTIFY, best, from);
-    if (bad) {
-        st = unit_error(&c, bad, err);
-        goto cleanup;
+    line_m whole;
+    measure_line(&c, 0, n, &whole);
+    if (whole.need <= EPS) {
+        /* The paragraph fits on one line at its natural width: one line is
+         * the optimum in every mode (fewest lines, and a last line has no
+         * badness), found without the search; this is how the layout
+         * measures text (measure 1e6). */
+        from[c.nb - 1] = 0;
+        nlines = 1;
+        balanced = 1; /* the chain is set: skip the search below */
+    } else {
+        size_t bad = run_dp(&c, params->balance && params->align != BL_ALIGN_JUSTIFY, best, from);
+        if (bad) {
+            st = unit_error(&c, bad, err);
+            goto cleanup;
+        }
     }
-    if (params->balance && params->align != BL_ALIGN_JUSTIFY) {
+    if (!balanced && params->balance && params->align != BL_ALIGN_JUSTIFY) {
         size_t want = (size_t)best[c.nb - 1];
         if (want >= 2 && want <= MAX_BALANCED_LINES) {
             bal = malloc((want + 1) * c.nb * sizeof *bal);

@@ -66,7 +66,9 @@ typedef struct bl_lb_result {
  * measure (err->message quotes its text; file and line are left for the
  * caller), with BL_ERR_NOMEM when out of memory, with BL_ERR_USAGE when an
  * item lies outside text. n == 0 gives
- * zero lines. Runs in time linear in n for a given measure. */
+ * zero lines. Widths or ems that are NaN, infinite or negative are taken as
+ * zero (ems as 1 pt); a NaN measure as 0. Runs in time linear in n, however
+ * wide the measure (lines of thousands of candidates get a narrowed search). */
 bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, size_t n,
                         const bl_lb_params *params, bl_arena *arena, bl_lb_result *out,
                         bl_error *err);

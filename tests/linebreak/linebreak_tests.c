@@ -360,6 +360,18 @@ static void test_grid(void)
     c = compose(s, 16, &p);
     CHECK_INT(c.res.lines[0].count, 27);
     CHECK(justified(&c, &p));
+    /* The layout's numbers (float, as it passes them): with a 2-pitch
+     * first-line indent the first line holds 26 characters, the others 28,
+     * however the float rounding of 26 pitches + indent falls. */
+    p.measure = 442.205f;
+    p.grid = 442.205f / 28;
+    p.first_indent = 2 * p.grid;
+    c = compose(s, 16, &p);
+    CHECK_INT(c.res.nlines, 3);
+    CHECK_INT(c.res.lines[0].count, 26);
+    CHECK_INT(c.res.lines[1].count, 28);
+    CHECK(justified(&c, &p));
+    p.measure = 442.2f;
     /* A body paragraph with the 2 字 first-line indent on the grid. */
     p.grid = 442.2f / 28;
     p.first_indent = 2 * p.grid;
@@ -572,6 +584,161 @@ static double time_para(int k, size_t *nlines)
     return best;
 }
 
+/* Items for s with the synthetic widths (one per code point), from the arena. */
+static bl_lb_item *items_of(const char *s, size_t len, float em, size_t *n)
+{
+    bl_lb_item *items = bl_arena_calloc(arena, len + 1, sizeof *items);
+    *n = 0;
+    for (size_t off = 0; off < len;) {
+        uint32_t cp;
+        size_t k = bl_utf8_decode(s + off, len - off, &cp);
+        if (k == 0)
+            k = 1;
+        items[*n].text_off = (uint32_t)off;
+        items[*n].text_len = (uint32_t)k;
+        items[*n].width = synthetic_width(cp, em);
+        items[*n].em = em;
+        (*n)++;
+        off += k;
+    }
+    return items;
+}
+
+/* The lead measures text with a huge measure: one line, natural width
+ * (Han/Latin gaps in, the line-end mark at ½ 字). */
+static void test_measuring(void)
+{
+    bl_lb_params p = {1e6f, 0, 0, BL_ALIGN_LEFT, 0, 0};
+    composed c = compose("中文ABC中文，", 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_INT(c.res.nlines, 1);
+    CHECK_NEAR(c.res.lines[0].width, 32 + 4 + 24 + 4 + 32 + 8, 0.01);
+    c = compose("强化问题导向 抓实督导检查", 22, &p);
+    CHECK_INT(c.res.nlines, 1);
+    CHECK_NEAR(c.res.lines[0].width, 12 * 22 + 11, 0.01);
+    /* Justified text that fits is one flush-left line too. */
+    p.align = BL_ALIGN_JUSTIFY;
+    p.measure = 200;
+    c = compose("一二三", 16, &p);
+    CHECK_INT(c.res.nlines, 1);
+    CHECK_NEAR(c.res.lines[0].width, 48, 0.01);
+    CHECK_NEAR(xof(&c, 2), 32, 0.01);
+}
+
+/* NaN, infinite and negative sizes are set as zero width: no crash, no
+ * hang, and the rest of the paragraph composes as before. */
+static void test_hostile_numbers(void)
+{
+    const char *s = "一二三四五六七八九十";
+    size_t len = strlen(s), n;
+    bl_lb_params p = params(5, 16);
+    bl_lb_result res;
+    bl_error err;
+    static const float bad[] = {NAN, INFINITY, -INFINITY, -16, 0};
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+        bl_lb_item *items = items_of(s, len, 16, &n);
+        items[2].width = bad[b];
+        bl_error_clear(&err);
+        CHECK_INT(bl_lb_compose(s, len, items, n, &p, arena, &res, &err), BL_OK);
+        /* 三 takes no room: six characters fit on the first line. */
+        CHECK_INT(res.nlines, 2);
+        CHECK_INT(res.lines[0].count, 6);
+        CHECK_NEAR(res.lines[0].x[3], 32, 0.01);
+    }
+    /* A NaN em falls back to a usable one. */
+    bl_lb_item *items = items_of(s, len, 16, &n);
+    items[0].em = NAN;
+    bl_error_clear(&err);
+    CHECK_INT(bl_lb_compose(s, len, items, n, &p, arena, &res, &err), BL_OK);
+    CHECK_INT(res.nlines, 2);
+    /* A NaN measure: every unit is too wide, reported as such. */
+    p.measure = NAN;
+    bl_error_clear(&err);
+    CHECK_INT(bl_lb_compose(s, len, items, n, &p, arena, &res, &err), BL_ERR_LAYOUT);
+    CHECK(strstr(err.message, "一") != NULL);
+    /* An infinite measure: one line. */
+    p.measure = INFINITY;
+    bl_error_clear(&err);
+    CHECK_INT(bl_lb_compose(s, len, items, n, &p, arena, &res, &err), BL_OK);
+    CHECK_INT(res.nlines, 1);
+    /* Items outside the text are the caller's bug. */
+    items[3].text_off = (uint32_t)len;
+    bl_error_clear(&err);
+    CHECK_INT(bl_lb_compose(s, len, items, n, &p, arena, &res, &err), BL_ERR_USAGE);
+}
+
+static int sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#else
+    return 0;
+#endif
+#else
+    return 0;
+#endif
+}
+
+/* Composes s repeated to about 1 MiB; returns the seconds taken. */
+static double time_mib(const char *piece, const bl_lb_params *p, float zero_every,
+                       bl_lb_result *res, bl_status *st)
+{
+    size_t pl = strlen(piece), reps = (1u << 20) / pl, len = pl * reps, n;
+    char *s = bl_arena_alloc(arena, len + 1);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(s + i * pl, piece, pl);
+    s[len] = '\0';
+    bl_lb_item *items = items_of(s, len, 16, &n);
+    if (zero_every > 0)
+        for (size_t i = 0; i < n; i++)
+            if (i % (size_t)zero_every)
+                items[i].width = 0;
+    bl_error err;
+    bl_error_clear(&err);
+    double t0 = now();
+    *st = bl_lb_compose(s, len, items, n, p, arena, res, &err);
+    return now() - t0;
+}
+
+/* 1 MiB paragraphs compose in well under a second, also the degenerate ones
+ * (mostly zero-width items; a measure thousands of characters wide) whose
+ * look-back is narrowed to keep the work linear. */
+static void test_mebibyte(void)
+{
+    double limit = sanitized() ? 5.0 : 1.0;
+    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_result res;
+    bl_status st;
+    double t = time_mib("一、严密组织督查。2022年，“省协调小组”（以下简称）抽查2—3家，87.6%……", &p, 0,
+                        &res, &st);
+    CHECK_INT(st, BL_OK);
+    CHECK(res.nlines > 10000);
+    CHECK(t < limit);
+    t = time_mib("hello world ", &p, 0, &res, &st);
+    CHECK_INT(st, BL_OK);
+    CHECK(t < limit);
+    t = time_mib("字", &p, 3, &res, &st); /* two of every three zero-width */
+    CHECK_INT(st, BL_OK);
+    CHECK(t < limit);
+    /* 6250 characters to the line: the narrowed look-back still fills the
+     * lines (about 56 of them, each justified to the measure). */
+    p.measure = 1e5f;
+    p.first_indent = 0;
+    p.grid = 0;
+    t = time_mib("字", &p, 0, &res, &st);
+    CHECK_INT(st, BL_OK);
+    CHECK(t < limit);
+    CHECK(res.nlines >= 56 && res.nlines <= 58);
+    int just = 1;
+    for (size_t l = 0; l + 1 < res.nlines; l++)
+        if (fabsf(res.lines[l].left + res.lines[l].width - p.measure) > 0.05f) /* float spacing at 1e5 pt is 0.008 */
+            just = 0;
+    CHECK(just);
+}
+
 static void test_linear(void)
 {
     size_t n1, n10, n100;
@@ -607,6 +774,9 @@ int main(void)
     test_errors();
     test_generated();
     test_linear();
+    test_measuring();
+    test_hostile_numbers();
+    test_mebibyte();
     bl_arena_free(arena);
     return check_summary();
 }
