@@ -1,6 +1,7 @@
 /* parse.c - the issue description (docs/format.md) read into a document
  * tree: header fields, articles with their paragraphs and numbered headings,
  * sections of items, and the 版记 fields. First error wins and stops. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,7 +242,7 @@ static const bl_text empty_text = {"", 0, {0, 0}, NULL, 0};
 
 /* ---- dates ------------------------------------------------------------- */
 
-/* Reads up to 4 digits; returns the count read. */
+/* Reads up to 5 digits; returns the count read. */
 static size_t digits(const char *s, size_t len, int *v)
 {
     size_t i = 0;
@@ -251,54 +252,71 @@ static size_t digits(const char *s, size_t len, int *v)
     return i;
 }
 
-static bl_status parse_date(parser *p, const line *l, const bl_text *t, bl_date *d)
+enum { DATE_OK, DATE_UNREADABLE, DATE_IMPOSSIBLE };
+
+/* Reads a date in one of the accepted forms: 2023年3月28日, 2023-03-28,
+ * 2023.3.28, 2023/3/28 (month and day with one or two digits; spaces typed
+ * around the digits, as in "2023 年 3 月 28 日", are ignored). Returns
+ * DATE_OK and fills *d, or says why not. */
+static int read_date(const char *in, size_t inlen, bl_date *d)
 {
-    const char *s = t->s;
-    size_t len = t->len, i = 0, n;
-    int y, m, dd;
+    char s[64];
+    size_t len = 0;
+    for (size_t i = 0; i < inlen; i++) {
+        if (in[i] == ' ' || in[i] == '\t')
+            continue;
+        if (len == sizeof s)
+            return DATE_UNREADABLE;
+        s[len++] = in[i];
+    }
     static const char *const seps[][3] = {{"年", "月", "日"}, {"-", "-", ""}, {".", ".", ""},
                                           {"/", "/", ""}};
+    int v[3] = {0, 0, 0};
     int ok = 0;
     for (size_t k = 0; k < 4 && !ok; k++) {
-        i = 0;
-        if ((n = digits(s, len, &y)) != 4)
-            break;
-        i += n;
-        size_t sl = strlen(seps[k][0]);
-        if (len - i < sl || memcmp(s + i, seps[k][0], sl) != 0)
-            continue;
-        i += sl;
-        if ((n = digits(s + i, len - i, &m)) < 1 || n > 2)
-            continue;
-        i += n;
-        sl = strlen(seps[k][1]);
-        if (len - i < sl || memcmp(s + i, seps[k][1], sl) != 0)
-            continue;
-        i += sl;
-        if ((n = digits(s + i, len - i, &dd)) < 1 || n > 2)
-            continue;
-        i += n;
-        sl = strlen(seps[k][2]);
-        if (len - i < sl || memcmp(s + i, seps[k][2], sl) != 0)
-            continue;
-        i += sl;
-        ok = i == len;
+        size_t i = 0;
+        ok = 1;
+        for (int f = 0; f < 3 && ok; f++) {
+            size_t n = digits(s + i, len - i, &v[f]);
+            size_t sl = strlen(seps[k][f]);
+            int width_ok = f == 0 ? n == 4 : n >= 1 && n <= 2; /* year 4, month/day 1-2 */
+            if (!width_ok || len - i - n < sl || memcmp(s + i + n, seps[k][f], sl) != 0)
+                ok = 0;
+            i += n + sl;
+        }
+        ok = ok && i == len;
     }
     if (!ok)
-        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, t->pos.col,
-                            "cannot read the date '%s': write it as 2023年3月28日, 2023-03-28 "
-                            "or 2023.3.28",
-                            t->s);
+        return DATE_UNREADABLE;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = v[0], m = v[1], dd = v[2];
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1900 || y > 2999 || m < 1 || m > 12 || dd < 1 ||
-        dd > mdays[m - 1] + (m == 2 && leap))
-        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, t->pos.col,
-                            "impossible date '%s': there is no %d-%02d-%02d", t->s, y, m, dd);
     d->year = y;
     d->month = m;
     d->day = dd;
-    return BL_OK;
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || dd < 1 ||
+        dd > mdays[m - 1] + (m == 2 && leap))
+        return DATE_IMPOSSIBLE;
+    return DATE_OK;
+}
+
+/* The date error for text t read by read_date (r != DATE_OK). */
+static bl_status date_error(parser *p, const bl_text *t, int r, const bl_date *d)
+{
+    if (r == DATE_IMPOSSIBLE)
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, t->pos.line, t->pos.col,
+                            "impossible date '%s': there is no %d-%02d-%02d", t->s, d->year,
+                            d->month, d->day);
+    return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, t->pos.line, t->pos.col,
+                        "cannot read the date '%s': write it as 2023年3月28日, 2023-03-28, "
+                        "2023.3.28 or 2023/3/28",
+                        t->s);
+}
+
+static bl_status parse_date(parser *p, const bl_text *t, bl_date *d)
+{
+    int r = read_date(t->s, t->len, d);
+    return r == DATE_OK ? BL_OK : date_error(p, t, r, d);
 }
 
 /* ---- paragraphs --------------------------------------------------------- */
@@ -359,48 +377,92 @@ static bl_status para_add(parser *p, const line *l, const char *s, size_t len)
     return BL_OK;
 }
 
-/* The numbering of a heading (GB/T 9704 7.3.3): its level, or 0. */
+/* The value of a Chinese numeral 一..九十九 at s (一, 十, 十二, 二十, 二十三), or
+ * 0; *used is set to its length in bytes. */
+static int cn_numeral(const char *s, size_t len, size_t *used)
+{
+    static const char *const digit[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    int d[3];
+    size_t n = 0, i = 0;
+    while (n < 3 && len - i >= 3) {
+        int v = 0;
+        if (memcmp(s + i, "十", 3) == 0)
+            v = 10;
+        for (int k = 0; k < 9 && !v; k++)
+            if (memcmp(s + i, digit[k], 3) == 0)
+                v = k + 1;
+        if (!v)
+            break;
+        d[n++] = v;
+        i += 3;
+    }
+    int value = 0;
+    /* Accept only the written forms: D, 十, 十D, D十, D十D (D = 一..九, tens D >= 二). */
+    if (n == 1)
+        value = d[0];
+    else if (n == 2 && d[0] == 10 && d[1] < 10)
+        value = 10 + d[1];
+    else if (n == 2 && d[0] >= 2 && d[0] < 10 && d[1] == 10)
+        value = d[0] * 10;
+    else if (n == 3 && d[0] >= 2 && d[0] < 10 && d[1] == 10 && d[2] < 10)
+        value = d[0] * 10 + d[2];
+    *used = value ? n * 3 : 0;
+    return value;
+}
+
+/* Matches a closing bracket (full- or half-width) at s; returns its length. */
+static size_t close_bracket(const char *s, size_t len)
+{
+    if (len >= 3 && memcmp(s, "）", 3) == 0)
+        return 3;
+    return len >= 1 && s[0] == ')' ? 1 : 0;
+}
+
+/* The level of a paragraph's heading number, or 0 (GB/T 9704 7.3.3: 一、
+ * then （一） then 1. then （1））. Levels 3 and 4 take one or two digits, so
+ * "2023、2024年" and "1.5亿" stay body text. */
 static int heading_level(const char *s, size_t len)
 {
-    static const char *const cn[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
-    size_t i = 0, ncn = 0;
-    /* 一、 (level 1) and （一） (level 2) */
-    int open = 0;
+    size_t open = 0, i, n;
     if (len >= 3 && memcmp(s, "（", 3) == 0)
         open = 3;
     else if (len >= 1 && s[0] == '(')
         open = 1;
-    i = (size_t)open;
-    for (;;) {
-        size_t k = 0;
-        for (; k < 10; k++)
-            if (len - i >= 3 && memcmp(s + i, cn[k], 3) == 0)
-                break;
-        if (k == 10)
-            break;
-        i += 3;
-        ncn++;
+    i = open;
+    if (cn_numeral(s + i, len - i, &n)) {
+        i += n;
+        if (!open)
+            return len - i >= 3 && memcmp(s + i, "、", 3) == 0 ? 1 : 0;
+        return close_bracket(s + i, len - i) ? 2 : 0;
     }
-    if (ncn && ncn <= 3) {
-        if (!open && len - i >= 3 && memcmp(s + i, "、", 3) == 0)
-            return 1;
-        if (open && ((len - i >= 3 && memcmp(s + i, "）", 3) == 0) || (len > i && s[i] == ')')))
-            return 2;
-        return 0;
-    }
-    /* 1. 1． 1、 (level 3) and （1） (level 4) */
     size_t nd = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '9' && nd < 4)
+    while (i < len && s[i] >= '0' && s[i] <= '9' && nd < 3)
         i++, nd++;
-    if (!nd)
+    if (nd == 0 || nd > 2 || s[open] == '0')
         return 0;
     if (open)
-        return ((len - i >= 3 && memcmp(s + i, "）", 3) == 0) || (len > i && s[i] == ')')) ? 4 : 0;
-    if (len > i && s[i] == '.')
-        return (len > i + 1 && s[i + 1] >= '0' && s[i + 1] <= '9') ? 0 : 3; /* 1.5 is a number */
+        return close_bracket(s + i, len - i) ? 4 : 0;
+    if (i < len && s[i] == '.')
+        return i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '9' ? 0 : 3;
     if (len - i >= 3 && (memcmp(s + i, "．", 3) == 0 || memcmp(s + i, "、", 3) == 0))
         return 3;
     return 0;
+}
+
+/* Opening and closing brackets and quotes (GB/T 15834 4.4, 4.1): a 。 inside
+ * them does not end a run-in heading. */
+static int opens(uint32_t cp)
+{
+    return cp == 0xFF08 || cp == '(' || cp == 0x201C || cp == 0x2018 || cp == 0x300A ||
+           cp == 0x3008 || cp == 0x300C || cp == 0x300E || cp == 0x3010 || cp == 0x3014 ||
+           cp == 0xFF3B;
+}
+
+static int closes(uint32_t cp)
+{
+    return cp == 0xFF09 || cp == ')' || cp == 0x201D || cp == 0x2019 || cp == 0x300B ||
+           cp == 0x3009 || cp == 0x300D || cp == 0x300F || cp == 0x3011 || cp == 0x3015 ||
+           cp == 0xFF3D;
 }
 
 /* Bytes of a run-in heading: through the first 。！？ outside brackets and
@@ -413,10 +475,9 @@ static size_t heading_length(const char *s, size_t len)
         size_t n = bl_utf8_decode(s + i, len - i, &cp);
         if (!n)
             n = 1;
-        if (cp == 0xFF08 || cp == 0x201C || cp == 0x300A || cp == 0x2018 || cp == '(')
+        if (opens(cp))
             depth++;
-        else if ((cp == 0xFF09 || cp == 0x201D || cp == 0x300B || cp == 0x2019 || cp == ')') &&
-                 depth > 0)
+        else if (closes(cp) && depth > 0)
             depth--;
         else if (depth == 0 && (cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F))
             return i + n;
@@ -496,42 +557,147 @@ static int indented(const line *l)
     return l->len && bl_utf8_decode(l->s, l->len, &cp) && is_space_cp(cp);
 }
 
-/* Normalises 印发 "ISSUER   DATE" to "ISSUER DATE" (one space before the date). */
-static void normalise_yinfa(bl_footer_field *f)
+/* Replaces f's value with its first n (> 0) bytes followed by tail, keeping
+ * the spans that start inside those n bytes and giving tail the position
+ * tail_pos (where the tail was read from). */
+static bl_status replace_tail(parser *p, bl_footer_field *f, size_t n, const char *tail,
+                              bl_srcpos tail_pos)
 {
-    char *s = (char *)f->value.s;
-    size_t len = f->value.len;
-    size_t k = len;
-    while (k > 0 && s[k - 1] != ' ' && s[k - 1] != '\t')
-        k--;
-    if (k == 0)
-        return;
-    size_t j = k;
-    while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
-        j--;
-    memmove(s + j + 1, s + k, len - k + 1);
-    s[j] = ' ';
-    f->value.len = j + 1 + (len - k);
+    size_t tlen = strlen(tail);
+    char *s = bl_arena_alloc(p->a, n + tlen + 1);
+    bl_srcspan *sp = bl_arena_calloc(p->a, f->value.nspans + 1, sizeof *sp);
+    if (!s || !sp)
+        return nomem(p);
+    memcpy(s, f->value.s, n);
+    memcpy(s + n, tail, tlen + 1);
+    size_t ns = 0; /* n > 0, and spans[0].offset is 0: at least one is kept */
+    for (size_t i = 0; i < f->value.nspans && f->value.spans[i].offset < n; i++)
+        sp[ns++] = f->value.spans[i];
+    sp[ns].offset = n + (tail[0] == ' '); /* a separating space is not from the input */
+    sp[ns++].pos = tail_pos;
+    f->value.s = s;
+    f->value.len = n + tlen;
+    f->value.spans = sp;
+    f->value.nspans = ns;
+    return BL_OK;
+}
+
+/* 印发 (GB/T 9704 7.4.3): the printing office and the date it was printed.
+ * The value is rewritten to "OFFICE Y年M月D日" (one space before the date,
+ * which layout splits at): the date is read at the end of the value in any
+ * form the header accepts, with or without a space before it; when none is
+ * written, the header's 日期 is used. */
+static bl_status finish_yinfa(parser *p, bl_footer_field *f)
+{
+    const char *s = f->value.s;
+    size_t len = f->value.len, at = len;
+    bl_date d = p->doc->view.date;
+    int r = DATE_UNREADABLE;
+    /* The leftmost run of digits from which the rest of the value is a date. */
+    for (size_t i = 0; i < len && r == DATE_UNREADABLE; i++) {
+        if (s[i] < '0' || s[i] > '9' || (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9'))
+            continue;
+        r = read_date(s + i, len - i, &d);
+        at = i;
+    }
+    if (r == DATE_UNREADABLE) {
+        /* No date. A value ending in a digit or 日 meant one: do not guess. */
+        if (len && ((s[len - 1] >= '0' && s[len - 1] <= '9') ||
+                    (len >= 3 && memcmp(s + len - 3, "日", 3) == 0)))
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, f->value.pos.line,
+                                f->value.pos.col,
+                                "cannot read the date at the end of 印发 '%s': write it as "
+                                "2023年3月28日, 2023-03-28, 2023.3.28 or 2023/3/28",
+                                s);
+        at = len;
+        d = p->doc->view.date;
+    } else if (r == DATE_IMPOSSIBLE) {
+        bl_srcpos pos = bl_text_pos(&f->value, at);
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, pos.line, pos.col,
+                            "impossible date '%s' in 印发: there is no %d-%02d-%02d", s + at,
+                            d.year, d.month, d.day);
+    }
+    const char *office = s;
+    size_t olen = at;
+    trim(&office, &olen);
+    if (olen == 0)
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, f->value.pos.line,
+                            f->value.pos.col,
+                            "印发 needs the printing office before the date, e.g. "
+                            "'印发：XX办公室 2023年3月28日'");
+    char tail[64];
+    snprintf(tail, sizeof tail, " %d年%d月%d日", d.year, d.month, d.day);
+    bl_srcpos tail_pos = at < len ? bl_text_pos(&f->value, at) : p->doc->view.date_text.pos;
+    return replace_tail(p, f, olen, tail, tail_pos);
+}
+
+/* 印数: "共印60份" as written; a bare count ("60" or "60份") gets the words. */
+static bl_status finish_yinshu(parser *p, bl_footer_field *f)
+{
+    const char *s = f->value.s;
+    size_t len = f->value.len, nd = 0;
+    while (nd < len && s[nd] >= '0' && s[nd] <= '9')
+        nd++;
+    if (nd == 0 || nd > 9 || !(nd == len || (len - nd == 3 && memcmp(s + nd, "份", 3) == 0)))
+        return BL_OK;
+    char buf[32];
+    snprintf(buf, sizeof buf, "共印%.*s份", (int)nd, s);
+    char *c = bl_arena_strdup(p->a, buf);
+    if (!c)
+        return nomem(p);
+    f->value.s = c;
+    f->value.len = strlen(c);
+    return BL_OK;
 }
 
 static bl_status footer_finish(parser *p, bl_footer_field *f)
 {
     if (!f)
         return BL_OK;
+    if (p->plen == 0)
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, f->label.pos.line,
+                            f->label.pos.col, "%s has no value", f->label.s);
     char *v = bl_arena_strndup(p->a, p->pbuf, p->plen);
     if (!v)
         return nomem(p);
     f->value.s = v;
     f->value.len = p->plen;
-    f->value.pos = p->nspans ? p->spans[0].pos : f->label.pos;
+    f->value.pos = p->spans[0].pos;
     f->value.spans = p->spans;
     f->value.nspans = p->nspans;
-    if (f->kind == BL_FOOT_YINFA)
-        normalise_yinfa(f);
     p->plen = 0;
     p->spans = NULL;
     p->nspans = p->cap_spans = 0;
+    if (f->kind == BL_FOOT_YINFA)
+        return finish_yinfa(p, f);
+    if (f->kind == BL_FOOT_YINSHU)
+        return finish_yinshu(p, f);
     return BL_OK;
+}
+
+/* Warns about an article or item without text and a section without items:
+ * legal (an editor may be drafting) but probably not meant for print. */
+static void warn_empty(parser *p)
+{
+    const bl_doc_view *v = &p->doc->view;
+    for (size_t i = 0; i < v->nparts; i++) {
+        if (v->parts[i].kind == BL_PART_ARTICLE) {
+            const bl_article *a = v->parts[i].article;
+            if (!a->nparas)
+                bl_warn(p->warner, BL_ERR_SYNTAX, p->file, a->title.pos.line, a->title.pos.col,
+                        "article '%s' has no text", a->title.s);
+            continue;
+        }
+        const bl_section *sec = v->parts[i].section;
+        if (!sec->nitems)
+            bl_warn(p->warner, BL_ERR_SYNTAX, p->file, sec->name.pos.line, sec->name.pos.col,
+                    "section '%s' has no items ('### title')", sec->name.s);
+        for (size_t j = 0; j < sec->nitems; j++)
+            if (!sec->items[j].nparas)
+                bl_warn(p->warner, BL_ERR_SYNTAX, p->file, sec->items[j].title.pos.line,
+                        sec->items[j].title.pos.col, "item '%s' has no text",
+                        sec->items[j].title.s);
+    }
 }
 
 static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t first)
@@ -575,6 +741,10 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
         if (fk >= 0) {
             if ((st = foot_open ? footer_finish(p, foot) : para_end(p)) != BL_OK)
                 return st;
+            for (size_t f = 0; f < v->nfooter; f++)
+                if (v->footer[f].kind == footer_keys[fk].kind)
+                    return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                                        "%s is given twice", footer_keys[fk].zh);
             foot = push(p->a, &v->footer, &v->nfooter, &p->cap_footer, sizeof *foot);
             if (!foot)
                 return nomem(p);
@@ -656,14 +826,25 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
             continue;
         }
         if (fields_open && kv && p->plen == 0) {
-            bl_text *target = NULL;
-            if (key_is(k, klen, "来源", "source"))
-                target = art ? &art->source : item ? &item->source : NULL;
-            else if (key_is(k, klen, "按语", "note") && art)
-                target = &art->note;
-            else if (key_is(k, klen, "目录名", "toc") && p->cur_section && !item)
-                target = &p->cur_section->toc_name;
-            if (target) {
+            /* The fields under a title: 来源 (article, item), 按语 (article),
+             * 目录名 (section). */
+            int which = key_is(k, klen, "来源", "source")  ? 1
+                        : key_is(k, klen, "按语", "note")  ? 2
+                        : key_is(k, klen, "目录名", "toc") ? 3
+                                                           : 0;
+            if (which) {
+                bl_text *target = which == 1   ? (art ? &art->source : item ? &item->source : NULL)
+                                  : which == 2 ? (art ? &art->note : NULL)
+                                               : (!art && !item ? &p->cur_section->toc_name : NULL);
+                static const char *const belongs[] = {
+                    "", "an article ('# title') or an item ('### title')",
+                    "an article ('# title')", "a section ('## name')"};
+                if (!target)
+                    return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                                        "'%.*s' belongs under %s", (int)klen, k, belongs[which]);
+                if (target->len)
+                    return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                                        "'%.*s' is given twice", (int)klen, k);
                 if (!vlen)
                     return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
                                         "'%.*s' without a value", (int)klen, k);
@@ -673,7 +854,7 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
             }
         }
         fields_open = 0;
-        if (len >= 2 && s[0] == '\\' && s[1] == '#' && s == l->s) {
+        if (len >= 2 && s[0] == '\\' && (s[1] == '#' || s[1] == '%') && s == l->s) {
             s++;
             len--;
         }
@@ -694,6 +875,7 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
     if (v->nparts == 0)
         return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, nlines ? lines[nlines - 1].no : 1, 1,
                             "no articles: an issue needs at least one '# title' or '## section'");
+    warn_empty(p);
     return BL_OK;
 }
 
@@ -703,7 +885,9 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
 {
     bl_doc_view *v = &p->doc->view;
     int seen[H_COUNT] = {0};
-    size_t i = 0;
+    size_t i = 0, nfields = 0;
+    /* Absent fields read as "" (parse.h). */
+    v->serial = v->issuer = v->classification = v->layout = empty_text;
     bl_status st;
     while (i < nlines) {
         const line *l = &lines[i];
@@ -716,8 +900,8 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
         }
         if (!len) {
             i++;
-            if (seen[H_MASTHEAD] + seen[H_ISSUE] + seen[H_DATE] + seen[H_NAME] > 0)
-                break; /* the first blank line after fields ends the header */
+            if (nfields > 0)
+                break; /* the first blank line after a field ends the header */
             continue;
         }
         if (s[0] == '#' && s == l->s)
@@ -733,16 +917,20 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
             if (key_is(k, klen, header_keys[h].zh, header_keys[h].en))
                 break;
         if (h == H_COUNT) {
-            if (footer_key(k, klen) >= 0 || key_is(k, klen, "来源", "source"))
-                return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
-                                    "'%.*s' does not belong in the header: leave a blank line "
-                                    "after the header fields",
-                                    (int)klen, k);
             const char *sug = suggest_header_key(k, klen);
+            /* A 版记 or article field typed at the top: say where it belongs. */
+            const char *where = footer_key(k, klen) >= 0
+                                    ? " (a 版记 field: it goes at the end, after the articles)"
+                                : key_is(k, klen, "来源", "source") || key_is(k, klen, "按语", "note")
+                                    ? " (an article field: it goes under the '# title' line)"
+                                    : "";
             if (sug)
                 return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
-                                    "unknown header key '%.*s'; did you mean '%s'?", (int)klen,
-                                    k, sug);
+                                    "unknown header key '%.*s'; did you mean '%s'?%s",
+                                    (int)klen, k, sug, where);
+            if (*where)
+                return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                                    "unknown header key '%.*s'%s", (int)klen, k, where);
             return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
                                 "unknown header key '%.*s' (known: 报头 刊名 期号 总期号 编印 "
                                 "日期 密级 版式)",
@@ -755,6 +943,10 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
             return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
                                 "%s (%s) has no value", header_keys[h].zh, header_keys[h].en);
         seen[h]++;
+        nfields++;
+        if (h == H_MASTHEAD && seen[h] > BL_MAX_MASTHEADS)
+            return bl_error_set(p->err, BL_ERR_LIMIT, p->file, l->no, col_of(l, k),
+                                "more than %d 报头 (masthead) lines", BL_MAX_MASTHEADS);
         bl_text t;
         if ((st = make_text(p, l, val, vlen, &t)) != BL_OK)
             return st;
@@ -773,7 +965,7 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
         case H_ISSUER: v->issuer = t; break;
         case H_DATE:
             v->date_text = t;
-            if ((st = parse_date(p, l, &t, &v->date)) != BL_OK)
+            if ((st = parse_date(p, &t, &v->date)) != BL_OK)
                 return st;
             break;
         case H_CLASS: v->classification = t; break;

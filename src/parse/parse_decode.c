@@ -90,32 +90,41 @@ bl_status bl_decode_input(const char *bytes, size_t len, const char *file, char 
         len -= 3;
         b += 3;
     }
-    if (!conv && memchr(bytes, 0, len)) {
-        if (looks_utf16(b, len))
+    if (memchr(bytes, 0, len)) {
+        /* U+0000 is never text: in a UTF-16 file it arrives as 00 00, which the
+         * conversion above turns into a NUL we report at its decoded place. */
+        if (!conv && looks_utf16(b, len))
             return bl_error_set(err, BL_ERR_SYNTAX, file, 1, 1,
                                 "looks like UTF-16 without a byte order mark; save the file "
                                 "as UTF-8");
         size_t off = (size_t)((const char *)memchr(bytes, 0, len) - bytes);
         int line, col;
         locate(bytes, off, &line, &col);
+        free(conv);
         return bl_error_set(err, BL_ERR_SYNTAX, file, line, col,
                             "NUL byte: is this a binary file?");
     }
-    /* Validate UTF-8; count multi-byte sequences before the first bad byte. */
-    size_t bad = len, multi = 0;
+    /* Validate UTF-8. Also count, over the whole input, the multi-byte
+     * sequences that are valid and the bytes that are not (resuming one byte
+     * after each bad one): Chinese GB18030 text breaks UTF-8 at nearly every
+     * character and forms a valid sequence only by accident (诗 = CA AB is
+     * also U+02AB), while a UTF-8 file with a stray byte is mostly valid. */
+    size_t bad = len, nbad = 0, ngood = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = bl_utf8_decode(bytes + i, len - i, &cp);
         if (n == 0) {
-            bad = i;
-            break;
+            if (bad == len)
+                bad = i;
+            nbad++;
+            i++;
+            continue;
         }
-        multi += n > 1;
+        ngood += n > 1;
         i += n;
     }
     if (bad < len) {
-        /* Chinese text that never formed a UTF-8 sequence is GB18030. */
-        if (!conv && multi == 0 && (conv = convert("GB18030", bytes, len, &clen)) != NULL) {
+        if (!conv && ngood < nbad && (conv = convert("GB18030", bytes, len, &clen)) != NULL) {
             *was_gb18030 = 1;
             bytes = conv;
             len = clen;

@@ -102,8 +102,8 @@ static void test_dates(void)
     expect_error("报头：甲\n期号：1\n日期：2023年2月30日\n\n# 标题\n", 0, 3, 4,
                  "impossible date '2023年2月30日': there is no 2023-02-30");
     expect_error("报头：甲\n期号：1\n日期：2024-02-29x\n\n# 标题\n", 0, 3, 4,
-                 "cannot read the date '2024-02-29x': write it as 2023年3月28日, 2023-03-28 "
-                 "or 2023.3.28");
+                 "cannot read the date '2024-02-29x': write it as 2023年3月28日, 2023-03-28, "
+                 "2023.3.28 or 2023/3/28");
     bl_doc *leap = parse("报头：甲\n期号：1\n日期：2024-02-29\n\n# 标题\n\n正文。\n");
     CHECK(leap != NULL); /* 2024 is a leap year */
     bl_doc_free(leap);
@@ -248,7 +248,8 @@ static void test_encodings(void)
     bl_doc_free(doc);
     /* GB18030 (Notepad's "ANSI"): read with a warning. 报头：甲 期号：1 日期：2023-03-28 # 标题 */
     const char gb[] = "\xB1\xA8\xCD\xB7\xA3\xBA\xBC\xD7\n\xC6\xDA\xBA\xC5\xA3\xBA" "1\n"
-                      "\xC8\xD5\xC6\xDA\xA3\xBA" "2023-03-28\n\n# \xB1\xEA\xCC\xE2\n";
+                      "\xC8\xD5\xC6\xDA\xA3\xBA" "2023-03-28\n\n# \xB1\xEA\xCC\xE2\n\n"
+                      "\xD5\xFD\xCE\xC4\xA1\xA3\n";
     doc = parse_n(gb, sizeof gb - 1);
     CHECK(doc != NULL);
     CHECK_INT(nwarnings, 1);
@@ -320,7 +321,14 @@ static void test_sample(void)
         CHECK_INT(a->paras[i].level, 1);
         CHECK(a->paras[i].heading_len > 0 && a->paras[i].heading_len < a->paras[i].text.len);
     }
+    static const char *const heads[3] = {"一、严密组织督查。", "二、认真分析问题。",
+                                         "三、推动成果运用。"};
+    for (int i = 0; i < 3 && i + 1 < (int)a->nparas; i++) {
+        CHECK_INT(a->paras[i + 1].heading_len, strlen(heads[i]));
+        CHECK(strncmp(a->paras[i + 1].text.s, heads[i], strlen(heads[i])) == 0);
+    }
     CHECK(strstr(a->paras[2].text.s, "各地跟随省里的安排亦步亦趋") != NULL); /* one paragraph */
+    CHECK(strstr(a->paras[3].text.s, "省委常委会2023年工作要点") != NULL);   /* no typed spaces */
     const bl_section *s = v->parts[1].section;
     CHECK_STR(s->name.s, "工作信息");
     CHECK_STR(s->toc_name.s, "产业工人队伍建设改革工作信息");
@@ -338,9 +346,418 @@ static void test_sample(void)
     }
     CHECK_INT(v->nfooter, 2);
     CHECK_STR(v->footer[0].label.s, "报送");
-    CHECK(strstr(v->footer[0].value.s, "王东明。徐留平") != NULL); /* continuation joined */
+    CHECK_STR(v->footer[0].value.s,
+              "中央全面深化改革委员会办公室，王东明。徐留平、马璐、齐家滨、胡祖才、孙尧、王江平、"
+              "王东伟、汤涛、谭作钧，全国总工会党组、书记处各同志。"); /* continuation joined */
     CHECK_STR(v->footer[1].label.s, "抄送");
+    CHECK_STR(v->footer[1].value.s,
+              "协调小组各组成单位，各省、自治区、直辖市总工会，各全国产业工会，中央和国家机关工会"
+              "联合会，全总各部门，中国劳动关系学院、工人日报社、中国工人出版社。");
+    CHECK(strstr(s->items[3].paras[0].text.s, "13名县（市）委副书记") != NULL); /* full-width */
+    CHECK(strstr(s->items[4].paras[0].text.s, "校企协同科技创新平台") != NULL); /* one paragraph */
     bl_doc_free(doc);
+}
+
+/* Parses s and returns its first article's first paragraph (NULL on error). */
+static const bl_para *first_para(bl_doc *doc)
+{
+    if (!doc || !bl_doc_get(doc)->nparts || !article(doc, 0)->nparas)
+        return NULL;
+    return &article(doc, 0)->paras[0];
+}
+
+static void test_header_more(void)
+{
+    /* English aliases in any case, both colons, comments and leading blank lines. */
+    bl_doc *doc = parse("% 注释：不是字段\n\nMASTHEAD : 甲\nName：专报\nissue:1\nserial：总第1期\n"
+                        "Date：2023/3/28\nclassification:内部\nLayout：zhuanbao\n\n# 标题\n\n正文。\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        const bl_doc_view *v = bl_doc_get(doc);
+        CHECK_STR(v->mastheads[0].s, "甲");
+        CHECK_INT(v->mastheads[0].pos.line, 3);
+        CHECK_INT(v->mastheads[0].pos.col, 12);
+        CHECK_STR(v->name.s, "专报");
+        CHECK_STR(v->issue.s, "1");
+        CHECK_STR(v->serial.s, "总第1期");
+        CHECK_STR(v->date_text.s, "2023/3/28");
+        CHECK_STR(v->classification.s, "内部");
+        CHECK_STR(v->layout.s, "zhuanbao");
+        CHECK_INT(v->issuer.len, 0);
+        CHECK_STR(v->issuer.s, "");
+        CHECK_INT(v->nparts, 1);
+    }
+    bl_doc_free(doc);
+    /* The header may end at '#' without a blank line. */
+    doc = parse("报头：甲\n期号：1\n日期：2023-03-28\n# 标题\n\n正文。\n");
+    CHECK(doc != NULL);
+    if (doc)
+        CHECK_STR(article(doc, 0)->title.s, "标题");
+    bl_doc_free(doc);
+    /* Spaces typed around the digits of a date are not part of it. */
+    doc = parse("报头：甲\n期号：1\n日期：2023 年 3 月 28 日\n\n# 标题\n\n正文。\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_INT(bl_doc_get(doc)->date.year, 2023);
+        CHECK_INT(bl_doc_get(doc)->date.day, 28);
+    }
+    bl_doc_free(doc);
+
+    expect_error("报头：甲\n报送：中央办公室\n", 0, 2, 1,
+                 "unknown header key '报送'; did you mean '报头'? (a 版记 field: it goes at the "
+                 "end, after the articles)");
+    expect_error("报头：甲\n来源：河北\n", 0, 2, 1,
+                 "unknown header key '来源' (an article field: it goes under the '# title' "
+                 "line)");
+    expect_error("报头：甲\n  颜色：红\n", 0, 2, 3,
+                 "unknown header key '颜色' (known: 报头 刊名 期号 总期号 编印 日期 密级 版式)");
+    expect_error("报头：甲\n期号：1\n日期：1899-12-31\n\n# 标题\n", 0, 3, 4,
+                 "impossible date '1899-12-31': there is no 1899-12-31");
+    expect_error("报头：甲\n期号：1\n日期：2023年13月1日\n\n# 标题\n", 0, 3, 4,
+                 "impossible date '2023年13月1日': there is no 2023-13-01");
+    expect_error("报头：甲\n期号：1\n日期：2100-02-29\n\n# 标题\n", 0, 3, 4,
+                 "impossible date '2100-02-29': there is no 2100-02-29");
+    expect_error("报头：甲\n期号：1\n日期：23-3-28\n\n# 标题\n", 0, 3, 4,
+                 "cannot read the date '23-3-28': write it as 2023年3月28日, 2023-03-28, "
+                 "2023.3.28 or 2023/3/28");
+    expect_error("报头：甲\n期号：1\n日期：2023-3/28\n\n# 标题\n", 0, 3, 4,
+                 "cannot read the date '2023-3/28': write it as 2023年3月28日, 2023-03-28, "
+                 "2023.3.28 or 2023/3/28");
+    expect_error("报头：甲\n期号：1\ndate：2023-03-28\n日期：2023-03-29\n\n# 标题\n", 0, 4, 1,
+                 "日期 (date) is given twice");
+    /* A joint issue has its limit too. */
+    char buf[1024] = "";
+    for (int i = 0; i < 17; i++)
+        strcat(buf, "报头：甲\n");
+    expect_error(buf, 0, 17, 1, "more than 16 报头 (masthead) lines");
+}
+
+static void test_headings_more(void)
+{
+    bl_doc *doc = parse(HEAD "# 标题\n\n九十九、最后一项\n\n(二)半角括号\n\n2、顿号。后文\n\n"
+                             "（12）全角！后文\n\n十十、不是编号\n\n一一、不是编号\n\n"
+                             "2023、2024年两年。\n\n0. 不是编号\n\n一、是否如此？是的。\n\n"
+                             "二、《关于“三做到。”的通知》印发。全文如下\n\n三、十二、嵌套\n");
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    const bl_article *a = article(doc, 0);
+    CHECK_INT(a->nparas, 11);
+    static const int levels[] = {1, 2, 3, 4, 0, 0, 0, 0, 1, 1, 1};
+    for (size_t i = 0; i < 11 && i < a->nparas; i++) {
+        CHECK_INT(a->paras[i].level, levels[i]);
+        CHECK_INT(a->paras[i].kind, levels[i] ? BL_PARA_HEADING : BL_PARA_BODY);
+        if (!levels[i])
+            CHECK_INT(a->paras[i].heading_len, 0);
+    }
+    CHECK_INT(a->paras[0].heading_len, a->paras[0].text.len); /* no 。: stand-alone */
+    CHECK_INT(a->paras[2].heading_len, strlen("2、顿号。"));
+    CHECK_INT(a->paras[3].heading_len, strlen("（12）全角！"));
+    CHECK_INT(a->paras[8].heading_len, strlen("一、是否如此？"));
+    CHECK_INT(a->paras[9].heading_len, strlen("二、《关于“三做到。”的通知》印发。"));
+    bl_doc_free(doc);
+
+    /* Headings in an item, and the heading run across joined lines. */
+    doc = parse(HEAD "## 工作信息\n\n### 条目\n\n（一）第一\n点。后文\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        const bl_item *it = &bl_doc_get(doc)->parts[0].section->items[0];
+        CHECK_INT(it->paras[0].level, 2);
+        CHECK_STR(it->paras[0].text.s, "（一）第一点。后文");
+        CHECK_INT(it->paras[0].heading_len, strlen("（一）第一点。"));
+    }
+    bl_doc_free(doc);
+}
+
+static void test_joining_and_escapes(void)
+{
+    /* A space only where both sides are not CJK; U+3000 and tabs are trimmed. */
+    bl_doc *doc = parse(HEAD "# 标题\n\n　　中文\nLatin\n中文\n\tword,\n2023\n“引号”\nend\n"
+                             "% 段中注释不断段\n  % 缩进的百分号是正文\n\\% 转义\n\n"
+                             "\\% 百分号开头的段落\n\n  # 缩进的井号是正文\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        const bl_article *a = article(doc, 0);
+        CHECK_INT(a->nparas, 3);
+        CHECK_STR(a->paras[0].text.s,
+                  "中文Latin中文word, 2023“引号”end % 缩进的百分号是正文% 转义");
+        CHECK_STR(a->paras[1].text.s, "% 百分号开头的段落");
+        CHECK_STR(a->paras[2].text.s, "# 缩进的井号是正文");
+        CHECK_INT(a->paras[0].text.pos.line, 7);
+        CHECK_INT(a->paras[0].text.pos.col, 3);
+        CHECK_INT(a->paras[0].text.nspans, 9);
+        bl_srcpos pos = bl_text_pos(&a->paras[0].text, strlen("中文Latin中文word, "));
+        CHECK_INT(pos.line, 11);
+        CHECK_INT(pos.col, 1);
+        pos = bl_text_pos(&a->paras[0].text, strlen("中文Latin中文wo"));
+        CHECK_INT(pos.line, 10);
+        CHECK_INT(pos.col, 4); /* after the tab and "wo" */
+    }
+    bl_doc_free(doc);
+}
+
+static void test_fields(void)
+{
+    bl_doc *doc = parse(HEAD "# 文章\nsource：甲\nnote：乙\n\n来源：这是正文\n\n"
+                             "## 信息\ntoc：信息目录\n\n### 条目\nSource：丙\n条目正文\n\n# 第二篇\n\n正文。\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        const bl_doc_view *v = bl_doc_get(doc);
+        CHECK_INT(v->nparts, 3);
+        CHECK_STR(v->parts[0].article->source.s, "甲");
+        CHECK_INT(v->parts[0].article->source.pos.line, 6);
+        CHECK_INT(v->parts[0].article->source.pos.col, 8);
+        CHECK_STR(v->parts[0].article->note.s, "乙");
+        /* after the blank line a 来源： line is text */
+        CHECK_STR(v->parts[0].article->paras[0].text.s, "来源：这是正文");
+        CHECK_STR(v->parts[1].section->toc_name.s, "信息目录");
+        CHECK_STR(v->parts[1].section->items[0].source.s, "丙");
+        /* text right under the fields (no blank line) is the first paragraph */
+        CHECK_STR(v->parts[1].section->items[0].paras[0].text.s, "条目正文");
+        CHECK_INT(v->parts[2].kind, BL_PART_ARTICLE);
+        CHECK_INT(v->parts[2].article->source.len, 0);
+        CHECK_INT(v->parts[2].article->source.pos.line, 0);
+    }
+    bl_doc_free(doc);
+
+    expect_error(HEAD "# 文章\n来源：甲\n来源：乙\n", 0, 7, 1, "'来源' is given twice");
+    expect_error(HEAD "# 文章\n来源：\n", 0, 6, 1, "'来源' without a value");
+    expect_error(HEAD "# 文章\n目录名：甲\n", 0, 6, 1, "'目录名' belongs under a section ('## name')");
+    expect_error(HEAD "## 信息\n\n### 条目\n按语：甲\n", 0, 8, 1,
+                 "'按语' belongs under an article ('# title')");
+    expect_error(HEAD "## 信息\n来源：甲\n", 0, 6, 1,
+                 "'来源' belongs under an article ('# title') or an item ('### title')");
+    expect_error(HEAD "## 信息\n\n正文\n", 0, 7, 1,
+                 "text in a section before its first item: start an item with '### title'");
+    expect_error(HEAD "## 信息\n\n###   \n", 0, 7, 1, "'###' without a title");
+    char title[20000] = HEAD "# ";
+    size_t off = strlen(title);
+    memset(title + off, 'a', 16385);
+    title[off + 16385] = '\0';
+    expect_error(title, 0, 5, 3, "title is longer than the limit of 16384 bytes");
+}
+
+static void test_empty_warnings(void)
+{
+    bl_doc *doc = parse(HEAD "# 空文章\n来源：甲\n\n## 空栏目\n\n## 栏目\n\n### 空条目\n\n### 条目\n\n正文。\n");
+    CHECK(doc != NULL);
+    CHECK_INT(nwarnings, 3);
+    CHECK_STR(last_warning, "12:5: item '空条目' has no text");
+    bl_doc_free(doc);
+    doc = parse(HEAD "# 空文章\n");
+    CHECK(doc != NULL);
+    CHECK_INT(nwarnings, 1);
+    CHECK_STR(last_warning, "5:3: article '空文章' has no text");
+    bl_doc_free(doc);
+    doc = parse(HEAD "## 空栏目\n");
+    CHECK_INT(nwarnings, 1);
+    CHECK_STR(last_warning, "5:4: section '空栏目' has no items ('### title')");
+    bl_doc_free(doc);
+}
+
+static const bl_footer_field *footer_of(bl_doc *doc, size_t i)
+{
+    return doc && i < bl_doc_get(doc)->nfooter ? &bl_doc_get(doc)->footer[i] : NULL;
+}
+
+static void test_footer_more(void)
+{
+#define BODY HEAD "# 文章\n\n正文。\n\n"
+    bl_doc *doc = parse(BODY "to：甲，\n\t乙，\n　　丙\n    Latin\n    words\ncc：丁\n\n% 注释\n"
+                             "distribution：戊\nprinted：XX办公室2023-03-30\ncopies：60\n");
+    CHECK(doc != NULL);
+    const bl_footer_field *f = footer_of(doc, 0);
+    if (f) {
+        CHECK_STR(f->label.s, "报送");
+        CHECK_INT(f->label.pos.line, 9);
+        CHECK_STR(f->value.s, "甲，乙，丙Latin words");
+        CHECK_INT(f->value.pos.col, 4);
+        CHECK_INT(bl_doc_get(doc)->nfooter, 5);
+        CHECK_STR(footer_of(doc, 1)->label.s, "抄送");
+        CHECK_INT(footer_of(doc, 2)->kind, BL_FOOT_FASONG);
+        CHECK_STR(footer_of(doc, 2)->label.s, "发送");
+        CHECK_INT(footer_of(doc, 3)->kind, BL_FOOT_YINFA);
+        CHECK_STR(footer_of(doc, 3)->label.s, "印发");
+        CHECK_STR(footer_of(doc, 3)->value.s, "XX办公室 2023年3月30日"); /* date normalised */
+        bl_srcpos pos = bl_text_pos(&footer_of(doc, 3)->value, strlen("XX办公室 "));
+        CHECK_INT(pos.line, 18);
+        CHECK_INT(pos.col, 14); /* the date as written */
+        CHECK_INT(footer_of(doc, 4)->kind, BL_FOOT_YINSHU);
+        CHECK_STR(footer_of(doc, 4)->value.s, "共印60份");
+    }
+    bl_doc_free(doc);
+
+    /* 印发 without a date takes the header's 日期; 印数 forms. */
+    doc = parse(BODY "印发：推进 小组 办公室\n印数：60份\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_STR(footer_of(doc, 0)->value.s, "推进 小组 办公室 2023年3月28日");
+        CHECK_STR(footer_of(doc, 1)->value.s, "共印60份");
+    }
+    bl_doc_free(doc);
+    doc = parse(BODY "印发：办公室　2023 年 3 月 29 日\n印数：内部发行\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK_STR(footer_of(doc, 0)->value.s, "办公室 2023年3月29日");
+        CHECK_STR(footer_of(doc, 1)->value.s, "内部发行"); /* not a count: as written */
+    }
+    bl_doc_free(doc);
+    doc = parse(BODY "印发：第2办公室\n    2023.3.1\n");
+    CHECK(doc != NULL);
+    if (doc)
+        CHECK_STR(footer_of(doc, 0)->value.s, "第2办公室 2023年3月1日");
+    bl_doc_free(doc);
+
+    expect_error(BODY "印发：办公室 2023年2月30日\n", 0, 9, 8,
+                 "impossible date '2023年2月30日' in 印发: there is no 2023-02-30");
+    expect_error(BODY "印发：办公室 2023年3月\n    28\n", 0, 9, 4,
+                 "cannot read the date at the end of 印发 '办公室 2023年3月28': write it "
+                 "as 2023年3月28日, 2023-03-28, 2023.3.28 or 2023/3/28");
+    expect_error(BODY "印发：2023年3月28日\n", 0, 9, 4,
+                 "印发 needs the printing office before the date, e.g. '印发：XX办公室 "
+                 "2023年3月28日'");
+    expect_error(BODY "报送：\n抄送：甲\n", 0, 9, 1, "报送 has no value");
+    expect_error(BODY "抄送：甲\ncc：乙\n", 0, 10, 1, "抄送 is given twice");
+    expect_error(BODY "抄送：甲\n\n    乙\n", 0, 11, 5,
+                 "text after the 版记 (footer) fields: only 报送, 抄送, 发送, 印发 and 印数 may "
+                 "follow them (indent a continuation line)");
+    expect_error(BODY "抄送：甲\n\n# 又一篇\n", 0, 11, 1,
+                 "text after the 版记 (footer) fields: only 报送, 抄送, 发送, 印发 and 印数 may "
+                 "follow them (indent a continuation line)");
+#undef BODY
+}
+
+static void test_structure(void)
+{
+    /* '##' ends an article; '#' ends a section. */
+    bl_doc *doc = parse(HEAD "# 一\n\n甲。\n## 栏\n### 条\n乙。\n# 二\n丙。\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        const bl_doc_view *v = bl_doc_get(doc);
+        CHECK_INT(v->nparts, 3);
+        CHECK_INT(v->parts[0].kind, BL_PART_ARTICLE);
+        CHECK_INT(v->parts[0].article->nparas, 1);
+        CHECK_INT(v->parts[1].kind, BL_PART_SECTION);
+        CHECK_INT(v->parts[1].section->nitems, 1);
+        CHECK_STR(v->parts[1].section->toc_name.s, "");
+        CHECK_STR(v->parts[1].section->items[0].paras[0].text.s, "乙。");
+        CHECK_STR(v->parts[2].article->paras[0].text.s, "丙。");
+    }
+    bl_doc_free(doc);
+}
+
+static void test_encodings_more(void)
+{
+    /* CR-only line ends (old Mac); the decoded source has LF and no BOM. */
+    bl_doc *doc = parse("\xEF\xBB\xBF报头：甲\r期号：1\r日期：2023-03-28\r\r# 标题\r\r正文。\r");
+    CHECK(doc != NULL);
+    if (doc) {
+        size_t n = 0;
+        const char *src = bl_doc_source(doc, &n);
+        CHECK_INT(n, strlen("报头：甲\n期号：1\n日期：2023-03-28\n\n# 标题\n\n正文。\n"));
+        CHECK_STR(src, "报头：甲\n期号：1\n日期：2023-03-28\n\n# 标题\n\n正文。\n");
+        CHECK_INT(article(doc, 0)->paras[0].text.pos.line, 7);
+    }
+    bl_doc_free(doc);
+
+    /* bl_decode_input alone. */
+    char *out = NULL;
+    size_t olen = 0;
+    int gb = -1;
+    bl_error_clear(&err);
+    CHECK_INT(bl_decode_input("a\r\nb\rc", 6, "x.txt", &out, &olen, &gb, &err), BL_OK);
+    CHECK_STR(out, "a\nb\nc");
+    CHECK_INT(olen, 5);
+    CHECK_INT(gb, 0);
+    free(out);
+
+    /* GB18030 whose first characters happen to be valid UTF-8 (诗 = CA AB). */
+    const char gb2[] = "% \xCA\xAB\xB8\xE8\n\xB1\xA8\xCD\xB7\xA3\xBA\xBC\xD7\n"
+                       "\xC6\xDA\xBA\xC5\xA3\xBA" "1\n\xC8\xD5\xC6\xDA\xA3\xBA" "2023-03-28\n\n"
+                       "# \xB1\xEA\xCC\xE2\n\n\xD5\xFD\xCE\xC4\xA1\xA3\n";
+    doc = parse_n(gb2, sizeof gb2 - 1);
+    CHECK(doc != NULL);
+    CHECK_INT(nwarnings, 1);
+    if (doc) {
+        CHECK_STR(bl_doc_source(doc, NULL), "% 诗歌\n报头：甲\n期号：1\n日期：2023-03-28\n\n# 标题\n\n正文。\n");
+        CHECK_STR(first_para(doc)->text.s, "正文。");
+    }
+    bl_doc_free(doc);
+    /* UTF-8 with one stray Latin-1 byte: an error at that byte, not GB18030. */
+    expect_error(HEAD "# 标题\n\n正文caf\xE9t。\n", 0, 7, 6, "invalid UTF-8 byte 0xE9");
+    CHECK_INT(nwarnings, 0);
+    expect_error("报头：甲\n\x80\n", 0, 2, 1, "invalid UTF-8 byte 0x80");
+    /* A NUL in UTF-16 text is reported where it is, after decoding. */
+    const char le_nul[] = "\xFF\xFE" "a\0\n\0b\0\0\0";
+    expect_error(le_nul, sizeof le_nul - 1, 2, 2, "NUL byte: is this a binary file?");
+    const char be_odd[] = "\xFE\xFF\x00" "a\x00";
+    expect_error(be_odd, sizeof be_odd - 1, 1, 1,
+                 "invalid UTF-16: the file starts with a UTF-16 byte order mark but is not "
+                 "valid UTF-16");
+    const char be16[] = "\0#\0 \0a\0\n";
+    expect_error(be16, sizeof be16 - 1, 1, 1,
+                 "looks like UTF-16 without a byte order mark; save the file as UTF-8");
+    expect_error("\xEF\xBB\xBF", 0, 1, 1, "empty input: the file has no text");
+    expect_error("\r\n\xE3\x80\x80\r\n", 0, 1, 1, "empty input: the file has no text");
+}
+
+static void test_limits_more(void)
+{
+    /* Input size. */
+    size_t big = ((size_t)16 << 20) + 1;
+    char *b = malloc(big);
+    memset(b, 'a', big);
+    bl_error_clear(&err);
+    bl_doc *doc = (bl_doc *)1;
+    CHECK_INT(bl_doc_parse(b, big, "t.txt", NULL, &doc, &err), BL_ERR_LIMIT);
+    CHECK(doc == NULL);
+    CHECK_STR(err.message, "input is 16777217 bytes; the limit is 16777216 bytes");
+    free(b);
+
+    /* 10,000 articles, sections and items. */
+    size_t cap = 400000;
+    char *s = malloc(cap);
+    strcpy(s, HEAD);
+    size_t len = strlen(s);
+    for (int i = 0; i < 10001; i++) {
+        memcpy(s + len, "# t\n", 4);
+        len += 4;
+    }
+    s[len] = '\0';
+    bl_error_clear(&err);
+    doc = parse_n(s, len);
+    CHECK(doc == NULL);
+    CHECK_INT(err.code, BL_ERR_LIMIT);
+    CHECK_INT(err.line, 10005);
+    CHECK_STR(err.message, "more than 10000 articles and items");
+    /* 100,000 paragraphs. */
+    free(s);
+    cap = 400000 + 100001 * 3;
+    s = malloc(cap);
+    strcpy(s, HEAD "# t\n\n");
+    len = strlen(s);
+    for (int i = 0; i < 100001; i++) {
+        memcpy(s + len, "a\n\n", 3);
+        len += 3;
+    }
+    doc = parse_n(s, len);
+    CHECK(doc == NULL);
+    CHECK_INT(err.code, BL_ERR_LIMIT);
+    CHECK_INT(err.line, 200007);
+    CHECK_INT(err.col, 1);
+    CHECK_STR(err.message, "more than 100000 paragraphs");
+    free(s);
+}
+
+static void test_files(void)
+{
+    bl_doc *doc = (bl_doc *)1;
+    bl_error_clear(&err);
+    CHECK_INT(bl_doc_parse_file("samples/no-such-file.txt", NULL, &doc, &err), BL_ERR_IO);
+    CHECK(doc == NULL);
+    CHECK_STR(err.file, "samples/no-such-file.txt");
+    CHECK(strstr(err.message, "cannot open") != NULL);
+    bl_doc_free(NULL); /* a no-op */
 }
 
 int main(void)
@@ -355,5 +772,15 @@ int main(void)
     test_bad_bytes();
     test_limits();
     test_sample();
+    test_header_more();
+    test_headings_more();
+    test_joining_and_escapes();
+    test_fields();
+    test_empty_warnings();
+    test_footer_more();
+    test_structure();
+    test_encodings_more();
+    test_limits_more();
+    test_files();
     return check_summary();
 }
