@@ -91,3 +91,36 @@ int bl_display_width(uint32_t cp)
         return 2;
     return 1;
 }
+
+int bl_utf8_distance(const char *a, size_t al, const char *b, size_t bl)
+{
+    enum { M = 48 };
+    uint32_t ca[M], cb[M];
+    int na = 0, nb = 0;
+    for (size_t i = 0; i < al && na < M;) {
+        size_t k = bl_utf8_decode(a + i, al - i, &ca[na++]);
+        i += k ? k : 1;
+    }
+    for (size_t i = 0; i < bl && nb < M;) {
+        size_t k = bl_utf8_decode(b + i, bl - i, &cb[nb++]);
+        i += k ? k : 1;
+    }
+    int row[M + 1];
+    for (int j = 0; j <= nb; j++)
+        row[j] = j;
+    for (int i = 1; i <= na; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= nb; j++) {
+            int up = row[j];
+            int best = diag + (ca[i - 1] != cb[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}

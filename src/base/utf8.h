@@ -18,6 +18,11 @@ size_t bl_utf8_encode(uint32_t cp, char *out);
 /* The number of code points in a valid UTF-8 string of len bytes. */
 size_t bl_utf8_count(const char *s, size_t len);
 
+/* Edit (Levenshtein) distance between a[0..alen) and b[0..blen) counted in
+ * code points; for suggesting the nearest key of a small vocabulary, so only
+ * the first 48 characters of each count. */
+int bl_utf8_distance(const char *a, size_t alen, const char *b, size_t blen);
+
 /* True for ideographs and other characters set on the CJK em grid
  * (Han, kana, full-width forms, CJK punctuation). */
 int bl_is_cjk(uint32_t cp);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/json.h"
 #include "cli.h"
 
 static const char *const usage_batch =
@@ -266,19 +267,6 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
 
 static int write_report(const batch *b, const char *path, double seconds)
 {
@@ -294,15 +282,15 @@ static int write_report(const batch *b, const char *path, double seconds)
     for (size_t i = 0; i < b->njobs; i++) {
         const job *j = &b->jobs[i];
         fputs("{\"input\":", f);
-        json_str(f, j->in);
+        bl_json_string(f, j->in);
         fputs(",\"output\":", f);
-        json_str(f, j->out);
+        bl_json_string(f, j->out);
         fprintf(f, ",\"status\":\"%s\",\"pages\":%zu", names[j->state], j->pages);
         if (j->state == JOB_FAILED) {
             fputs(",\"error\":{\"file\":", f);
-            json_str(f, j->err.file);
+            bl_json_string(f, j->err.file);
             fprintf(f, ",\"line\":%d,\"column\":%d,\"message\":", j->err.line, j->err.col);
-            json_str(f, j->err.message);
+            bl_json_string(f, j->err.message);
             fputc('}', f);
         }
         fprintf(f, "}%s\n", i + 1 < b->njobs ? "," : "");

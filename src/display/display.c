@@ -1,6 +1,8 @@
 /* display.c - building the display list and dumping it as JSON (see display.h). */
 #include "display.h"
 
+#include "../base/json.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,19 +140,6 @@ const char *bl_fmt_num(char *buf, double v, int decimals)
     return buf;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
 
 static const char *num(char *buf, double v)
 {
@@ -177,7 +166,7 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
         fprintf(f, "{\"page\":%zu,\"width\":%s,\"height\":%s,\"label\":", p + 1,
                 num(a, page->width), num(b, page->height));
         if (page->label)
-            json_str(f, page->label);
+            bl_json_string(f, page->label);
         else
             fputs("null", f);
         fputs(",\"items\":[\n", f);
@@ -193,13 +182,13 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
                     x1 = t->x + g->x + (float)adv * t->size / (float)(upem ? upem : 1000);
                 }
                 fputs("{\"text\":", f);
-                json_str(f, t->text);
+                bl_json_string(f, t->text);
                 fputs(",\"element\":", f);
-                json_str(f, t->element);
+                bl_json_string(f, t->element);
                 fputs(",\"role\":", f);
-                json_str(f, t->role);
+                bl_json_string(f, t->role);
                 fputs(",\"font\":", f);
-                json_str(f, t->font ? bl_font_get_info(t->font)->postscript_name : "");
+                bl_json_string(f, t->font ? bl_font_get_info(t->font)->postscript_name : "");
                 fprintf(f, ",\"size\":%s,\"x0\":%s,\"x1\":%s,\"baseline\":%s,\"color\":",
                         num(a, t->size), num(b, t->x), num(c, x1), num(e, t->y));
                 json_color(f, &t->color);
@@ -207,7 +196,7 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
             } else {
                 const bl_dl_rule *r = &it->u.rule;
                 fputs("{\"rule\":", f);
-                json_str(f, r->element);
+                bl_json_string(f, r->element);
                 fprintf(f, ",\"x0\":%s,\"y0\":%s,", num(a, r->x0), num(b, r->y0));
                 fprintf(f, "\"x1\":%s,\"y1\":%s,\"width\":%s,\"color\":", num(a, r->x1),
                         num(b, r->y1), num(c, r->width));
@@ -222,7 +211,7 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
     for (size_t i = 0; i < d->noutlines; i++) {
         const bl_dl_outline *o = &d->outlines[i];
         fputs("{\"title\":", f);
-        json_str(f, o->title);
+        bl_json_string(f, o->title);
         fprintf(f, ",\"level\":%d,\"page\":%zu,\"y\":%s}%s\n", o->level, o->page + 1,
                 num(a, o->y), i + 1 < d->noutlines ? "," : "");
     }

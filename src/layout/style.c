@@ -760,40 +760,6 @@ static bl_status parse_patterns(lx *x, int role)
 
 /* ---- suggestions ------------------------------------------------------- */
 
-/* Edit distance between two UTF-8 strings, by code points (keys may be Chinese). */
-static int edit_distance(const char *a, size_t al, const char *b, size_t bl)
-{
-    enum { M = 48 };
-    uint32_t ca[M], cb[M];
-    int na = 0, nb = 0;
-    for (size_t i = 0; i < al && na < M;) {
-        size_t k = bl_utf8_decode(a + i, al - i, &ca[na++]);
-        i += k ? k : 1;
-    }
-    for (size_t i = 0; i < bl && nb < M;) {
-        size_t k = bl_utf8_decode(b + i, bl - i, &cb[nb++]);
-        i += k ? k : 1;
-    }
-    int row[M + 1];
-    for (int j = 0; j <= nb; j++)
-        row[j] = j;
-    for (int i = 1; i <= na; i++) {
-        int diag = row[0];
-        row[0] = i;
-        for (int j = 1; j <= nb; j++) {
-            int up = row[j];
-            int best = diag + (ca[i - 1] != cb[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[nb];
-}
-
 /* The known key of section sec nearest to [q, e) (first of equals, in schema order). */
 static const char *nearest_key(int sec, const char *q, const char *e)
 {
@@ -803,7 +769,7 @@ static const char *nearest_key(int sec, const char *q, const char *e)
         for (int r = 0; r < BL_ROLE_COUNT; r++) {
             const char *cand[2] = {role_zh[r], role_en[r]};
             for (int i = 0; i < 2; i++) {
-                int d = edit_distance(q, (size_t)(e - q), cand[i], strlen(cand[i]));
+                int d = bl_utf8_distance(q, (size_t)(e - q), cand[i], strlen(cand[i]));
                 if (d < bd)
                     bd = d, best = cand[i];
             }
@@ -813,7 +779,7 @@ static const char *nearest_key(int sec, const char *q, const char *e)
     for (int i = 0; i < NFIELDS; i++) {
         if (strcmp(fields[i].section, sections[sec]) != 0)
             continue;
-        int d = edit_distance(q, (size_t)(e - q), fields[i].key, strlen(fields[i].key));
+        int d = bl_utf8_distance(q, (size_t)(e - q), fields[i].key, strlen(fields[i].key));
         if (d < bd)
             bd = d, best = fields[i].key;
     }
@@ -825,7 +791,7 @@ static const char *nearest_section(const char *q, const char *e)
     const char *best = sections[0];
     int bd = 1 << 30;
     for (int i = 0; i < NSECTIONS; i++) {
-        int d = edit_distance(q, (size_t)(e - q), sections[i], strlen(sections[i]));
+        int d = bl_utf8_distance(q, (size_t)(e - q), sections[i], strlen(sections[i]));
         if (d < bd)
             bd = d, best = sections[i];
     }

@@ -167,40 +167,6 @@ static int key_is(const char *k, size_t klen, const char *zh, const char *en)
     return 1;
 }
 
-/* Edit distance over code points (small strings only). */
-static size_t distance(const char *a, size_t alen, const char *b)
-{
-    uint32_t x[32], y[32];
-    size_t nx = 0, ny = 0, blen = strlen(b);
-    for (size_t i = 0; i < alen && nx < 32;) {
-        size_t n = bl_utf8_decode(a + i, alen - i, &x[nx]);
-        i += n ? n : 1;
-        nx++;
-    }
-    for (size_t i = 0; i < blen && ny < 32;) {
-        size_t n = bl_utf8_decode(b + i, blen - i, &y[ny]);
-        i += n ? n : 1;
-        ny++;
-    }
-    size_t row[33];
-    for (size_t j = 0; j <= ny; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= nx; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= ny; j++) {
-            size_t cur = row[j];
-            size_t best = prev + (x[i - 1] != y[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[ny];
-}
 
 static const char *suggest_header_key(const char *k, size_t klen)
 {
@@ -209,7 +175,7 @@ static const char *suggest_header_key(const char *k, size_t klen)
     for (int i = 0; i < H_COUNT; i++) {
         const char *names[2] = {header_keys[i].zh, header_keys[i].en};
         for (int j = 0; j < 2; j++) {
-            size_t d = distance(k, klen, names[j]);
+            size_t d = (size_t)bl_utf8_distance(k, klen, names[j], strlen(names[j]));
             size_t n = bl_utf8_count(names[j], strlen(names[j]));
             if (d < bd && d <= (n + 1) / 2) {
                 bd = d;
