@@ -255,7 +255,10 @@ static bl_status no_decimal_comma(lx *x, const char *v0)
         char b[80], d[80];
         show(b, sizeof b, v0, e);
         show(d, sizeof d, v0, e);
-        d[q - v0] = '.';
+        /* show() may have shortened a long number: mend only what it kept
+         * (a fuzzer found the write past the buffer). */
+        if ((size_t)(q - v0) < strlen(d))
+            d[q - v0] = '.';
         return fail_at(x, q, "decimal comma in '%s': write a decimal point (%s)", b, d);
     }
     return BL_OK;

@@ -289,6 +289,17 @@ static void test_lengths_and_sizes(void)
                     "decimal comma in '3,5': write a decimal point (3.5)");
     CHECK_VALUE_ERR("body", "indent = 1,5字", 11,
                     "decimal comma in '1,5': write a decimal point (1.5)");
+    {
+        /* Regression (found by fuzz_style): a decimal comma after a number
+         * longer than the message's excerpt wrote past the excerpt buffer. */
+        char line[300] = "height = 2";
+        for (int i = 0; i < 150; i++)
+            strcat(line, "3");
+        strcat(line, ",3275758");
+        CHECK(parse1("page", line, &e) == NULL);
+        CHECK_INT(e.code, BL_ERR_SYNTAX);
+        CHECK(strncmp(e.message, "decimal comma in '2333", 22) == 0);
+    }
 
     s = parse1("body", "size = 10.5pt", &e);
     CHECK(s && fabsf(s->body_size - 10.5f) < 1e-6f);
