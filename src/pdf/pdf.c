@@ -486,8 +486,9 @@ static void tounicode(buf *b, const font_use *u, const uint32_t *gids, size_t n)
 }
 
 /* /W: only widths that differ from /DW 1000, as `c [w1 w2 ...]` runs of
- * consecutive glyph ids. */
-static HPDF_Array widths(render *r, const bl_font *f, const uint32_t *gids, size_t n)
+ * consecutive glyph ids; width gives each glyph's width in 1/1000 em. */
+static HPDF_Array widths(render *r, const bl_font *f, const uint32_t *gids, size_t n,
+                         double (*width)(const bl_font *, uint32_t))
 {
     HPDF_Array w = HPDF_Array_New(r->pdf->mmgr);
     if (!w)
@@ -495,7 +496,7 @@ static HPDF_Array widths(render *r, const bl_font *f, const uint32_t *gids, size
     HPDF_Array run = NULL;
     uint32_t next = 0;
     for (size_t i = 0; i < n; i++) {
-        double wd = width1000(f, gids[i]);
+        double wd = width(f, gids[i]);
         if (wd == 1000) {
             run = NULL;
             continue;
@@ -527,6 +528,41 @@ static HPDF_STATUS add_ref_array(HPDF_Dict d, const char *key, HPDF_MMgr mm, con
         if (HPDF_Array_AddNumber(a, v[i]) != HPDF_OK)
             return HPDF_FAILD_TO_ALLOC_MEM;
     return HPDF_Dict_Add(d, key, a);
+}
+
+/* Fills type0 as a Type0/Identity-H font over a new descendant CIDFont with
+ * the descriptor desc, the widths w and the ToUnicode map tu. */
+static HPDF_STATUS type0_font(render *r, HPDF_Dict type0, const bl_font_info *in,
+                              const char *fontname, const char *basefont, HPDF_Dict desc,
+                              HPDF_Array w, HPDF_Dict tu)
+{
+    HPDF_MMgr mm = r->pdf->mmgr;
+    HPDF_Dict cid = HPDF_Dict_New(mm);
+    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
+    HPDF_Array desc_fonts = HPDF_Array_New(mm);
+    if (!cid || !sysinfo || !desc_fonts || HPDF_Xref_Add(r->pdf->xref, cid) != HPDF_OK)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS hs = HPDF_OK;
+    hs |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    hs |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    hs |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
+    hs |= HPDF_Dict_AddName(cid, "Type", "Font");
+    hs |= HPDF_Dict_AddName(cid, "Subtype", in->is_cff ? "CIDFontType0" : "CIDFontType2");
+    hs |= HPDF_Dict_AddName(cid, "BaseFont", fontname);
+    hs |= HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
+    hs |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
+    hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+    hs |= HPDF_Dict_Add(cid, "W", w);
+    if (!in->is_cff)
+        hs |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    hs |= HPDF_Array_Add(desc_fonts, cid);
+    hs |= HPDF_Dict_AddName(type0, "Type", "Font");
+    hs |= HPDF_Dict_AddName(type0, "Subtype", "Type0");
+    hs |= HPDF_Dict_AddName(type0, "BaseFont", basefont);
+    hs |= HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
+    hs |= HPDF_Dict_Add(type0, "DescendantFonts", desc_fonts);
+    hs |= HPDF_Dict_Add(type0, "ToUnicode", tu);
+    return hs;
 }
 
 /* Completes font u: subset, descriptor, descendant CIDFont, /W, ToUnicode. */
@@ -596,75 +632,20 @@ static bl_status write_font(render *r, font_use *u)
     hs |= HPDF_Dict_AddNumber(desc, "StemV", stemv);
     hs |= HPDF_Dict_Add(desc, in->is_cff ? "FontFile3" : "FontFile2", file);
 
-    /* The descendant CIDFont. */
-    HPDF_Dict cid = HPDF_Dict_New(mm);
-    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
-    HPDF_Array w = widths(r, u->font, gids, n);
+    HPDF_Array w = widths(r, u->font, gids, n, width1000);
+    /* The narrow twin's /W: half widths for the glyphs ever set compressed. */
+    size_t nn = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u->narrow[gids[i]])
+            gids[nn++] = gids[i];
+    HPDF_Array wn = u->type0n ? widths(r, u->font, gids, nn, narrow1000) : NULL;
     free(gids);
-    if (!cid || !sysinfo || !w || HPDF_Xref_Add(r->pdf->xref, cid) != HPDF_OK)
+    if (!w || (u->type0n && !wn))
         return hpdf_fail(r, "embedding a font");
-    hs |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
-    hs |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
-    hs |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
-    hs |= HPDF_Dict_AddName(cid, "Type", "Font");
-    hs |= HPDF_Dict_AddName(cid, "Subtype", in->is_cff ? "CIDFontType0" : "CIDFontType2");
-    hs |= HPDF_Dict_AddName(cid, "BaseFont", fontname);
-    hs |= HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
-    hs |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
-    hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
-    hs |= HPDF_Dict_Add(cid, "W", w);
-    if (!in->is_cff)
-        hs |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
-
-    /* The Type0 font the pages refer to. */
-    HPDF_Array desc_fonts = HPDF_Array_New(mm);
-    if (!desc_fonts || HPDF_Array_Add(desc_fonts, cid) != HPDF_OK)
-        return hpdf_fail(r, "embedding a font");
-    hs |= HPDF_Dict_AddName(u->type0, "Type", "Font");
-    hs |= HPDF_Dict_AddName(u->type0, "Subtype", "Type0");
-    hs |= HPDF_Dict_AddName(u->type0, "BaseFont", basefont);
-    hs |= HPDF_Dict_AddName(u->type0, "Encoding", "Identity-H");
-    hs |= HPDF_Dict_Add(u->type0, "DescendantFonts", desc_fonts);
-    hs |= HPDF_Dict_Add(u->type0, "ToUnicode", tu);
-    if (u->type0n) {
-        /* The narrow twin shares the program, descriptor and ToUnicode. */
-        HPDF_Dict cidn = HPDF_Dict_New(mm);
-        HPDF_Dict sysn = HPDF_Dict_New(mm);
-        HPDF_Array wn = HPDF_Array_New(mm);
-        HPDF_Array descn = HPDF_Array_New(mm);
-        if (!cidn || !sysn || !wn || !descn || HPDF_Xref_Add(r->pdf->xref, cidn) != HPDF_OK)
-            return hpdf_fail(r, "embedding a font");
-        for (unsigned g = 0; g < in->num_glyphs; g++) {
-            if (!u->narrow[g])
-                continue;
-            HPDF_Array one = HPDF_Array_New(mm);
-            double wd = narrow1000(u->font, g);
-            if (!one || HPDF_Array_AddNumber(wn, (HPDF_INT32)g) != HPDF_OK ||
-                HPDF_Array_Add(wn, one) != HPDF_OK ||
-                (wd == floor(wd) ? HPDF_Array_AddNumber(one, (HPDF_INT32)wd)
-                                 : HPDF_Array_AddReal(one, (HPDF_REAL)wd)) != HPDF_OK)
-                return hpdf_fail(r, "embedding a font");
-        }
-        hs |= HPDF_Dict_Add(sysn, "Registry", HPDF_String_New(mm, "Adobe", NULL));
-        hs |= HPDF_Dict_Add(sysn, "Ordering", HPDF_String_New(mm, "Identity", NULL));
-        hs |= HPDF_Dict_AddNumber(sysn, "Supplement", 0);
-        hs |= HPDF_Dict_AddName(cidn, "Type", "Font");
-        hs |= HPDF_Dict_AddName(cidn, "Subtype", in->is_cff ? "CIDFontType0" : "CIDFontType2");
-        hs |= HPDF_Dict_AddName(cidn, "BaseFont", fontname);
-        hs |= HPDF_Dict_Add(cidn, "CIDSystemInfo", sysn);
-        hs |= HPDF_Dict_Add(cidn, "FontDescriptor", desc);
-        hs |= HPDF_Dict_AddNumber(cidn, "DW", 1000);
-        hs |= HPDF_Dict_Add(cidn, "W", wn);
-        if (!in->is_cff)
-            hs |= HPDF_Dict_AddName(cidn, "CIDToGIDMap", "Identity");
-        hs |= HPDF_Array_Add(descn, cidn);
-        hs |= HPDF_Dict_AddName(u->type0n, "Type", "Font");
-        hs |= HPDF_Dict_AddName(u->type0n, "Subtype", "Type0");
-        hs |= HPDF_Dict_AddName(u->type0n, "BaseFont", basefont);
-        hs |= HPDF_Dict_AddName(u->type0n, "Encoding", "Identity-H");
-        hs |= HPDF_Dict_Add(u->type0n, "DescendantFonts", descn);
-        hs |= HPDF_Dict_Add(u->type0n, "ToUnicode", tu);
-    }
+    hs |= type0_font(r, u->type0, in, fontname, basefont, desc, w, tu);
+    /* The narrow twin shares the program, descriptor and ToUnicode. */
+    if (u->type0n)
+        hs |= type0_font(r, u->type0n, in, fontname, basefont, desc, wn, tu);
     if (hs != HPDF_OK || r->hpdf_error)
         return hpdf_fail(r, "embedding a font");
     return BL_OK;
