@@ -62,15 +62,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static char *join(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -97,8 +88,8 @@ static int add_job(batch *b, const char *in, const char *rel)
     }
     job *j = &b->jobs[b->njobs];
     memset(j, 0, sizeof *j);
-    j->in = xstrdup(in);
-    j->rel = xstrdup(rel);
+    j->in = strdup(in);
+    j->rel = strdup(rel);
     if (!j->in || !j->rel) {
         free(j->in);
         free(j->rel);
@@ -143,7 +134,7 @@ static int scan_dir(batch *b, const char *dir, const char *rel_prefix, int depth
                 break;
             names = nn;
         }
-        if (!(names[n] = xstrdup(e->d_name)))
+        if (!(names[n] = strdup(e->d_name)))
             break;
         n++;
     }
@@ -152,7 +143,7 @@ static int scan_dir(batch *b, const char *dir, const char *rel_prefix, int depth
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         char *path = join(dir, names[i]);
-        char *rel = *rel_prefix ? join(rel_prefix, names[i]) : xstrdup(names[i]);
+        char *rel = *rel_prefix ? join(rel_prefix, names[i]) : strdup(names[i]);
         struct stat st;
         if (path && rel && stat(path, &st) == 0) {
             if (S_ISDIR(st.st_mode))
@@ -180,7 +171,7 @@ static uint32_t path_hash(const char *s)
 
 static int mkdirs_for(const char *file)
 {
-    char *p = xstrdup(file);
+    char *p = strdup(file);
     if (!p)
         return -1;
     for (char *s = p + 1; *s; s++) {
