@@ -71,12 +71,11 @@ static bl_status flow_para(lay_ctx *c, const lay_span *spans, size_t n,
     return BL_OK;
 }
 
-static lay_para_opts body_opts(lay_ctx *c, float size)
+static lay_para_opts body_opts(lay_ctx *c)
 {
     const bl_style *s = c->st;
     /* On the grid one 字 is the grid pitch, so a 2 字 indent is two cells. */
     float pitch = c->width / (float)s->grid_chars;
-    (void)size;
     lay_para_opts o = {c->width, 0, s->body_indent * pitch, 0, BL_ALIGN_JUSTIFY, 0, pitch, 0};
     return o;
 }
@@ -121,7 +120,7 @@ static bl_status flow_body_para(lay_ctx *c, const bl_para *p, const lay_span *ta
     }
     if (tail)
         spans[n++] = *tail;
-    lay_para_opts po = body_opts(c, s->body_size);
+    lay_para_opts po = body_opts(c);
     flow_opts fo = {0, level && hl == p->text.len, 0, NULL, 0};
     return flow_para(c, spans, n, &po, &fo);
 }
@@ -286,7 +285,7 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
                          s->body_color, "note-label"),
             lay_span_text(c, &a->note, (bl_role)s->note_font, s->body_size, s->body_color,
                           "note")};
-        lay_para_opts po = body_opts(c, s->body_size);
+        lay_para_opts po = body_opts(c);
         flow_opts nf = {after, 0, 0, NULL, 0};
         if ((st = flow_para(c, ns, 2, &po, &nf)) != BL_OK)
             return st;
@@ -365,7 +364,7 @@ static bl_status flow_section(lay_ctx *c, const bl_section *sec, int first_conte
                 return st;
         }
         if (!it->nparas && src) {
-            lay_para_opts bo = body_opts(c, s->body_size);
+            lay_para_opts bo = body_opts(c);
             flow_opts sf = {0, 0, 0, NULL, 0};
             if ((st = flow_para(c, &tail, 1, &bo, &sf)) != BL_OK)
                 return st;
@@ -674,14 +673,12 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
                 return nomem(c);
             if ((st = lay_set_para(c, &vs, 1, &po, &set)) != BL_OK)
                 return st;
-            size_t mark = c->nruns;
             lay_span ds = lay_span_str(c, date, (bl_role)s->foot_font, size, BLACK, "footer");
             lay_para_opts dpo = {c->width - ind, 0, 0, 0, BL_ALIGN_RIGHT, 0, 0, 0};
             lay_set dset;
             if ((st = lay_set_para(c, &ds, 1, &dpo, &dset)) != BL_OK)
                 return st;
-            (void)mark;
-            /* merge: the date runs belong to the last row of the issuer */
+            /* The date's runs follow the issuer's: its last row takes them. */
             set.line_first_run[set.nlines] = c->nruns;
         } else {
             const char *label = lay_format(c, "{l}：", "{l}", str(&ff->label), NULL);
