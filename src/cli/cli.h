@@ -20,14 +20,19 @@ int cli_exit_status(const bl_error *err);
  * read. kind is "error" or "warning". */
 void cli_print_diag(FILE *out, const char *kind, const bl_error *err);
 
-/* The folder holding the shipped layouts (or fonts): $BULLETIN_HOME/<sub>,
- * else beside the executable (../<sub>), else the source tree's. */
-const char *cli_data_dir(const char *sub);
+enum { CLI_PATH_MAX = 4096 + 64 };
 
-/* Process-wide resources shared by every document of a run. */
+/* Writes into out (CLI_PATH_MAX bytes) the folder holding the shipped
+ * layouts (or fonts): $BULLETIN_HOME/<sub>, else beside the executable
+ * (../<sub>), else the source tree's. Returns out. */
+const char *cli_data_dir(const char *sub, char *out);
+
+/* Process-wide resources shared by every document of a run (and by the
+ * batch's worker threads, which only read them). */
 typedef struct cli_resources {
     bl_fontcache *fonts;
     bl_shaper *shaper;
+    char layouts_dir[CLI_PATH_MAX]; /* found once, before any worker starts */
 } cli_resources;
 
 bl_status cli_resources_open(cli_resources *r, bl_error *err);

@@ -12,13 +12,11 @@
 #include "layout/layout.h"
 #include "pdf/pdf.h"
 
-const char *cli_data_dir(const char *sub)
+const char *cli_data_dir(const char *sub, char *out)
 {
-    static char buf[2][4096 + 64];
-    char *out = buf[strcmp(sub, "layouts") == 0 ? 0 : 1];
     const char *home = getenv("BULLETIN_HOME");
     if (home && *home) {
-        snprintf(out, sizeof buf[0], "%s/%s", home, sub);
+        snprintf(out, CLI_PATH_MAX, "%s/%s", home, sub);
         return out;
     }
     char exe[4000];
@@ -28,22 +26,24 @@ const char *cli_data_dir(const char *sub)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(out, sizeof buf[0], "%s/../%s", exe, sub);
+            snprintf(out, CLI_PATH_MAX, "%s/../%s", exe, sub);
             if (access(out, R_OK) == 0)
                 return out;
-            snprintf(out, sizeof buf[0], "%s/../share/bulletin/%s", exe, sub);
+            snprintf(out, CLI_PATH_MAX, "%s/../share/bulletin/%s", exe, sub);
             if (access(out, R_OK) == 0)
                 return out;
         }
     }
-    snprintf(out, sizeof buf[0], "%s/%s", BL_SOURCE_DIR, sub);
+    snprintf(out, CLI_PATH_MAX, "%s/%s", BL_SOURCE_DIR, sub);
     return out;
 }
 
 bl_status cli_resources_open(cli_resources *r, bl_error *err)
 {
     memset(r, 0, sizeof *r);
-    bl_status st = bl_fontcache_new(cli_data_dir("fonts"), &r->fonts, err);
+    char fonts_dir[CLI_PATH_MAX];
+    cli_data_dir("layouts", r->layouts_dir);
+    bl_status st = bl_fontcache_new(cli_data_dir("fonts", fonts_dir), &r->fonts, err);
     if (st == BL_OK)
         st = bl_shaper_new(&r->shaper, err);
     if (st != BL_OK)
@@ -114,7 +114,7 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
     if (!layout)
         layout = "zhuanbao";
     const bl_style *style = NULL;
-    st = bl_style_load(layout, cli_data_dir("layouts"), arena, &style, err);
+    st = bl_style_load(layout, res->layouts_dir, arena, &style, err);
     if (st != BL_OK) {
         /* An unknown 版式 named in the input is the input's error: point at it. */
         if (from_doc && err->line == 0 && strchr(layout, '/') == NULL) {
