@@ -89,6 +89,7 @@ typedef struct comp {
     double indent0, indent1; /* the parameters' indents, made finite */
     double avail0, avail1; /* room on the first line, on the others */
     int has_space_breaks;
+    size_t *measured; /* candidate lines measured: the composer's unit of work */
 } comp;
 
 /* One candidate line, measured. */
@@ -354,6 +355,7 @@ static void prefix_sums(comp *c)
 /* Measures the line of items [a, p). Returns 0 when it shows nothing. */
 static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
 {
+    (*c->measured)++;
     size_t e = c->vis_end[p];
     m->a = a;
     m->p = p;
@@ -669,6 +671,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
 {
     out->lines = NULL;
     out->nlines = 0;
+    out->measured = 0;
     if (n == 0)
         return BL_OK;
     if (!text || !items || !params || len > INT32_MAX)
@@ -686,6 +689,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     c.items = items;
     c.n = n;
     c.p = params;
+    c.measured = &out->measured;
     /* A NaN measure or indent counts as 0 (every unit is then too wide:
      * an error, not a hang); an infinite one as merely huge. */
     double measure = sane_length(params->measure);

@@ -56,6 +56,8 @@ typedef struct bl_lb_line {
 typedef struct bl_lb_result {
     const bl_lb_line *lines;
     size_t nlines;
+    size_t measured; /* candidate lines measured: the work done, which tests
+                        bound to grow linearly with n (never timed) */
 } bl_lb_result;
 
 /* Composes a paragraph. text[0..len) is the paragraph; items[0..n) cover it
