@@ -573,7 +573,7 @@ static int run_balanced(const comp *c, size_t lines, double *cost, size_t *from)
 
 /* Sets the items of one line: compression, gaps, stretch and alignment. */
 static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, float *x,
-                     unsigned char *hidden)
+                     unsigned char *hidden, float *adv, float *trim)
 {
     const bl_lb_params *p = c->p;
     double avail = m->a == 0 ? c->avail0 : c->avail1;
@@ -600,6 +600,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
         if (k >= e || (t->flags & IF_TYPED) || e <= a) {
             hidden[o] = 1;
             x[o] = (float)pen; /* shifted by the line's left below */
+            adv[o] = trim[o] = 0;
             continue;
         }
         if (k > a) {
@@ -622,6 +623,8 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
         if ((t->flags & IF_SPACE))
             sw -= fg * t->w / 3;
         x[o] = (float)(pen - lt); /* the glyph moves left by its trimmed left half */
+        adv[o] = (float)sw;
+        trim[o] = (float)lt;
         pen += sw;
     }
     double width = pen;
@@ -640,6 +643,8 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
     ln->width = (float)width;
     ln->x = x;
     ln->hidden = hidden;
+    ln->advance = adv;
+    ln->trim_left = trim;
 }
 
 /* Writes the error for the unbreakable unit ending at breakpoint j. */
@@ -797,7 +802,9 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     bl_lb_line *lines = bl_arena_calloc(arena, nlines, sizeof *lines);
     float *xs = bl_arena_calloc(arena, n, sizeof *xs);
     unsigned char *hid = bl_arena_calloc(arena, n, 1);
-    if (!lines || !xs || !hid) {
+    float *advs = bl_arena_calloc(arena, n, sizeof *advs);
+    float *trims = bl_arena_calloc(arena, n, sizeof *trims);
+    if (!lines || !xs || !hid || !advs || !trims) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
     }
@@ -807,7 +814,8 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
         line_m m;
         measure_line(&c, c.bp[i], c.bp[j], &m);
         l--;
-        set_line(&c, &m, l == nlines - 1, &lines[l], xs + m.a, hid + m.a);
+        set_line(&c, &m, l == nlines - 1, &lines[l], xs + m.a, hid + m.a, advs + m.a,
+                 trims + m.a);
         j = i;
     }
     out->lines = lines;

@@ -51,6 +51,15 @@ typedef struct bl_lb_line {
                             by the trimmed amount */
     const unsigned char *hidden; /* count entries: 1 for an item not drawn
                             (a space at a break, a typed space replaced by a gap) */
+    const float *advance; /* count entries: the room the item takes on the line,
+                            pt: its natural width less the blank it gave up
+                            (compressed punctuation, a shrunk space); 0 when
+                            hidden. Justification space between items is not
+                            included: it lies between one item's x + advance
+                            and the next item's x */
+    const float *trim_left; /* count entries: the blank trimmed off the item's
+                            left side, pt (its origin is x, already moved left
+                            by it); the right trim is width - trim_left - advance */
 } bl_lb_line;
 
 typedef struct bl_lb_result {

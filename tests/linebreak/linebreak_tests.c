@@ -303,6 +303,17 @@ static void test_compression(void)
     CHECK_NEAR(xof(&c, 5), 72, 0.01);
     CHECK_NEAR(xof(&c, 6), 80, 0.01);
     CHECK(justified(&c, &p));
+    /* The set advance and left trim of each item are handed over: （ gave up
+     * its left half, ） its right half before 。, which at the line end takes
+     * ½ 字; the last item's cell ends where the line does. */
+    const bl_lb_line *ln = &c.res.lines[0];
+    CHECK_NEAR(ln->trim_left[0], 8, 0.01);
+    CHECK_NEAR(ln->advance[0], 8, 0.01);
+    CHECK_NEAR(ln->trim_left[1], 0, 0.01);
+    CHECK_NEAR(ln->advance[1], 16, 0.01);
+    CHECK_NEAR(ln->advance[5], 8, 0.01);
+    CHECK_NEAR(ln->advance[6], 8, 0.01);
+    CHECK_NEAR(ln->x[6] + ln->trim_left[6] + ln->advance[6], ln->left + ln->width, 0.01);
 }
 
 /* CLREQ 3.2.1: ¼ 字 between Han and Latin letters or digits. */
