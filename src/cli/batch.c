@@ -19,14 +19,16 @@
 #include "cli.h"
 
 static const char *const usage_batch =
-    "usage: bulletin batch INPUTS... -o OUTDIR [-j N] [--layout NAME|FILE]\n"
-    "                      [--changed] [--shard K/N] [--report FILE.json]\n"
+    "usage: bulletin batch INPUTS... -o OUTDIR [-j N] [--format NAME]\n"
+    "                      [--layout NAME|FILE] [--changed] [--shard K/N]\n"
+    "                      [--report FILE.json]\n"
     "\n"
     "Typesets every input: files, or directories searched recursively for *.txt.\n"
     "Outputs keep the inputs' paths relative to the directory given (a file given\n"
     "directly goes to OUTDIR/NAME.pdf).\n"
-    "  -o, --output OUTDIR   where the PDFs go (created if needed)\n"
+    "  -o, --output OUTDIR   where the outputs go (created if needed)\n"
     "  -j, --jobs N          workers (default: the number of cores)\n"
+    "  --format NAME         the output format (default: pdf)\n"
     "  --layout NAME|FILE    the layout for every issue (default: each one's 版式)\n"
     "  --changed             only inputs newer than their PDF (resume a run)\n"
     "  --shard K/N           only shard K (1..N) of N, chosen by a hash of the path\n"
@@ -50,6 +52,7 @@ typedef struct batch {
     int tty;
     double start;
     const char *layout;
+    const bl_writer *format;
     cli_resources res;
     pthread_mutex_t lock;
 } batch;
@@ -229,7 +232,7 @@ static void *worker(void *arg)
         job *j = &b->jobs[i];
         double t0 = now();
         bl_error_clear(&j->err);
-        cli_render_opts opts = {b->layout, NULL, &warner};
+        cli_render_opts opts = {b->format, b->layout, NULL, &warner};
         cli_render_stats stats = {0};
         bl_status st;
         if (mkdirs_for(j->out) != 0)
@@ -314,7 +317,8 @@ int cli_cmd_batch(int argc, char **argv)
         const char *a = argv[i];
         int needs = strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "-j") == 0 ||
                     strcmp(a, "--jobs") == 0 || strcmp(a, "--layout") == 0 ||
-                    strcmp(a, "--shard") == 0 || strcmp(a, "--report") == 0;
+                    strcmp(a, "--shard") == 0 || strcmp(a, "--report") == 0 ||
+                    strcmp(a, "--format") == 0;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_batch, stdout);
             free(inputs);
@@ -338,6 +342,14 @@ int cli_cmd_batch(int argc, char **argv)
             }
         } else if (strcmp(a, "--layout") == 0) {
             b.layout = argv[++i];
+        } else if (strcmp(a, "--format") == 0) {
+            b.format = bl_writer_find(argv[++i]);
+            if (!b.format) {
+                fprintf(stderr, "bulletin batch: unknown format '%s'\nTry 'bulletin --help'.\n",
+                        argv[i]);
+                free(inputs);
+                return EXIT_USAGE;
+            }
         } else if (strcmp(a, "--report") == 0) {
             report = argv[++i];
         } else if (strcmp(a, "--shard") == 0) {
@@ -384,6 +396,8 @@ int cli_cmd_batch(int argc, char **argv)
         }
     }
     free(inputs);
+    if (!b.format)
+        b.format = cli_pick_format(NULL, NULL);
     /* Shard, name outputs, and skip what is up to date. */
     size_t kept = 0;
     for (size_t i = 0; i < b.njobs; i++) {
@@ -393,9 +407,9 @@ int cli_cmd_batch(int argc, char **argv)
             free(j->rel);
             continue;
         }
-        char *rel_pdf = cli_default_output(j->rel, ".pdf");
-        j->out = rel_pdf ? join(outdir, rel_pdf) : NULL;
-        free(rel_pdf);
+        char *rel_out = cli_default_output(j->rel, b.format->extension);
+        j->out = rel_out ? join(outdir, rel_out) : NULL;
+        free(rel_out);
         if (!j->out)
             return EXIT_INTERNAL;
         struct stat si, so;

@@ -8,6 +8,7 @@
 #include "font/font.h"
 #include "parse/parse.h"
 #include "shape/shape.h"
+#include "writer/writer.h"
 
 /* Exit statuses (stable: scripts depend on them). */
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
@@ -39,6 +40,7 @@ bl_status cli_resources_open(cli_resources *r, bl_error *err);
 void cli_resources_close(cli_resources *r);
 
 typedef struct cli_render_opts {
+    const bl_writer *format; /* the output format (writer.h) */
     const char *layout;      /* NULL: the input's 版式, else zhuanbao */
     const char *dump_layout; /* NULL or a JSON path */
     const bl_warner *warner;
@@ -48,13 +50,17 @@ typedef struct cli_render_stats {
     size_t pages;
 } cli_render_stats;
 
-/* Renders one issue description to a PDF at out_path (atomically). */
+/* Renders one issue description in opts->format at out_path (atomically). */
 bl_status cli_render_file(cli_resources *res, const char *in_path, const char *out_path,
                           const cli_render_opts *opts, cli_render_stats *stats,
                           bl_error *err);
 
-/* Default output path: the input with its extension replaced by .pdf (malloc'd). */
+/* Default output path: the input with its extension replaced by ext (malloc'd). */
 char *cli_default_output(const char *in_path, const char *ext);
+
+/* The format for --format NAME (when name is not NULL), else the one of
+ * path's extension, else PDF. NULL when name names no format. */
+const bl_writer *cli_pick_format(const char *name, const char *path);
 
 int cli_cmd_batch(int argc, char **argv);
 

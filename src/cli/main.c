@@ -13,11 +13,12 @@ static const char *const usage_main =
     "description into a print-ready A4 PDF.\n"
     "\n"
     "commands:\n"
-    "  render INPUT.txt [-o OUT.pdf] [--layout NAME|FILE] [--dump-layout FILE.json]\n"
+    "  render INPUT.txt [-o OUT.pdf] [--format NAME] [--layout NAME|FILE]\n"
+    "         [--dump-layout FILE.json]\n"
     "                    typeset one issue (default output: INPUT.pdf)\n"
     "  check INPUT.txt   parse and validate; print a summary\n"
-    "  batch INPUTS... -o OUTDIR [-j N] [--layout NAME|FILE] [--changed]\n"
-    "        [--shard K/N] [--report FILE.json]\n"
+    "  batch INPUTS... -o OUTDIR [-j N] [--format NAME] [--layout NAME|FILE]\n"
+    "        [--changed] [--shard K/N] [--report FILE.json]\n"
     "                    typeset many issues (files or directories of *.txt)\n"
     "\n"
     "options: --help (also after a command), --version\n"
@@ -25,11 +26,14 @@ static const char *const usage_main =
     "The input format is described in docs/format.md, layouts in docs/layouts.md.\n";
 
 static const char *const usage_render =
-    "usage: bulletin render INPUT.txt [-o OUT.pdf] [--layout NAME|FILE]\n"
+    "usage: bulletin render INPUT.txt [-o OUT.pdf] [--format NAME] [--layout NAME|FILE]\n"
     "                       [--dump-layout FILE.json]\n"
     "\n"
     "Typesets INPUT.txt into a PDF (by default INPUT.pdf beside the input).\n"
-    "  -o, --output OUT.pdf    where to write the PDF (written atomically)\n"
+    "  -o, --output OUT.pdf    where to write the output (written atomically); its\n"
+    "                          extension picks the format\n"
+    "  --format NAME           the output format, whatever the extension (formats:\n"
+    "                          see 'bulletin --help')\n"
     "  --layout NAME|FILE      a shipped layout (zhuanbao, jianbao, gongwen) or a\n"
     "                          .layout file; overrides the input's 版式\n"
     "  --dump-layout FILE.json also write the laid-out pages as JSON\n"
@@ -70,22 +74,25 @@ static int is_help(const char *a)
 
 static int cmd_render(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
-    cli_render_opts opts = {NULL, NULL, &stderr_warner};
+    const char *in = NULL, *out = NULL, *format = NULL;
+    cli_render_opts opts = {NULL, NULL, NULL, &stderr_warner};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
             fputs(usage_render, stdout);
             return 0;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
-                   strcmp(a, "--layout") == 0 || strcmp(a, "--dump-layout") == 0) {
+                   strcmp(a, "--layout") == 0 || strcmp(a, "--dump-layout") == 0 ||
+                   strcmp(a, "--format") == 0) {
             if (i + 1 >= argc)
                 return usage_error("render", "option '%s' needs a value", a);
             const char *v = argv[++i];
-            if (a[1] == 'o' || a[2] == 'o')
+            if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
                 out = v;
             else if (strcmp(a, "--layout") == 0)
                 opts.layout = v;
+            else if (strcmp(a, "--format") == 0)
+                format = v;
             else
                 opts.dump_layout = v;
         } else if (a[0] == '-' && a[1]) {
@@ -98,9 +105,12 @@ static int cmd_render(int argc, char **argv)
     }
     if (!in)
         return usage_error("render", "%sno input file given", "");
+    opts.format = cli_pick_format(format, out);
+    if (!opts.format)
+        return usage_error("render", "unknown format '%s'", format);
     char *def = NULL;
     if (!out) {
-        def = cli_default_output(in, ".pdf");
+        def = cli_default_output(in, opts.format->extension);
         if (!def) {
             fputs("bulletin: error: out of memory\n", stderr);
             return EXIT_INTERNAL;
@@ -208,6 +218,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (is_help(cmd) || strcmp(cmd, "help") == 0) {
         fputs(usage_main, stdout);
+        size_t n;
+        const bl_writer *const *f = bl_writer_list(&n);
+        fputs("formats (--format, or the output's extension):\n", stdout);
+        for (size_t i = 0; i < n; i++)
+            printf("  %-6s %-6s %s\n", f[i]->name, f[i]->extension, f[i]->summary);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {

@@ -10,7 +10,6 @@
 #include "base/arena.h"
 #include "base/fileio.h"
 #include "layout/layout.h"
-#include "pdf/pdf.h"
 
 const char *cli_data_dir(const char *sub, char *out)
 {
@@ -72,6 +71,14 @@ char *cli_default_output(const char *in_path, const char *ext)
         strcpy(out + len, ext);
     }
     return out;
+}
+
+const bl_writer *cli_pick_format(const char *name, const char *path)
+{
+    if (name)
+        return bl_writer_find(name);
+    const bl_writer *f = bl_writer_for_path(path);
+    return f ? f : bl_writer_find("pdf");
 }
 
 /* Writes the layout dump atomically (through memory). */
@@ -143,7 +150,12 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
         goto done;
     if (opts->dump_layout && (st = write_dump(display, opts->dump_layout, err)) != BL_OK)
         goto done;
-    st = bl_pdf_write(display, res->shaper, out_path, err);
+    bl_writer_opts wopts = {res->shaper};
+    bl_writer_output files = {0};
+    st = bl_writer_run(opts->format, display, &wopts, &files, err);
+    if (st == BL_OK)
+        st = bl_writer_output_save(&files, out_path, err);
+    bl_writer_output_free(&files);
     if (st == BL_OK && stats)
         stats->pages = display->npages;
 done:

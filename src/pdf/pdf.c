@@ -19,6 +19,7 @@
 
 #include "../base/fileio.h"
 #include "../base/utf8.h"
+#include "../display/glyphs.h"
 
 /* ---- a growable byte buffer for content streams and CMaps ---------------- */
 
@@ -72,6 +73,7 @@ static void bhex4(buf *b, unsigned v)
 
 typedef struct font_use {
     const bl_font *font;
+    size_t usage;      /* its index in the document's glyph usage */
     HPDF_Dict type0;   /* created at first use, completed after all pages */
     char name[16];     /* resource name, /F1.. in order of first use */
     /* The narrow twin: the same font program whose /W gives half widths, for
@@ -81,16 +83,14 @@ typedef struct font_use {
     HPDF_Dict type0n;
     char name_n[16];
     uint8_t *narrow;   /* one byte per glyph: shown compressed somewhere */
-    uint8_t *used;     /* one byte per glyph of the full font */
-    uint32_t *tu_off;  /* per glyph: 1 + offset in tu_pool, 0 = no text */
-    uint8_t *tu_len;   /* per glyph: code points in the pool */
-    uint32_t *tu_pool;
-    size_t tu_n, tu_cap;
 } font_use;
 
 typedef struct render {
     HPDF_Doc pdf;
     HPDF_STATUS hpdf_error, hpdf_detail;
+    const bl_display *d;
+    bl_glyph_usage *usage;
+    HPDF_Page *pages;
     font_use *fonts;
     size_t nfonts;
     bl_shaper *shaper;
@@ -121,11 +121,7 @@ static bl_status nomem(render *r)
 
 static void font_use_free(font_use *u)
 {
-    free(u->used);
     free(u->narrow);
-    free(u->tu_off);
-    free(u->tu_len);
-    free(u->tu_pool);
 }
 
 /* The font's entry, creating its Type0 dictionary on first use. */
@@ -134,6 +130,9 @@ static font_use *use_font(render *r, const bl_font *f)
     for (size_t i = 0; i < r->nfonts; i++)
         if (r->fonts[i].font == f)
             return &r->fonts[i];
+    long ui = bl_glyph_usage_index(r->usage, f);
+    if (ui < 0)
+        return NULL;
     font_use *fs = realloc(r->fonts, (r->nfonts + 1) * sizeof *fs);
     if (!fs)
         return NULL;
@@ -142,14 +141,10 @@ static font_use *use_font(render *r, const bl_font *f)
     memset(u, 0, sizeof *u);
     unsigned ng = bl_font_get_info(f)->num_glyphs;
     u->font = f;
-    u->used = calloc(ng ? ng : 1, 1);
+    u->usage = (size_t)ui;
     u->narrow = calloc(ng ? ng : 1, 1);
-    u->tu_off = calloc(ng ? ng : 1, sizeof *u->tu_off);
-    u->tu_len = calloc(ng ? ng : 1, 1);
-    if (!u->used || !u->narrow || !u->tu_off || !u->tu_len) {
-        font_use_free(u);
+    if (!u->narrow)
         return NULL;
-    }
     u->type0 = HPDF_Dict_New(r->pdf->mmgr);
     if (!u->type0 || HPDF_Xref_Add(r->pdf->xref, u->type0) != HPDF_OK) {
         font_use_free(u);
@@ -159,43 +154,6 @@ static font_use *use_font(render *r, const bl_font *f)
     snprintf(u->name_n, sizeof u->name_n, "F%zun", r->nfonts + 1);
     r->nfonts++;
     return u;
-}
-
-/* Notes that gid shows text[0..len): the first text seen for a glyph is
- * the one its ToUnicode entry carries. */
-static int note_glyph(font_use *u, uint32_t gid, const char *text, size_t len)
-{
-    unsigned ng = bl_font_get_info(u->font)->num_glyphs;
-    if (gid >= ng)
-        return 1;
-    u->used[gid] = 1;
-    if (gid == 0 || len == 0 || u->tu_off[gid])
-        return 1; /* .notdef stands for many characters: it maps to none */
-    uint32_t cps[64];
-    size_t n = 0;
-    for (size_t i = 0; i < len && n < 64;) {
-        uint32_t cp;
-        size_t k = bl_utf8_decode(text + i, len - i, &cp);
-        if (k == 0)
-            k = 1;
-        cps[n++] = cp;
-        i += k;
-    }
-    if (u->tu_n + n > u->tu_cap) {
-        size_t c = u->tu_cap ? u->tu_cap * 2 : 1024;
-        while (c < u->tu_n + n)
-            c *= 2;
-        uint32_t *p = realloc(u->tu_pool, c * sizeof *p);
-        if (!p)
-            return 0;
-        u->tu_pool = p;
-        u->tu_cap = c;
-    }
-    memcpy(u->tu_pool + u->tu_n, cps, n * sizeof *cps);
-    u->tu_off[gid] = (uint32_t)u->tu_n + 1;
-    u->tu_len[gid] = (uint8_t)n;
-    u->tu_n += n;
-    return 1;
 }
 
 /* A glyph's width as /W states it, 1/1000 em rounded to 3 decimals: the
@@ -359,15 +317,6 @@ static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
             st = nomem(r);
             break;
         }
-        for (size_t k = 0; k < t->nglyphs; k++) {
-            const bl_dl_glyph *g = &t->glyphs[k];
-            size_t off = g->text_off <= t->text_len ? g->text_off : t->text_len;
-            size_t len = g->text_len <= t->text_len - off ? g->text_len : t->text_len - off;
-            if (!note_glyph(u, g->gid, t->text + off, len)) {
-                st = nomem(r);
-                break;
-            }
-        }
         /* Where the next run on this baseline starts, for the last glyph. */
         double next_x = HUGE_VAL;
         if (i + 1 < pg->nitems && pg->items[i + 1].kind == BL_DL_TEXT) {
@@ -451,15 +400,16 @@ static void put_utf16(buf *b, uint32_t cp)
 
 /* The /ToUnicode CMap: bfchar blocks of at most 100 entries (the limit of
  * the CMap format), one per glyph that shows text. */
-static void tounicode(buf *b, const font_use *u, const uint32_t *gids, size_t n)
+static void tounicode(buf *b, const render *r, const font_use *u, const uint32_t *gids,
+                      size_t n)
 {
     bputs(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
              "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    size_t total = 0;
+    size_t total = 0, ncp;
     for (size_t i = 0; i < n; i++)
-        total += u->tu_off[gids[i]] != 0;
+        total += bl_glyph_usage_text(r->usage, u->usage, gids[i], &ncp) != NULL;
     size_t i = 0;
     while (total > 0) {
         size_t block = total < 100 ? total : 100;
@@ -468,13 +418,13 @@ static void tounicode(buf *b, const font_use *u, const uint32_t *gids, size_t n)
         bputs(b, t);
         for (size_t k = 0; k < block; i++) {
             uint32_t g = gids[i];
-            if (!u->tu_off[g])
+            const uint32_t *cp = bl_glyph_usage_text(r->usage, u->usage, g, &ncp);
+            if (!cp)
                 continue;
             bput(b, "<", 1);
             bhex4(b, g);
             bputs(b, "> <");
-            const uint32_t *cp = u->tu_pool + u->tu_off[g] - 1;
-            for (size_t c = 0; c < u->tu_len[g]; c++)
+            for (size_t c = 0; c < ncp; c++)
                 put_utf16(b, cp[c]);
             bputs(b, ">\n");
             k++;
@@ -570,16 +520,12 @@ static bl_status write_font(render *r, font_use *u)
 {
     const bl_font_info *in = bl_font_get_info(u->font);
     HPDF_MMgr mm = r->pdf->mmgr;
-    size_t n = 0;
-    for (unsigned g = 0; g < in->num_glyphs; g++)
-        n += u->used[g];
+    size_t n;
+    const uint32_t *used = bl_glyph_usage_gids(r->usage, u->usage, &n);
     uint32_t *gids = malloc((n ? n : 1) * sizeof *gids);
     if (!gids)
         return nomem(r);
-    n = 0;
-    for (unsigned g = 0; g < in->num_glyphs; g++)
-        if (u->used[g])
-            gids[n++] = g;
+    memcpy(gids, used, n * sizeof *gids);
     unsigned char *data = NULL;
     size_t len = 0;
     bl_status st = bl_shape_subset(r->shaper, u->font, gids, n, &data, &len, r->err);
@@ -594,7 +540,7 @@ static bl_status write_font(render *r, font_use *u)
     snprintf(basefont, sizeof basefont, "%s%s", fontname, in->is_cff ? "-Identity-H" : "");
 
     buf cmap = {0};
-    tounicode(&cmap, u, gids, n);
+    tounicode(&cmap, r, u, gids, n);
     HPDF_Dict file = data_stream(r, data, len);
     HPDF_Dict tu = cmap.oom ? NULL : data_stream(r, cmap.p, cmap.n);
     free(data);
@@ -812,75 +758,113 @@ static bl_status write_labels(render *r, const bl_display *d)
     return BL_OK;
 }
 
-/* ---- public API ----------------------------------------------------------- */
+/* ---- the writer: begin, pages, end --------------------------------------- */
 
-bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **out,
-                        size_t *out_len, bl_error *err)
+static void pdf_drop(void *w)
 {
-    *out = NULL;
-    *out_len = 0;
-    render r = {0};
-    r.shaper = shaper;
-    r.err = err;
-    r.pdf = HPDF_New(on_hpdf_error, &r);
-    if (!r.pdf)
-        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "libharu cannot create a document");
-    bl_status st = BL_OK;
-    HPDF_Page *pages = calloc(d->npages ? d->npages : 1, sizeof *pages);
-    if (!pages) {
-        st = nomem(&r);
-        goto done;
-    }
-    /* PDF 1.4: CIDFontType0C needs 1.3; compression for every stream. */
-    r.pdf->pdf_version = HPDF_VER_14;
-    if (HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL) != HPDF_OK) {
-        st = hpdf_fail(&r, "setting compression");
-        goto done;
-    }
-    for (size_t i = 0; i < d->npages && st == BL_OK; i++)
-        st = write_page(&r, &d->pages[i], &pages[i]);
-    /* Fonts after all pages: the glyph sets are complete only now. */
-    for (size_t i = 0; i < r.nfonts && st == BL_OK; i++)
-        st = write_font(&r, &r.fonts[i]);
-    if (st == BL_OK)
-        st = write_info(&r, &d->info);
-    if (st == BL_OK)
-        st = write_outlines(&r, d, pages);
-    if (st == BL_OK)
-        st = write_labels(&r, d);
+    render *r = w;
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nfonts; i++)
+        font_use_free(&r->fonts[i]);
+    free(r->fonts);
+    free(r->pages);
+    bl_glyph_usage_free(r->usage);
+    if (r->pdf)
+        HPDF_Free(r->pdf);
+    free(r);
+}
+
+static bl_status pdf_begin(const bl_display *d, const bl_writer_opts *o, void **w,
+                           bl_error *err)
+{
+    *w = NULL;
+    render *r = calloc(1, sizeof *r);
+    if (!r)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory writing the PDF");
+    *w = r;
+    r->d = d;
+    r->shaper = o->shaper;
+    r->err = err;
+    bl_status st = bl_glyph_usage_new(d, &r->usage, err);
     if (st != BL_OK)
-        goto done;
-    if (HPDF_SaveToStream(r.pdf) != HPDF_OK) {
-        st = hpdf_fail(&r, "saving the document");
-        goto done;
-    }
-    HPDF_UINT32 size = HPDF_GetStreamSize(r.pdf);
+        return st;
+    r->pages = calloc(d->npages ? d->npages : 1, sizeof *r->pages);
+    if (!r->pages)
+        return nomem(r);
+    r->pdf = HPDF_New(on_hpdf_error, r);
+    if (!r->pdf)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "libharu cannot create a document");
+    /* PDF 1.4: CIDFontType0C needs 1.3; compression for every stream. */
+    r->pdf->pdf_version = HPDF_VER_14;
+    if (HPDF_SetCompressionMode(r->pdf, HPDF_COMP_ALL) != HPDF_OK)
+        return hpdf_fail(r, "setting compression");
+    return BL_OK;
+}
+
+static bl_status pdf_page(void *w, size_t index, bl_error *err)
+{
+    render *r = w;
+    r->err = err;
+    return write_page(r, &r->d->pages[index], &r->pages[index]);
+}
+
+static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
+{
+    render *r = w;
+    r->err = err;
+    bl_status st = BL_OK;
+    /* Fonts after all pages: the narrow twins are known only now. */
+    for (size_t i = 0; i < r->nfonts && st == BL_OK; i++)
+        st = write_font(r, &r->fonts[i]);
+    if (st == BL_OK)
+        st = write_info(r, &r->d->info);
+    if (st == BL_OK)
+        st = write_outlines(r, r->d, r->pages);
+    if (st == BL_OK)
+        st = write_labels(r, r->d);
+    if (st != BL_OK)
+        return st;
+    if (HPDF_SaveToStream(r->pdf) != HPDF_OK)
+        return hpdf_fail(r, "saving the document");
+    HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);
     unsigned char *data = malloc(size ? size : 1);
-    if (!data) {
-        st = nomem(&r);
-        goto done;
-    }
+    if (!data)
+        return nomem(r);
     HPDF_UINT32 got = 0;
     while (got < size) {
         HPDF_UINT32 chunk = size - got;
-        HPDF_STATUS hs = HPDF_ReadFromStream(r.pdf, data + got, &chunk);
+        HPDF_STATUS hs = HPDF_ReadFromStream(r->pdf, data + got, &chunk);
         got += chunk;
         if (chunk == 0 || (hs != HPDF_OK && hs != HPDF_STREAM_EOF))
             break;
     }
     if (got != size) {
         free(data);
-        st = hpdf_fail(&r, "reading the saved document");
-        goto done;
+        return hpdf_fail(r, "reading the saved document");
     }
-    *out = data;
-    *out_len = size;
-done:
-    for (size_t i = 0; i < r.nfonts; i++)
-        font_use_free(&r.fonts[i]);
-    free(r.fonts);
-    free(pages);
-    HPDF_Free(r.pdf);
+    return bl_writer_output_add(out, "", data, size, err);
+}
+
+const bl_writer bl_pdf_writer = {
+    "pdf", ".pdf", "PDF with the used glyphs of every font subset and embedded",
+    pdf_begin, pdf_page, pdf_end, pdf_drop,
+};
+
+bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **out,
+                        size_t *out_len, bl_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    bl_writer_opts o = {shaper};
+    bl_writer_output files = {0};
+    bl_status st = bl_writer_run(&bl_pdf_writer, d, &o, &files, err);
+    if (st == BL_OK) {
+        *out = files.files[0].data;
+        *out_len = files.files[0].len;
+        files.files[0].data = NULL;
+    }
+    bl_writer_output_free(&files);
     return st;
 }
 

@@ -13,6 +13,10 @@
 #include "../base/error.h"
 #include "../display/display.h"
 #include "../shape/shape.h"
+#include "../writer/writer.h"
+
+/* The PDF format for the writer interface (writer.h). */
+extern const bl_writer bl_pdf_writer;
 
 /* Renders the document into memory: *out is malloc'd (caller frees). */
 bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **out,

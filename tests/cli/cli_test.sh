@@ -13,6 +13,7 @@ run "$BIN" --help
 expect_status 0 "--help"
 expect_out_has "render INPUT.txt" "--help lists render"
 expect_out_has "exit status: 0 success, 1 invalid input, 2 usage error, 3 I/O or internal error" "--help gives the exit statuses"
+expect_out_has "  pdf    .pdf   PDF" "--help lists the output formats"
 
 for c in render check batch; do
   run "$BIN" $c --help
@@ -39,6 +40,11 @@ run "$BIN" batch dir -o out -j 0
 expect_status 2 "batch -j 0"
 run "$BIN" batch dir -o out --shard 3/2
 expect_status 2 "batch --shard 3/2"
+run "$BIN" render a.txt --format bogus
+expect_status 2 "render --format bogus"
+expect_err_has "unknown format 'bogus'" "an unknown format is named"
+run "$BIN" batch dir -o out --format bogus
+expect_status 2 "batch --format bogus"
 
 # A file that does not exist: I/O error, exit 3, the file named.
 run "$BIN" check "$TMP/nope.txt"

@@ -1,0 +1,125 @@
+/* writer.c - the table of output formats and what every format shares:
+ * running a writer over a document and saving the files it made. */
+#define _POSIX_C_SOURCE 200809L
+#include "writer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../base/fileio.h"
+#include "../pdf/pdf.h"
+
+static const bl_writer *const formats[] = {&bl_pdf_writer};
+
+const bl_writer *const *bl_writer_list(size_t *n)
+{
+    *n = sizeof formats / sizeof *formats;
+    return formats;
+}
+
+const bl_writer *bl_writer_find(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof formats / sizeof *formats; i++)
+        if (strcmp(formats[i]->name, name) == 0)
+            return formats[i];
+    return NULL;
+}
+
+const bl_writer *bl_writer_for_path(const char *path)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (!dot || (slash && dot < slash))
+        return NULL;
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+        if (strcasecmp(formats[i]->extension, dot) == 0)
+            return formats[i];
+    return NULL;
+}
+
+bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer_opts *o,
+                        bl_writer_output *out, bl_error *err)
+{
+    void *w = NULL;
+    size_t had = out->nfiles;
+    bl_status st = f->begin(d, o, &w, err);
+    for (size_t i = 0; st == BL_OK && i < d->npages; i++)
+        st = f->page(w, i, err);
+    if (st == BL_OK)
+        st = f->end(w, out, err);
+    f->drop(w);
+    if (st != BL_OK) {
+        /* Nothing half made reaches the caller. */
+        for (size_t k = had; k < out->nfiles; k++) {
+            free(out->files[k].suffix);
+            free(out->files[k].data);
+        }
+        out->nfiles = had;
+    }
+    return st;
+}
+
+bl_status bl_writer_output_add(bl_writer_output *out, const char *suffix, unsigned char *data,
+                               size_t len, bl_error *err)
+{
+    if (out->nfiles == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 4;
+        bl_writer_file *f = realloc(out->files, cap * sizeof *f);
+        if (!f) {
+            free(data);
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        out->files = f;
+        out->cap = cap;
+    }
+    char *s = strdup(suffix ? suffix : "");
+    if (!s) {
+        free(data);
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    out->files[out->nfiles++] = (bl_writer_file){s, data, len};
+    return BL_OK;
+}
+
+char *bl_writer_output_path(const bl_writer_output *out, size_t k, const char *path)
+{
+    const char *suffix = k < out->nfiles ? out->files[k].suffix : "";
+    size_t len = strlen(path), at = len;
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    if (dot && (!slash || dot > slash + 1) && dot != path)
+        at = (size_t)(dot - path);
+    size_t sl = strlen(suffix);
+    char *p = malloc(len + sl + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, path, at);
+    memcpy(p + at, suffix, sl);
+    memcpy(p + at + sl, path + at, len - at + 1);
+    return p;
+}
+
+bl_status bl_writer_output_save(const bl_writer_output *out, const char *path, bl_error *err)
+{
+    for (size_t k = 0; k < out->nfiles; k++) {
+        char *p = bl_writer_output_path(out, k, path);
+        if (!p)
+            return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+        bl_status st = bl_write_file_atomic(p, out->files[k].data, out->files[k].len, err);
+        free(p);
+        if (st != BL_OK)
+            return st;
+    }
+    return BL_OK;
+}
+
+void bl_writer_output_free(bl_writer_output *out)
+{
+    for (size_t k = 0; k < out->nfiles; k++) {
+        free(out->files[k].suffix);
+        free(out->files[k].data);
+    }
+    free(out->files);
+    memset(out, 0, sizeof *out);
+}

@@ -1,0 +1,84 @@
+/* writer.h - output formats: a laid-out document (the display list) written
+ * as PDF (and, by further writers, OFD or SVG), chosen by name or by the
+ * output path's extension.
+ *
+ * In the manner of MuPDF's fz_document_writer, a writer begins the document,
+ * writes each page in order, and ends it, handing back the bytes of the files
+ * it made. It writes what the display list says and makes no layout decision;
+ * the glyph bookkeeping every format needs is shared (display/glyphs.h).
+ * writer.c holds the table of formats: the one place that knows them all. */
+#ifndef BL_WRITER_H
+#define BL_WRITER_H
+
+#include <stddef.h>
+
+#include "../base/error.h"
+#include "../display/display.h"
+#include "../shape/shape.h"
+
+/* What a format may need besides the display list. Formats ignore what
+ * does not concern them. */
+typedef struct bl_writer_opts {
+    bl_shaper *shaper; /* font subsets (PDF, OFD); must live as long as the writer */
+} bl_writer_opts;
+
+/* One file of a writer's output: written at the path the user gave, with
+ * suffix (e.g. "-1") inserted before its extension ("" for the path itself). */
+typedef struct bl_writer_file {
+    char *suffix;
+    unsigned char *data;
+    size_t len;
+} bl_writer_file;
+
+/* The files a document became, in order. Owned by the caller. */
+typedef struct bl_writer_output {
+    bl_writer_file *files;
+    size_t nfiles, cap;
+} bl_writer_output;
+
+/* A format. A writer's state is private to its format (void *). */
+typedef struct bl_writer {
+    const char *name;      /* "pdf": for --format */
+    const char *extension; /* ".pdf": picks the format from an output path */
+    const char *summary;   /* one line for --help */
+    /* Starts writing d (which outlives the writer) into a new state *w. */
+    bl_status (*begin)(const bl_display *d, const bl_writer_opts *o, void **w,
+                       bl_error *err);
+    /* Writes page index (called for 0 .. npages-1 in order). */
+    bl_status (*page)(void *w, size_t index, bl_error *err);
+    /* Finishes the document, adding its file(s) to out. */
+    bl_status (*end)(void *w, bl_writer_output *out, bl_error *err);
+    /* Releases the state, after end or after any failure. NULL is a no-op. */
+    void (*drop)(void *w);
+} bl_writer;
+
+/* The format named name ("pdf"), or NULL. */
+const bl_writer *bl_writer_find(const char *name);
+
+/* The format whose extension path has (case-insensitive), or NULL. */
+const bl_writer *bl_writer_for_path(const char *path);
+
+/* Every format, in a fixed order; *n of them. */
+const bl_writer *const *bl_writer_list(size_t *n);
+
+/* Writes the whole of d with format f into out (begin, every page, end).
+ * On failure out holds nothing new and err says why. */
+bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer_opts *o,
+                        bl_writer_output *out, bl_error *err);
+
+/* Appends a file to out, taking ownership of data (malloc'd) even on failure.
+ * suffix is copied. */
+bl_status bl_writer_output_add(bl_writer_output *out, const char *suffix, unsigned char *data,
+                               size_t len, bl_error *err);
+
+/* The path file k of out is written to, given the user's path (malloc'd). */
+char *bl_writer_output_path(const bl_writer_output *out, size_t k, const char *path);
+
+/* Writes every file of out, each atomically (bl_write_file_atomic). */
+bl_status bl_writer_output_save(const bl_writer_output *out, const char *path,
+                                bl_error *err);
+
+/* Releases out's files and empties it. */
+void bl_writer_output_free(bl_writer_output *out);
+
+#endif

@@ -1,0 +1,106 @@
+/* writer_tests.c - the writer interface: formats found by name and by an
+ * output path's extension, the paths of a multi-file output, a failing
+ * writer leaving nothing behind, and the glyph usage every writer shares. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+
+#include "check.h"
+#include "display/glyphs.h"
+#include "writer/writer.h"
+
+static void test_find(void)
+{
+    const bl_writer *pdf = bl_writer_find("pdf");
+    CHECK(pdf != NULL);
+    CHECK_STR(pdf->extension, ".pdf");
+    CHECK(bl_writer_find("PDF") == NULL); /* names are exact */
+    CHECK(bl_writer_find("nope") == NULL);
+    CHECK(bl_writer_for_path("out/x.pdf") == pdf);
+    CHECK(bl_writer_for_path("X.PDF") == pdf); /* extensions are not case-sensitive */
+    CHECK(bl_writer_for_path("x.pdf.txt") == NULL);
+    CHECK(bl_writer_for_path("dir.pdf/x") == NULL);
+    CHECK(bl_writer_for_path("noext") == NULL);
+    size_t n;
+    const bl_writer *const *all = bl_writer_list(&n);
+    CHECK(n >= 1);
+    CHECK(all[0] == pdf);
+}
+
+static void test_paths(void)
+{
+    bl_writer_output out = {0};
+    bl_error err;
+    bl_error_clear(&err);
+    CHECK_INT(bl_writer_output_add(&out, "", (unsigned char *)strdup("a"), 1, &err), BL_OK);
+    CHECK_INT(bl_writer_output_add(&out, "-2", (unsigned char *)strdup("b"), 1, &err), BL_OK);
+    char *p0 = bl_writer_output_path(&out, 0, "d/x.svg");
+    char *p1 = bl_writer_output_path(&out, 1, "d/x.svg");
+    char *p2 = bl_writer_output_path(&out, 1, "d.v/x");
+    char *p3 = bl_writer_output_path(&out, 1, "d/.hidden");
+    CHECK_STR(p0, "d/x.svg");
+    CHECK_STR(p1, "d/x-2.svg");
+    CHECK_STR(p2, "d.v/x-2");
+    CHECK_STR(p3, "d/.hidden-2");
+    free(p0);
+    free(p1);
+    free(p2);
+    free(p3);
+    bl_writer_output_free(&out);
+    CHECK_INT(out.nfiles, 0);
+}
+
+/* A format that makes a file, then fails on page 2. */
+static int pages_seen;
+static bl_status f_begin(const bl_display *d, const bl_writer_opts *o, void **w, bl_error *err)
+{
+    (void)d, (void)o, (void)err;
+    *w = malloc(1);
+    pages_seen = 0;
+    return BL_OK;
+}
+static bl_status f_page(void *w, size_t index, bl_error *err)
+{
+    (void)w;
+    pages_seen++;
+    return index == 1 ? bl_error_set(err, BL_ERR_PDF, NULL, 0, 0, "page 2 broke") : BL_OK;
+}
+static bl_status f_end(void *w, bl_writer_output *out, bl_error *err)
+{
+    (void)w;
+    return bl_writer_output_add(out, "", (unsigned char *)strdup("x"), 1, err);
+}
+static void f_drop(void *w)
+{
+    free(w);
+}
+
+static void test_failure(void)
+{
+    bl_arena *a = bl_arena_new();
+    bl_display *d = bl_display_new(a);
+    for (int i = 0; i < 3; i++)
+        bl_display_add_page(d, 595, 842);
+    bl_writer f = {"fail", ".fail", "fails", f_begin, f_page, f_end, f_drop};
+    bl_writer_output out = {0};
+    bl_error err;
+    bl_error_clear(&err);
+    CHECK_INT(bl_writer_run(&f, d, &(bl_writer_opts){NULL}, &out, &err), BL_ERR_PDF);
+    CHECK_INT(pages_seen, 2);
+    CHECK_INT(out.nfiles, 0);
+    CHECK_STR(err.message, "page 2 broke");
+    /* An empty document has no fonts in use. */
+    bl_glyph_usage *u = NULL;
+    CHECK_INT(bl_glyph_usage_new(d, &u, &err), BL_OK);
+    CHECK_INT(bl_glyph_usage_nfonts(u), 0);
+    bl_glyph_usage_free(u);
+    bl_writer_output_free(&out);
+    bl_arena_free(a);
+}
+
+int main(void)
+{
+    test_find();
+    test_paths();
+    test_failure();
+    return check_summary();
+}
