@@ -50,7 +50,26 @@ typedef struct cli_render_stats {
     size_t pages;
 } cli_render_stats;
 
-/* Renders one issue description in opts->format at out_path (atomically). */
+/* One issue rendered in memory: the format's files, the layout dump when
+ * opts->dump_layout asked for one, the page count. */
+typedef struct cli_rendered {
+    bl_writer_output files;
+    char *dump; /* JSON, malloc'd, or NULL */
+    size_t dump_len;
+    size_t pages;
+} cli_rendered;
+
+/* Renders one issue into memory: parses the file at in_path (or, when text
+ * is not NULL, text[0..len) as if read from in_path), loads the layout, lays
+ * it out and runs opts->format. Nothing is written. *out is filled on
+ * success (release with cli_rendered_free) and empty on failure. */
+bl_status cli_render(cli_resources *res, const char *in_path, const char *text, size_t len,
+                     const cli_render_opts *opts, cli_rendered *out, bl_error *err);
+
+void cli_rendered_free(cli_rendered *r);
+
+/* Renders one issue description in opts->format at out_path (atomically),
+ * and its layout dump when asked for. */
 bl_status cli_render_file(cli_resources *res, const char *in_path, const char *out_path,
                           const cli_render_opts *opts, cli_render_stats *stats,
                           bl_error *err);

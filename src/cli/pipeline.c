@@ -81,29 +81,29 @@ const bl_writer *cli_pick_format(const char *name, const char *path)
     return f ? f : bl_writer_find("pdf");
 }
 
-/* Writes the layout dump atomically (through memory). */
-static bl_status write_dump(const bl_display *d, const char *path, bl_error *err)
+/* The layout dump as JSON in memory (malloc'd). */
+static bl_status dump_json(const bl_display *d, char **out, size_t *len, bl_error *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
+    FILE *mem = open_memstream(out, len);
     if (!mem)
-        return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
     bl_status st = bl_display_dump_json(d, mem, err);
     fclose(mem);
-    if (st == BL_OK)
-        st = bl_write_file_atomic(path, buf, len, err);
-    free(buf);
+    if (st != BL_OK) {
+        free(*out);
+        *out = NULL;
+    }
     return st;
 }
 
-bl_status cli_render_file(cli_resources *res, const char *in_path, const char *out_path,
-                          const cli_render_opts *opts, cli_render_stats *stats,
-                          bl_error *err)
+bl_status cli_render(cli_resources *res, const char *in_path, const char *text, size_t len,
+                     const cli_render_opts *opts, cli_rendered *out, bl_error *err)
 {
+    memset(out, 0, sizeof *out);
     bl_doc *doc = NULL;
     bl_arena *arena = NULL;
-    bl_status st = bl_doc_parse_file(in_path, opts->warner, &doc, err);
+    bl_status st = text ? bl_doc_parse(text, len, in_path, opts->warner, &doc, err)
+                        : bl_doc_parse_file(in_path, opts->warner, &doc, err);
     if (st != BL_OK)
         return st;
     arena = bl_arena_new();
@@ -148,18 +148,39 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
     st = bl_layout_document(doc, style, &env, arena, &display, err);
     if (st != BL_OK)
         goto done;
-    if (opts->dump_layout && (st = write_dump(display, opts->dump_layout, err)) != BL_OK)
+    if (opts->dump_layout && (st = dump_json(display, &out->dump, &out->dump_len, err)) != BL_OK)
         goto done;
     bl_writer_opts wopts = {res->shaper};
-    bl_writer_output files = {0};
-    st = bl_writer_run(opts->format, display, &wopts, &files, err);
+    st = bl_writer_run(opts->format, display, &wopts, &out->files, err);
     if (st == BL_OK)
-        st = bl_writer_output_save(&files, out_path, err);
-    bl_writer_output_free(&files);
-    if (st == BL_OK && stats)
-        stats->pages = display->npages;
+        out->pages = display->npages;
 done:
+    if (st != BL_OK)
+        cli_rendered_free(out);
     bl_arena_free(arena);
     bl_doc_free(doc);
+    return st;
+}
+
+void cli_rendered_free(cli_rendered *r)
+{
+    bl_writer_output_free(&r->files);
+    free(r->dump);
+    memset(r, 0, sizeof *r);
+}
+
+bl_status cli_render_file(cli_resources *res, const char *in_path, const char *out_path,
+                          const cli_render_opts *opts, cli_render_stats *stats,
+                          bl_error *err)
+{
+    cli_rendered r;
+    bl_status st = cli_render(res, in_path, NULL, 0, opts, &r, err);
+    if (st == BL_OK && opts->dump_layout)
+        st = bl_write_file_atomic(opts->dump_layout, r.dump, r.dump_len, err);
+    if (st == BL_OK)
+        st = bl_writer_output_save(&r.files, out_path, err);
+    if (st == BL_OK && stats)
+        stats->pages = r.pages;
+    cli_rendered_free(&r);
     return st;
 }
