@@ -353,3 +353,72 @@ bl_status bl_shape_subset(bl_shaper *s, const bl_font *font, const uint32_t *gid
     *len = bl;
     return BL_OK;
 }
+
+bl_status bl_shape_subset_otf(bl_shaper *s, const bl_font *font, const uint32_t *gids, size_t n,
+                              const uint32_t *cps, size_t ncp, uint32_t *new_gids,
+                              uint32_t *cp_gids, unsigned char **data, size_t *len,
+                              bl_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    const bl_font_info *in = bl_font_get_info(font);
+    hb_ent e;
+    bl_status st = get_hb(s, font, &e, err);
+    if (st != BL_OK)
+        return st;
+    hb_subset_input_t *input = hb_subset_input_create_or_fail();
+    if (!input)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory subsetting a font");
+    hb_set_t *glyphs = hb_subset_input_glyph_set(input);
+    hb_set_add(glyphs, 0);
+    for (size_t i = 0; i < n; i++)
+        if (gids[i] < in->num_glyphs)
+            hb_set_add(glyphs, gids[i]);
+    hb_set_t *unicodes = hb_subset_input_unicode_set(input);
+    for (size_t i = 0; i < ncp; i++)
+        hb_set_add(unicodes, cps[i]);
+    hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
+        hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
+    /* The readers draw what the file says, so keep .notdef's outline; keep
+     * the subroutines (smaller, and any CFF reader handles them). */
+    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(e.face, input);
+    hb_subset_input_destroy(input);
+    if (!plan)
+        return bl_error_set(err, BL_ERR_FONT, in->path, 0, 0,
+                            "HarfBuzz cannot plan a subset of face %d of the font", in->index);
+    const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    const hb_map_t *cmap = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
+    for (size_t i = 0; i < n; i++) {
+        hb_codepoint_t g = hb_map_get(old_to_new, gids[i]);
+        new_gids[i] = g == HB_MAP_VALUE_INVALID ? 0 : g;
+    }
+    for (size_t i = 0; cp_gids && i < ncp; i++) {
+        hb_codepoint_t old = hb_map_get(cmap, cps[i]);
+        hb_codepoint_t g = old == HB_MAP_VALUE_INVALID ? HB_MAP_VALUE_INVALID
+                                                       : hb_map_get(old_to_new, old);
+        cp_gids[i] = g == HB_MAP_VALUE_INVALID ? 0 : g;
+    }
+    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
+    hb_subset_plan_destroy(plan);
+    if (!sub)
+        return bl_error_set(err, BL_ERR_FONT, in->path, 0, 0,
+                            "HarfBuzz cannot subset face %d of the font", in->index);
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned bl = 0;
+    const char *bd = hb_blob_get_data(blob, &bl);
+    unsigned char *copy = bl ? malloc(bl) : NULL;
+    if (copy)
+        memcpy(copy, bd, bl);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    if (bl == 0)
+        return bl_error_set(err, BL_ERR_FONT, in->path, 0, 0,
+                            "the OpenType subset of face %d is empty", in->index);
+    if (!copy)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory subsetting a font");
+    *data = copy;
+    *len = bl;
+    return BL_OK;
+}

@@ -57,4 +57,20 @@ bl_status bl_shape_text(bl_shaper *shaper, const bl_fontchain *chain, float size
 bl_status bl_shape_subset(bl_shaper *shaper, const bl_font *font, const uint32_t *gids,
                           size_t n, unsigned char **data, size_t *len, bl_error *err);
 
+/* Builds a standalone OpenType font file from font, for formats that embed
+ * a font a reader loads by itself (OFD's FontFile): the glyphs gids[0..n)
+ * and .notdef, their outlines (CFF-flavoured OpenType for a CFF face, glyf
+ * for TrueType), horizontal metrics, names, and a cmap that maps every one
+ * of cps[0..ncp) the face maps (the glyph the face's cmap gives it joins the
+ * subset when it is not among gids). Glyphs are renumbered compactly, in
+ * the order of their ids in the full font: new_gids[i] receives the
+ * subset's id of gids[i] (0 when the face has no such glyph), and
+ * cp_gids[i] the subset's glyph for cps[i] (0 when the face lacks it), so a
+ * caller can tell where the shaped glyph is not the cmap's and say so.
+ * *data is malloc'd; the caller frees. */
+bl_status bl_shape_subset_otf(bl_shaper *shaper, const bl_font *font, const uint32_t *gids,
+                              size_t n, const uint32_t *cps, size_t ncp, uint32_t *new_gids,
+                              uint32_t *cp_gids, unsigned char **data, size_t *len,
+                              bl_error *err);
+
 #endif
