@@ -8,9 +8,10 @@
 #include <strings.h>
 
 #include "../base/fileio.h"
+#include "../ofd/ofd.h"
 #include "../pdf/pdf.h"
 
-static const bl_writer *const formats[] = {&bl_pdf_writer};
+static const bl_writer *const formats[] = {&bl_pdf_writer, &bl_ofd_writer};
 
 const bl_writer *const *bl_writer_list(size_t *n)
 {
