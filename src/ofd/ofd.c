@@ -381,8 +381,11 @@ static bl_status ofd_begin(const bl_display *d, const bl_writer_opts *o, void **
     for (size_t p = 0; p < d->npages; p++)
         for (size_t i = 0; i < d->pages[p].nitems; i++) {
             const bl_dl_item *it = &d->pages[p].items[i];
-            bl_colorspace cs = (it->kind == BL_DL_TEXT ? it->u.text.color : it->u.rule.color).space;
-            used[cs == BL_GRAY ? BL_CMYK : cs] = 1; /* gray is written as K (ofd_page.c) */
+            const bl_color *c = it->kind == BL_DL_TEXT   ? &it->u.text.color
+                                : it->kind == BL_DL_RULE ? &it->u.rule.color
+                                                         : NULL;
+            if (c) /* gray is written as K (ofd_page.c) */
+                used[c->space == BL_GRAY ? BL_CMYK : c->space] = 1;
         }
     for (int c = 0; c < 3; c++)
         if (used[c])

@@ -20,32 +20,30 @@ static bl_status nomem(ofd_writer *w)
     return bl_error_set(w->err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory writing the OFD");
 }
 
-/* The subset's id of glyph gid of f (0 when not in it). */
-static uint32_t new_gid(const ofd_font *f, uint32_t gid)
+/* The value paired with key in the ascending keys[0..n) (0 when absent). */
+static uint32_t lookup(const uint32_t *keys, const uint32_t *values, size_t n, uint32_t key)
 {
-    size_t lo = 0, hi = f->ngids;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (f->gids[mid] < gid)
+        if (keys[mid] < key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < f->ngids && f->gids[lo] == gid ? f->new_gids[lo] : 0;
+    return lo < n && keys[lo] == key ? values[lo] : 0;
+}
+
+/* The subset's id of glyph gid of f (0 when not in it). */
+static uint32_t new_gid(const ofd_font *f, uint32_t gid)
+{
+    return lookup(f->gids, f->new_gids, f->ngids, gid);
 }
 
 /* The subset glyph the cmap gives cp (0 when none). */
 static uint32_t cmap_gid(const ofd_font *f, uint32_t cp)
 {
-    size_t lo = 0, hi = f->ncps;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (f->cps[mid] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < f->ncps && f->cps[lo] == cp ? f->cp_gids[lo] : 0;
+    return lookup(f->cps, f->cp_gids, f->ncps, cp);
 }
 
 static void put_color(ofd_xml *x, const ofd_writer *w, const char *elem, const bl_color *c)
