@@ -75,6 +75,28 @@ static void put_color(ofd_xml *x, const ofd_writer *w, const char *elem, const b
     ox_empty(x);
 }
 
+/* "<ofd:elem ID=.. Boundary=..": a page object with the next ID, its
+ * boundary the box (left, bottom, right, top in points, y up); *bx and *by
+ * receive the boundary's origin, which the object's coordinates are
+ * relative to. */
+static void open_object(ofd_writer *w, ofd_xml *x, const bl_dl_page *pg, const char *elem,
+                        const double box[4], ofd_mm *bx, ofd_mm *by)
+{
+    double h = pg->height;
+    *bx = ofd_mm_from_pt(box[0]);
+    *by = ofd_mm_from_pt(h - box[3]);
+    ofd_mm v[4] = {*bx, *by, ofd_mm_from_pt(box[2]) - *bx, ofd_mm_from_pt(h - box[1]) - *by};
+    ox_open(x, elem);
+    ox_attr_uint(x, "ID", ++w->last_id);
+    ox_puts(x, " Boundary=\"");
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            ox_raw(x, " ", 1);
+        ox_mm(x, v[i]);
+    }
+    ox_raw(x, "\"", 1);
+}
+
 /* ---- text ---------------------------------------------------------------- */
 
 enum { MAX_CLUSTER_CHARS = 64 };
@@ -275,20 +297,8 @@ static bl_status put_text(ofd_writer *w, ofd_xml *x, const bl_dl_page *pg, const
     double box[4];
     if (!text_box(f, t, box))
         return BL_OK;
-    ofd_mm bx = ofd_mm_from_pt(box[0]), by = ofd_mm_from_pt((double)pg->height - box[3]);
-    ofd_mm bw = ofd_mm_from_pt(box[2]) - bx;
-    ofd_mm bh = ofd_mm_from_pt((double)pg->height - box[1]) - by;
-    ox_open(x, "TextObject");
-    ox_attr_uint(x, "ID", ++w->last_id);
-    ox_puts(x, " Boundary=\"");
-    ox_mm(x, bx);
-    ox_raw(x, " ", 1);
-    ox_mm(x, by);
-    ox_raw(x, " ", 1);
-    ox_mm(x, bw);
-    ox_raw(x, " ", 1);
-    ox_mm(x, bh);
-    ox_raw(x, "\"", 1);
+    ofd_mm bx, by;
+    open_object(w, x, pg, "TextObject", box, &bx, &by);
     ox_attr_uint(x, "Font", f->id);
     ox_attr_mm(x, "Size", ofd_mm_from_pt(t->size));
     unsigned weight = ofd_weight(bl_font_get_info(t->font)->weight);
@@ -353,19 +363,8 @@ static void put_rule(ofd_writer *w, ofd_xml *x, const bl_dl_page *pg, const bl_d
     double l = fmin(r->x0, r->x1) - hw, rt = fmax(r->x0, r->x1) + hw;
     double top = fmax(r->y0, r->y1) + hw, bot = fmin(r->y0, r->y1) - hw;
     double h = pg->height;
-    ofd_mm bx = ofd_mm_from_pt(l), by = ofd_mm_from_pt(h - top);
-    ofd_mm bw = ofd_mm_from_pt(rt) - bx, bh = ofd_mm_from_pt(h - bot) - by;
-    ox_open(x, "PathObject");
-    ox_attr_uint(x, "ID", ++w->last_id);
-    ox_puts(x, " Boundary=\"");
-    ox_mm(x, bx);
-    ox_raw(x, " ", 1);
-    ox_mm(x, by);
-    ox_raw(x, " ", 1);
-    ox_mm(x, bw);
-    ox_raw(x, " ", 1);
-    ox_mm(x, bh);
-    ox_raw(x, "\"", 1);
+    ofd_mm bx, by;
+    open_object(w, x, pg, "PathObject", (double[4]){l, bot, rt, top}, &bx, &by);
     ox_attr_mm(x, "LineWidth", ofd_mm_from_pt(r->width));
     ox_gt(x);
     put_color(x, w, "StrokeColor", &r->color);

@@ -164,12 +164,34 @@ ofd_mm ofd_page_mm(double pt)
 
 void ox_mm(ofd_xml *x, ofd_mm v)
 {
-    char b[32];
-    ox_puts(x, bl_fmt_num(b, (double)v / 10000.0, 4));
+    /* By hand: the pages are mostly numbers, and this is what snprintf
+     * would write, locale aside ("-1.5", "12.3456", "0"). */
+    char b[32], *e = b + sizeof b, *p = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    unsigned frac = (unsigned)(u % 10000);
+    int digits = 4;
+    while (digits > 0 && frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    for (int i = 0; i < digits; i++, frac /= 10)
+        *--p = (char)('0' + frac % 10);
+    if (digits)
+        *--p = '.';
+    u /= 10000;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    ox_raw(x, p, (size_t)(e - p));
 }
 
 void ox_attr_mm(ofd_xml *x, const char *name, ofd_mm v)
 {
-    char b[32];
-    ox_attr(x, name, bl_fmt_num(b, (double)v / 10000.0, 4));
+    ox_raw(x, " ", 1);
+    ox_puts(x, name);
+    ox_raw(x, "=\"", 2);
+    ox_mm(x, v);
+    ox_raw(x, "\"", 1);
 }
