@@ -86,4 +86,7 @@ const bl_writer *cli_pick_format(const char *name, const char *path);
 
 int cli_cmd_batch(int argc, char **argv);
 
+/* `bulletin serve`: the editor in the browser (serve.c). */
+int cli_cmd_serve(int argc, char **argv);
+
 #endif

@@ -20,6 +20,8 @@ static const char *const usage_main =
     "  batch INPUTS... -o OUTDIR [-j N] [--format NAME] [--layout NAME|FILE]\n"
     "        [--changed] [--shard K/N] [--report FILE.json]\n"
     "                    typeset many issues (files or directories of *.txt)\n"
+    "  serve [DIR] [--port N] [--host ADDRESS]\n"
+    "                    edit the issues of DIR in the browser, with a live preview\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "exit status: 0 success, 1 invalid input, 2 usage error, 3 I/O or internal error\n"
@@ -240,5 +242,7 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "batch") == 0)
         return cli_cmd_batch(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0)
+        return cli_cmd_serve(argc - 2, argv + 2);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }
