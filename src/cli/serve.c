@@ -63,7 +63,7 @@ typedef struct request {
 
 static const char *const csp_page =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "connect-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /* Queues r (taking its body) with the headers every response has. */
 static enum MHD_Result send_reply(struct MHD_Connection *c, serve_reply *r, const char *cookie)
@@ -171,6 +171,7 @@ typedef enum route_kind {
     R_ASSET,   /* /app.js ... */
     R_ISSUES,  /* /api/issues */
     R_LAYOUTS, /* /api/layouts */
+    R_STATUS,  /* /api/status */
     R_RENDER,  /* /api/render */
     R_ISSUE,   /* /api/issues/NAME */
     R_PAGES,   /* /api/issues/NAME/pages/K.svg */
@@ -198,6 +199,8 @@ static void route_of(const char *url, route *rt)
         rt->kind = R_ISSUES;
     } else if (strcmp(url, "/api/layouts") == 0) {
         rt->kind = R_LAYOUTS;
+    } else if (strcmp(url, "/api/status") == 0) {
+        rt->kind = R_STATUS;
     } else if (strcmp(url, "/api/render") == 0) {
         rt->kind = R_RENDER;
         rt->allow = "POST";
@@ -325,6 +328,9 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
         break;
     case R_LAYOUTS:
         serve_list_layouts(&sv->st, &r);
+        break;
+    case R_STATUS:
+        serve_status(&sv->st, &r);
         break;
     case R_RENDER:
         serve_render_text(&sv->st, query(c, "name"), layout, rq->body, rq->len, &r);

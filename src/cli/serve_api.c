@@ -459,10 +459,15 @@ static serve_slot *slot_enter(serve_state *s, const char *name, int supersede, i
         pthread_mutex_unlock(&s->lock);
         return NULL;
     }
-    unsigned long ticket = supersede ? ++slot->latest : 0;
+    unsigned long ticket = 0;
+    if (supersede) {
+        ticket = ++slot->latest;
+        pthread_cond_broadcast(&s->changed); /* a waiting older render gives up now */
+    }
     for (;;) {
         if (supersede && slot->latest != ticket) {
             *superseded = 1;
+            s->superseded++;
             pthread_mutex_unlock(&s->lock);
             return NULL;
         }
@@ -481,8 +486,23 @@ static void slot_leave(serve_state *s, serve_slot *slot)
     pthread_mutex_lock(&s->lock);
     slot->busy = 0;
     s->renders_running--;
+    s->renders_done++;
     pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
+}
+
+void serve_status(serve_state *s, serve_reply *r)
+{
+    json_out j;
+    if (!json_open(&j)) {
+        serve_reply_error(r, 500, "out of memory");
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    fprintf(j.f, "{\"renders_running\":%d,\"renders_done\":%lu,\"superseded\":%lu}\n",
+            s->renders_running, s->renders_done, s->superseded);
+    pthread_mutex_unlock(&s->lock);
+    json_reply(&j, r, 200);
 }
 
 void serve_slots_free(serve_state *s)

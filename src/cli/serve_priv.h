@@ -30,6 +30,8 @@ typedef struct serve_state {
     size_t nslots;
     int renders_running;   /* across issues, at most max_renders */
     int max_renders;
+    unsigned long renders_done; /* renders finished, and text renders superseded */
+    unsigned long superseded;
 } serve_state;
 
 /* What a handler answers. body is malloc'd (or NULL); the headers are
@@ -56,6 +58,8 @@ int serve_name_ok(const char *name);
 /* The API. Each fills *r; query values may be NULL when absent. */
 void serve_list_issues(serve_state *s, serve_reply *r);
 void serve_list_layouts(serve_state *s, serve_reply *r);
+/* The render counters: how much work the server did (GET /api/status). */
+void serve_status(serve_state *s, serve_reply *r);
 void serve_get_issue(serve_state *s, const char *name, serve_reply *r);
 /* if_match: the If-Match header (NULL when absent). */
 void serve_put_issue(serve_state *s, const char *name, const char *if_match,
