@@ -374,6 +374,15 @@ static void put_rule(FILE *out, const bl_dl_rule *r, double page_h)
     fputs("\"/>\n", out);
 }
 
+/* The characters glyph g of t shows (NULL when none), *len bytes of them. */
+static const char *glyph_text(const bl_dl_text *t, const bl_dl_glyph *g, size_t *len)
+{
+    if (g->text_len == 0 || g->text_off >= t->text_len)
+        return NULL;
+    *len = g->text_len <= t->text_len - g->text_off ? g->text_len : t->text_len - g->text_off;
+    return t->text + g->text_off;
+}
+
 /* The run's text, invisible, each character at its glyph's x (the
  * characters of a cluster share the glyph's advance). */
 static void put_run_text(FILE *out, const bl_dl_text *t, double page_h)
@@ -389,11 +398,10 @@ static void put_run_text(FILE *out, const bl_dl_text *t, double page_h)
     size_t nchars = 0;
     for (size_t k = 0; k < t->nglyphs; k++) {
         const bl_dl_glyph *g = &t->glyphs[k];
-        if (g->text_len == 0 || g->text_off >= t->text_len)
+        size_t len;
+        const char *p = glyph_text(t, g, &len);
+        if (!p)
             continue;
-        size_t len = g->text_len <= t->text_len - g->text_off ? g->text_len
-                                                             : t->text_len - g->text_off;
-        const char *p = t->text + g->text_off;
         size_t n = 0;
         for (size_t i = 0; i < len;) {
             uint32_t cp;
@@ -416,12 +424,10 @@ static void put_run_text(FILE *out, const bl_dl_text *t, double page_h)
     put_escaped(out, in->family, strlen(in->family));
     fputs("\">", out);
     for (size_t k = 0; k < t->nglyphs; k++) {
-        const bl_dl_glyph *g = &t->glyphs[k];
-        if (g->text_len == 0 || g->text_off >= t->text_len)
-            continue;
-        size_t len = g->text_len <= t->text_len - g->text_off ? g->text_len
-                                                             : t->text_len - g->text_off;
-        put_escaped(out, t->text + g->text_off, len);
+        size_t len;
+        const char *p = glyph_text(t, &t->glyphs[k], &len);
+        if (p)
+            put_escaped(out, p, len);
     }
     fputs("</text>\n", out);
 }

@@ -5,9 +5,8 @@
 // and read the file back from disk. With SCREENSHOT-DIR, saves the page as
 // shown at each step (serve-*.png). Prints "N passed, N failed".
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import puppeteer from "puppeteer-core";
+import { launchChromium } from "./launch.mjs";
 
 const [url, dir, shots] = process.argv.slice(2);
 const NAME = "jianbao-2024-03.txt";
@@ -24,14 +23,7 @@ async function shot(page, name) {
   if (shots) await page.screenshot({ path: path.join(shots, "serve-" + name + ".png") });
 }
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), "bl-chromium-"));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  userDataDir: profile,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--lang=zh-CN"],
-});
+const { browser, close } = await launchChromium(["--lang=zh-CN"]);
 const errors = [];
 try {
   const page = await browser.newPage();
@@ -117,8 +109,7 @@ try {
   await shot(page, "saved");
   check("the page raised no script error", errors.length === 0, errors);
 } finally {
-  await browser.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 console.log(passed + " passed, " + failed + " failed");
 process.exit(failed ? 1 : 0);

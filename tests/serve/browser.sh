@@ -16,7 +16,7 @@ D="$TMP/issues"
 mkdir -p "$D"
 cp samples/*.txt "$D/"
 start_server "$BIN" "$D"
-cp "$HERE/browser.mjs" "$NODE/browser.mjs"
+cp "$HERE/browser.mjs" "$HERE/launch.mjs" "$NODE/"
 set +e
 CHROMIUM=$CHROMIUM node "$NODE/browser.mjs" "$URL" "$D" $SHOTS
 rc=$?

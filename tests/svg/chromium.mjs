@@ -2,19 +2,10 @@
 // in headless chromium (puppeteer-core) at DPI, each as an <img> of the page's
 // exact size in device pixels, into OUT-PREFIX-K.png.
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import puppeteer from "puppeteer-core";
+import { launchChromium } from "./launch.mjs";
 
 const [dpi, prefix, ...pages] = process.argv.slice(2);
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), "bl-chromium-"));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  userDataDir: profile,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--force-color-profile=srgb"],
-});
+const { browser, close } = await launchChromium(["--force-color-profile=srgb"]);
 try {
   const page = await browser.newPage();
   for (let k = 0; k < pages.length; k++) {
@@ -31,6 +22,5 @@ try {
     await page.screenshot({ path: `${prefix}-${k + 1}.png`, clip: { x: 0, y: 0, width: w, height: h } });
   }
 } finally {
-  await browser.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await close();
 }

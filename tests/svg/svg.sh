@@ -22,18 +22,10 @@ set -e
 BIN=$1
 . "$2/lib.sh"
 HERE=$(dirname "$0")
-for tool in rsvg-convert pdftoppm pdftotext pdfinfo mutool; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
-PY=
-for p in python3 /usr/bin/python3; do
-  if command -v $p >/dev/null && $p -c "import PIL" 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || { echo "SKIP: no python3 with PIL (Debian python3-pil)" >&2; exit 77; }
+. "$HERE/svg_lib.sh"
+need_tools rsvg-convert pdftotext
 export TZ=UTC
-DPI=127
 
-worst_ratio=0
 for src in samples/*.txt; do
   for layout in zhuanbao jianbao gongwen; do
     name=$(basename "$src" .txt)-$layout
@@ -63,30 +55,13 @@ for src in samples/*.txt; do
     run "$PY" "$HERE/svg_check.py" "$TMP/$name/doc.pdf" $files
     expect_status 0 "the SVG pages of $name read back ($(grep FAIL "$TMP/out" || true))"
 
-    pdftoppm -r $DPI -png "$TMP/$name/doc.pdf" "$TMP/$name/poppler"
-    mutool draw -q -r $DPI -o "$TMP/$name/mupdf-%d.png" "$TMP/$name/doc.pdf" 2>/dev/null
     k=1
     while [ $k -le "$pages" ]; do
-      # pdftoppm numbers pages with as many digits as the last one needs.
-      pp=$(ls "$TMP/$name"/poppler-*.png | sed -n "${k}p")
-      rsvg-convert -d $DPI -p $DPI -b white "$TMP/$name/doc-$k.svg" -o "$TMP/$name/rsvg-$k.png"
-      svg=$("$PY" "$HERE/pixdiff.py" "$pp" "$TMP/$name/rsvg-$k.png")
-      ref=$("$PY" "$HERE/pixdiff.py" "$pp" "$TMP/$name/mupdf-$k.png")
-      verdict=$(echo "$svg $ref" | awk '{
-        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[i] = kv[2] }
-        # v[1..3]: svg mean differ cells; v[4..6]: MuPDF mean differ cells
-        ratio = v[5] > 0 ? v[2] / v[5] : (v[2] > 0 ? 99 : 0)
-        ok = v[3] == 0 && v[1] <= 1.3 * v[4] + 0.6 && v[2] <= 1.3 * v[5] + 4
-        printf "%s %.2f", ok ? "ok" : "FAIL", ratio }')
-      echo "$name page $k: librsvg vs poppler: $svg | MuPDF vs poppler: $ref | $verdict"
-      case $verdict in
-        ok*) ok ;;
-        *) bad "page $k of $name drawn from the SVG differs from the PDF: $svg (MuPDF: $ref)" ;;
-      esac
-      worst_ratio=$(echo "$worst_ratio ${verdict#* }" | awk '{ print ($2 > $1) ? $2 : $1 }')
+      rsvg-convert -d $DPI -p $DPI -b white "$TMP/$name/doc-$k.svg" -o "$TMP/$name/librsvg-$k.png"
       k=$((k + 1))
     done
+    compare_pages "$TMP/$name" "$name" librsvg
   done
 done
-echo "worst page: the SVG differs from poppler's PDF ${worst_ratio}x as much as MuPDF does"
+echo "worst page: the SVG differs from poppler's PDF ${WORST}x as much as MuPDF does"
 finish

@@ -77,19 +77,32 @@ static void c_close(void *p)
     c->closes++;
 }
 
+/* The project's Noto Serif CJK SC (a CFF font), from a new cache in *fc;
+ * NULL (the failure recorded) when it cannot be had. */
+static const bl_fontchain *serif(bl_fontcache **fc)
+{
+    bl_error err;
+    bl_error_clear(&err);
+    const char *pat[] = {"Noto Serif CJK SC"};
+    const bl_fontchain *ch = NULL;
+    CHECK_INT(bl_fontcache_new("fonts", fc, &err), BL_OK);
+    if (!*fc || bl_fontcache_chain(*fc, pat, 1, &ch, &err) != BL_OK) {
+        CHECK(0);
+        bl_fontcache_free(*fc);
+        *fc = NULL;
+        return NULL;
+    }
+    return ch;
+}
+
 static void test_outlines(void)
 {
     bl_error err;
     bl_error_clear(&err);
     bl_fontcache *fc = NULL;
-    CHECK_INT(bl_fontcache_new("fonts", &fc, &err), BL_OK);
-    const char *pat[] = {"Noto Serif CJK SC"};
-    const bl_fontchain *ch = NULL;
-    if (!fc || bl_fontcache_chain(fc, pat, 1, &ch, &err) != BL_OK) {
-        CHECK(0);
-        bl_fontcache_free(fc);
+    const bl_fontchain *ch = serif(&fc);
+    if (!ch)
         return;
-    }
     const bl_font *f = ch->fonts[0];
     bl_outliner *o = NULL;
     CHECK_INT(bl_outliner_new(&o, &err), BL_OK);
@@ -128,14 +141,9 @@ static void test_pages(void)
     bl_error err;
     bl_error_clear(&err);
     bl_fontcache *fc = NULL;
-    CHECK_INT(bl_fontcache_new("fonts", &fc, &err), BL_OK);
-    const char *pat[] = {"Noto Serif CJK SC"};
-    const bl_fontchain *ch = NULL;
-    if (!fc || bl_fontcache_chain(fc, pat, 1, &ch, &err) != BL_OK) {
-        CHECK(0);
-        bl_fontcache_free(fc);
+    const bl_fontchain *ch = serif(&fc);
+    if (!ch)
         return;
-    }
     bl_arena *a = bl_arena_new();
     bl_display *d = bl_display_new(a);
     /* Page 1: the same glyph (gid 0) three times in one run, and a rule. */
