@@ -48,6 +48,9 @@ typedef struct cli_render_opts {
 
 typedef struct cli_render_stats {
     size_t pages;
+    size_t files;                /* files written: 1, or one per page (SVG) */
+    char first[CLI_PATH_MAX];    /* the first and the last of them */
+    char last[CLI_PATH_MAX];
 } cli_render_stats;
 
 /* One issue rendered in memory: the format's files, the layout dump when
@@ -82,5 +85,8 @@ char *cli_default_output(const char *in_path, const char *ext);
 const bl_writer *cli_pick_format(const char *name, const char *path);
 
 int cli_cmd_batch(int argc, char **argv);
+
+/* `bulletin serve`: the editor in the browser (serve.c). */
+int cli_cmd_serve(int argc, char **argv);
 
 #endif

@@ -20,6 +20,8 @@ static const char *const usage_main =
     "  batch INPUTS... -o OUTDIR [-j N] [--format NAME] [--layout NAME|FILE]\n"
     "        [--changed] [--shard K/N] [--report FILE.json]\n"
     "                    typeset many issues (files or directories of *.txt)\n"
+    "  serve [DIR] [--port N] [--host ADDRESS]\n"
+    "                    edit the issues of DIR in the browser, with a live preview\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "exit status: 0 success, 1 invalid input, 2 usage error, 3 I/O or internal error\n"
@@ -31,7 +33,8 @@ static const char *const usage_render =
     "\n"
     "Typesets INPUT.txt into a PDF (by default INPUT.pdf beside the input).\n"
     "  -o, --output OUT.pdf    where to write the output (written atomically); its\n"
-    "                          extension picks the format\n"
+    "                          extension picks the format; SVG is a file per\n"
+    "                          page (OUT-1.svg, OUT-2.svg, ...)\n"
     "  --format NAME           the output format, whatever the extension (formats:\n"
     "                          see 'bulletin --help')\n"
     "  --layout NAME|FILE      a shipped layout (zhuanbao, jianbao, gongwen) or a\n"
@@ -127,8 +130,12 @@ static int cmd_render(int argc, char **argv)
     } else {
         if (cli_render_file(&res, in, out, &opts, &stats, &err) != BL_OK)
             rc = fail(&err);
+        else if (stats.files > 1)
+            printf("wrote %s ... %s (%zu pages, a file each)\n", stats.first, stats.last,
+                   stats.pages);
         else
-            printf("wrote %s (%zu page%s)\n", out, stats.pages, stats.pages == 1 ? "" : "s");
+            printf("wrote %s (%zu page%s)\n", stats.files ? stats.first : out, stats.pages,
+                   stats.pages == 1 ? "" : "s");
         cli_resources_close(&res);
     }
     free(def);
@@ -235,5 +242,7 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "batch") == 0)
         return cli_cmd_batch(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0)
+        return cli_cmd_serve(argc - 2, argv + 2);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -179,8 +179,17 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
         st = bl_write_file_atomic(opts->dump_layout, r.dump, r.dump_len, err);
     if (st == BL_OK)
         st = bl_writer_output_save(&r.files, out_path, err);
-    if (st == BL_OK && stats)
+    if (st == BL_OK && stats) {
         stats->pages = r.pages;
+        stats->files = r.files.nfiles;
+        char *first = bl_writer_output_path(&r.files, 0, out_path);
+        char *last = bl_writer_output_path(&r.files, r.files.nfiles ? r.files.nfiles - 1 : 0,
+                                           out_path);
+        snprintf(stats->first, sizeof stats->first, "%s", first ? first : out_path);
+        snprintf(stats->last, sizeof stats->last, "%s", last ? last : out_path);
+        free(first);
+        free(last);
+    }
     cli_rendered_free(&r);
     return st;
 }

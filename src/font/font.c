@@ -19,6 +19,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_FONT_FORMATS_H
+#include FT_OUTLINE_H
 #include FT_TRUETYPE_TABLES_H
 
 /* The fallbacks every chain ends with: the two Noto CJK SC families, then
@@ -781,4 +782,125 @@ const bl_font_info *bl_font_get_info(const bl_font *font)
 int bl_font_glyph_advance(const bl_font *font, uint32_t gid)
 {
     return gid < font->info.num_glyphs ? font->advances[gid] : 0;
+}
+
+/* ---- glyph outlines ------------------------------------------------------ */
+
+/* The cache's FreeType library is not touched after fonts are open (queries
+ * use precomputed tables), so outlines get a library of their own. */
+struct bl_outliner {
+    FT_Library ft;
+    struct {
+        const bl_font *font;
+        FT_Face face;
+    } *faces;
+    size_t nfaces;
+};
+
+bl_status bl_outliner_new(bl_outliner **out, bl_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (FT_Init_FreeType(&(*out)->ft) != 0) {
+        free(*out);
+        *out = NULL;
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "FreeType cannot be initialised");
+    }
+    return BL_OK;
+}
+
+void bl_outliner_free(bl_outliner *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->nfaces; i++)
+        FT_Done_Face(o->faces[i].face);
+    free(o->faces);
+    FT_Done_FreeType(o->ft);
+    free(o);
+}
+
+/* The outliner's face for font, opened on first use (NULL on failure). */
+static FT_Face outliner_face(bl_outliner *o, const bl_font *font)
+{
+    for (size_t i = 0; i < o->nfaces; i++)
+        if (o->faces[i].font == font)
+            return o->faces[i].face;
+    void *grown = grow(o->faces, o->nfaces, sizeof *o->faces);
+    if (!grown)
+        return NULL;
+    o->faces = grown;
+    FT_Face face = NULL;
+    const bl_font_info *in = &font->info;
+    if (FT_New_Memory_Face(o->ft, in->data, (FT_Long)in->size, in->index, &face) != 0)
+        return NULL;
+    o->faces[o->nfaces].font = font;
+    o->faces[o->nfaces].face = face;
+    o->nfaces++;
+    return face;
+}
+
+/* FreeType's decomposer calls these; the sink's contours are closed here. */
+typedef struct outline_walk {
+    const bl_outline_sink *sink;
+    int open;
+} outline_walk;
+
+static int walk_move(const FT_Vector *to, void *user)
+{
+    outline_walk *w = user;
+    if (w->open)
+        w->sink->close(w->sink->ctx);
+    w->open = 1;
+    w->sink->move_to(w->sink->ctx, (double)to->x, (double)to->y);
+    return 0;
+}
+
+static int walk_line(const FT_Vector *to, void *user)
+{
+    outline_walk *w = user;
+    w->sink->line_to(w->sink->ctx, (double)to->x, (double)to->y);
+    return 0;
+}
+
+static int walk_conic(const FT_Vector *c, const FT_Vector *to, void *user)
+{
+    outline_walk *w = user;
+    w->sink->quad_to(w->sink->ctx, (double)c->x, (double)c->y, (double)to->x, (double)to->y);
+    return 0;
+}
+
+static int walk_cubic(const FT_Vector *c1, const FT_Vector *c2, const FT_Vector *to,
+                      void *user)
+{
+    outline_walk *w = user;
+    w->sink->cubic_to(w->sink->ctx, (double)c1->x, (double)c1->y, (double)c2->x,
+                      (double)c2->y, (double)to->x, (double)to->y);
+    return 0;
+}
+
+bl_status bl_font_glyph_outline(bl_outliner *o, const bl_font *font, uint32_t gid,
+                                const bl_outline_sink *sink, bl_error *err)
+{
+    FT_Face face = outliner_face(o, font);
+    if (!face)
+        return bl_error_set(err, BL_ERR_FONT, font->info.path, 0, 0,
+                            "FreeType cannot read face %d of the font", font->info.index);
+    /* Font units, unhinted: the writer scales, so no grid fitting. */
+    if (gid >= font->info.num_glyphs ||
+        FT_Load_Glyph(face, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP) != 0 ||
+        face->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
+        return bl_error_set(err, BL_ERR_FONT, font->info.path, 0, 0,
+                            "cannot load the outline of glyph %u of %s", (unsigned)gid,
+                            font->info.postscript_name);
+    static const FT_Outline_Funcs funcs = {walk_move, walk_line, walk_conic, walk_cubic, 0, 0};
+    outline_walk w = {sink, 0};
+    if (FT_Outline_Decompose(&face->glyph->outline, &funcs, &w) != 0)
+        return bl_error_set(err, BL_ERR_FONT, font->info.path, 0, 0,
+                            "cannot read the outline of glyph %u of %s", (unsigned)gid,
+                            font->info.postscript_name);
+    if (w.open)
+        sink->close(sink->ctx);
+    return BL_OK;
 }

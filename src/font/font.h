@@ -76,4 +76,35 @@ const bl_font_info *bl_font_get_info(const bl_font *font);
 /* Horizontal advance of glyph gid in font units (0 for an unknown gid). */
 int bl_font_glyph_advance(const bl_font *font, uint32_t gid);
 
+/* ---- glyph outlines (for writers that draw glyphs as paths, e.g. SVG) ----- */
+
+/* Receives one glyph's outline in font units, y up, origin at the glyph's
+ * origin: each contour is a move_to, segments, then close. Quadratic
+ * (TrueType) and cubic (CFF) segments come as the font has them. */
+typedef struct bl_outline_sink {
+    void *ctx;
+    void (*move_to)(void *ctx, double x, double y);
+    void (*line_to)(void *ctx, double x, double y);
+    void (*quad_to)(void *ctx, double cx, double cy, double x, double y);
+    void (*cubic_to)(void *ctx, double c1x, double c1y, double c2x, double c2y, double x,
+                     double y);
+    void (*close)(void *ctx);
+} bl_outline_sink;
+
+/* Reads glyph outlines. It has its own FreeType instance and the faces it
+ * opened, so each thread (each writer) uses its own outliner; fonts must
+ * outlive it. Free with bl_outliner_free. */
+typedef struct bl_outliner bl_outliner;
+
+bl_status bl_outliner_new(bl_outliner **out, bl_error *err);
+
+/* NULL is a no-op. */
+void bl_outliner_free(bl_outliner *o);
+
+/* Sends the unhinted outline of glyph gid of font to sink (nothing for an
+ * empty glyph such as a space). Fails with BL_ERR_FONT naming the font when
+ * the glyph cannot be loaded (an unknown gid included). */
+bl_status bl_font_glyph_outline(bl_outliner *o, const bl_font *font, uint32_t gid,
+                                const bl_outline_sink *sink, bl_error *err);
+
 #endif

@@ -1056,6 +1056,11 @@ fail:
     return st;
 }
 
+size_t bl_doc_input_limit(void)
+{
+    return BL_MAX_INPUT_BYTES;
+}
+
 bl_status bl_doc_parse_file(const char *path, const bl_warner *warner, bl_doc **out,
                             bl_error *err)
 {

@@ -131,6 +131,10 @@ typedef struct bl_doc_view {
 bl_status bl_doc_parse(const char *bytes, size_t len, const char *file,
                        const bl_warner *warner, bl_doc **out, bl_error *err);
 
+/* The largest input bl_doc_parse accepts, in bytes (a caller receiving the
+ * input over a network refuses more before it buffers it). */
+size_t bl_doc_input_limit(void);
+
 /* Reads a file and parses it; I/O failures are BL_ERR_IO with the file named. */
 bl_status bl_doc_parse_file(const char *path, const bl_warner *warner, bl_doc **out,
                             bl_error *err);

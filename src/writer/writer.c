@@ -10,8 +10,9 @@
 #include "../base/fileio.h"
 #include "../ofd/ofd.h"
 #include "../pdf/pdf.h"
+#include "../svg/svg.h"
 
-static const bl_writer *const formats[] = {&bl_pdf_writer, &bl_ofd_writer};
+static const bl_writer *const formats[] = {&bl_pdf_writer, &bl_ofd_writer, &bl_svg_writer};
 
 const bl_writer *const *bl_writer_list(size_t *n)
 {
