@@ -1,9 +1,9 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # batch.sh BULLETIN TESTDIR - `bulletin batch` over a directory mixing good
 # and bad issues: relative paths kept, the bad one reported with file:line:col
 # and left without a PDF, the others rendered, exit status 1, the summary and
 # the JSON report; --changed resumes; --shard splits the work exactly.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 A=$TMP/archive

@@ -1,7 +1,7 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # cli_test.sh BULLETIN TESTDIR - the command line: help, version, usage errors,
 # `check` on good and bad inputs, exit statuses and diagnostics.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 

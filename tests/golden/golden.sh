@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # golden.sh check|update BULLETIN TESTDIR - the golden-PDF regression kit.
 #
 # Every tests/golden/NAME.txt is rendered (layout from its 版式, else the
@@ -8,7 +8,7 @@
 # files differ, the test is skipped (exit 77) naming the font, rather than
 # failing with a puzzling diff. `update` regenerates the goldens and the pins
 # deliberately (cmake --build build --target update-golden).
-set -e
+set -euo pipefail
 mode=$1
 BIN=$2
 . "$3/lib.sh"
@@ -22,10 +22,19 @@ if [ "$mode" = update ]; then
     "$BIN" render "$src" -o "$name.pdf" --dump-layout "$name.json" >/dev/null
     echo "updated $(basename "$name").pdf"
   done
-  # Pin the files of every font the goldens embed (found by PostScript name).
-  for ps in $(cat "$DIR"/*.json | grep -o '"font":"[^"]*"' | sed 's/"font":"\(.*\)"/\1/' | sort -u); do
-    [ -n "$ps" ] && fc-list ":postscriptname=$ps" file | sed 's/: *$//'
-  done | sort -u | xargs sha256sum > "$DIR/fonts.sha256"
+  # Pin the files of every font the goldens embed (found by PostScript name);
+  # every lookup must find something, or the pins would silently be empty.
+  need fc-list sha256sum
+  names=$(cat "$DIR"/*.json | grep -o '"font":"[^"]*"' | sed 's/"font":"\(.*\)"/\1/' | sort -u)
+  [ -n "$names" ] || { echo "update-golden: no font named in the layout dumps" >&2; exit 1; }
+  : >"$TMP/files"
+  for ps in $names; do
+    fc-list ":postscriptname=$ps" file | sed 's/: *$//' >"$TMP/one"
+    [ -s "$TMP/one" ] || { echo "update-golden: fc-list finds no file for font $ps" >&2; exit 1; }
+    cat "$TMP/one" >>"$TMP/files"
+  done
+  sort -u "$TMP/files" | xargs -d '\n' sha256sum >"$TMP/pins"
+  mv "$TMP/pins" "$DIR/fonts.sha256"
   echo "pinned $(wc -l < "$DIR/fonts.sha256") font files in fonts.sha256"
   exit 0
 fi
@@ -33,9 +42,7 @@ fi
 # Skip when the pinned fonts are not the ones on this machine.
 if [ -f "$DIR/fonts.sha256" ]; then
   if ! sha256sum --quiet -c "$DIR/fonts.sha256" >"$TMP/pins" 2>&1; then
-    echo "SKIP: this machine's fonts differ from the goldens' pinned fonts:" >&2
-    cat "$TMP/pins" >&2
-    exit 77
+    skip "this machine's fonts differ from the goldens' pinned fonts: $(tr '\n' ' ' <"$TMP/pins")"
   fi
 fi
 

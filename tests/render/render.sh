@@ -1,18 +1,16 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # render.sh BULLETIN TESTDIR SHAREDDIR - every sample rendered with every
 # layout and read back by independent readers: qpdf --check, pdffonts (all
 # fonts embedded, subset, with ToUnicode), pdftotext (the input's text comes
 # back), mutool (renders), pdf-lines (zero line-breaking faults), and two
 # renders byte-identical.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 SHARED=$3
 export TZ=UTC
 HERE=$(dirname "$0")
-for tool in qpdf pdffonts pdftotext mutool python3; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
+need qpdf pdffonts pdftotext mutool python3
 
 for src in samples/*.txt; do
   for layout in zhuanbao jianbao gongwen; do
