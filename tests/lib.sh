@@ -58,6 +58,18 @@ need() {
   done
 }
 
+# COMMA_LOCALE: a locale with a decimal comma, for the checks that no output
+# depends on the locale. expect_comma_locale fails the test when it is not
+# installed (scripts/dev generates it): without it those checks prove nothing.
+COMMA_LOCALE=de_DE.UTF-8
+expect_comma_locale() {
+  local one
+  one=$(LC_ALL=$COMMA_LOCALE /usr/bin/printf '%.1f' 1.5 2>/dev/null) || one=
+  if [ "$one" = "1,5" ]; then ok; else
+    bad "$COMMA_LOCALE is not installed or has no decimal comma (scripts/dev deps generates it)"
+  fi
+}
+
 # skip REASON: ends the test as skipped (exit 77, SKIP_RETURN_CODE); the
 # reason goes to the output, which the ctest run lists at its end
 # (tests/skipped.sh).

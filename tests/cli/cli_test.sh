@@ -20,6 +20,11 @@ for c in render check batch; do
   expect_status 0 "$c --help"
   expect_out_has "usage: bulletin $c" "$c --help shows its usage"
 done
+# The top-level help and check --help agree: check takes several inputs.
+run "$BIN" check --help
+expect_out_has "usage: bulletin check INPUT.txt..." "check --help: several inputs"
+run "$BIN" --help
+check "--help: check takes several inputs too" grep -qE '^  check INPUT\.txt\.\.\.( |$)' "$TMP/out"
 
 run "$BIN"
 expect_status 2 "no command"

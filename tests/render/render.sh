@@ -55,7 +55,21 @@ expect_out_has "CreationDate:    Tue Mar 28 00:00:00 2023 UTC" "CreationDate is 
 SOURCE_DATE_EPOCH=1700000000 "$BIN" render samples/zhuanbao-2023-08.txt -o "$TMP/c.pdf" >/dev/null
 run pdfinfo "$TMP/c.pdf"
 expect_out_has "CreationDate:    Tue Nov 14 22:13:20 2023 UTC" "SOURCE_DATE_EPOCH gives the date"
-LC_ALL=de_DE.UTF-8 "$BIN" render samples/zhuanbao-2023-08.txt -o "$TMP/d.pdf" >/dev/null 2>&1
-check "another locale gives the same bytes" cmp -s "$TMP/a.pdf" "$TMP/d.pdf"
+
+# A decimal-comma locale changes no byte of any output: bulletin calls
+# setlocale(LC_ALL, ""), so a %f anywhere would write "1,5".
+expect_comma_locale
+for fmt in pdf svg ofd; do
+  for loc in C.UTF-8 $COMMA_LOCALE; do
+    mkdir -p "$TMP/$fmt-$loc"
+    run env LC_ALL=$loc "$BIN" render samples/zhuanbao-2023-08.txt -o "$TMP/$fmt-$loc/doc.$fmt" \
+      --dump-layout "$TMP/$fmt-$loc/doc.json"
+    expect_status 0 "render $fmt under $loc"
+  done
+  check "$COMMA_LOCALE gives the same $fmt bytes and layout dump as C.UTF-8" \
+    diff -r "$TMP/$fmt-C.UTF-8" "$TMP/$fmt-$COMMA_LOCALE"
+done
+check "the PDF under $COMMA_LOCALE is the one rendered without a locale" \
+  cmp -s "$TMP/a.pdf" "$TMP/pdf-$COMMA_LOCALE/doc.pdf"
 
 finish
