@@ -54,7 +54,7 @@ if [ "$mode" = update ]; then
   exit 0
 fi
 
-need pdffonts fc-list /usr/bin/python3
+need pdffonts mutool fc-list /usr/bin/python3
 
 # The kit's configuration sees no font of this machine.
 run env FONTCONFIG_FILE="$KIT/fonts.conf" XDG_CACHE_HOME="$TMP/cache" fc-list
@@ -72,6 +72,12 @@ for src in $(goldens); do
     diff "$DIR/$name.json" "$TMP/$name.json" | head -40 >&2 || true
   fi
   if cmp -s "$TMP/$name.json" "$DIR/$name.json"; then ok; else bad "golden $name.json differs"; fi
+  # MuPDF draws every glyph of the kit's subsets (a CFF subset whose CIDs are
+  # not its glyph ids would draw nothing, and say so).
+  run mutool draw -q -o /dev/null "$TMP/$name.pdf"
+  expect_status 0 "mutool draws golden $name"
+  check "mutool draws golden $name without a complaint" \
+    test -z "$(grep -v 'ICC support is not available' "$TMP/err")"
   # Every embedded font is a kit font (named in MANIFEST by PostScript name).
   pdffonts "$TMP/$name.pdf" | tail -n +3 | awk '{ print $1 }' | sed 's/^[A-Z]*+//; s/-Identity-H$//' |
     sort -u >"$TMP/used"
