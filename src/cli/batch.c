@@ -16,6 +16,7 @@
 
 #include "base/fileio.h"
 #include "base/json.h"
+#include "display/display.h"
 #include "cli.h"
 
 static const char *const usage_batch =
@@ -198,8 +199,9 @@ static void progress(batch *b, int final)
     double t = now() - b->start;
     double rate = t > 0 ? (double)b->done / t : 0;
     double eta = rate > 0 ? (double)(b->njobs - b->done) / rate : 0;
-    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f issues/s, ETA %.0fs, %zu failed", b->done,
-            b->njobs, rate, eta, b->failed);
+    char r[32];
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s issues/s, ETA %.0fs, %zu failed", b->done,
+            b->njobs, bl_fmt_num(r, rate, 1), eta, b->failed);
     if (final)
         fputc('\n', stderr);
     fflush(stderr);
@@ -270,9 +272,12 @@ static int write_report(const batch *b, const char *path, double seconds)
     if (!f)
         return -1;
     static const char *const names[] = {"pending", "rendered", "skipped", "failed"};
+    char num[32];
+    /* done counts the skipped too; the number is '.'-separated in any locale. */
     fprintf(f, "{\"rendered\":%zu,\"skipped\":%zu,\"failed\":%zu,\"pages\":%zu,"
-               "\"seconds\":%.3f,\"issues\":[\n",
-            b->done - b->failed, b->skipped, b->failed, b->pages, seconds);
+               "\"seconds\":%s,\"issues\":[\n",
+            b->done - b->failed - b->skipped, b->skipped, b->failed, b->pages,
+            bl_fmt_num(num, seconds, 3));
     for (size_t i = 0; i < b->njobs; i++) {
         const job *j = &b->jobs[i];
         fputs("{\"input\":", f);
@@ -448,11 +453,12 @@ int cli_cmd_batch(int argc, char **argv)
     double secs = now() - b.start;
     progress(&b, 1);
     size_t rendered = b.done - b.failed - b.skipped;
-    fprintf(stderr, "rendered %zu, skipped %zu, failed %zu, pages %zu, %.2f s", rendered,
-            b.skipped, b.failed, b.pages, secs);
+    char n1[32], n2[32];
+    fprintf(stderr, "rendered %zu, skipped %zu, failed %zu, pages %zu, %s s", rendered,
+            b.skipped, b.failed, b.pages, bl_fmt_num(n1, secs, 2));
     if (secs > 0 && rendered)
-        fprintf(stderr, " (%.1f issues/s, %.1f pages/s)", (double)rendered / secs,
-                (double)b.pages / secs);
+        fprintf(stderr, " (%s issues/s, %s pages/s)", bl_fmt_num(n1, (double)rendered / secs, 1),
+                bl_fmt_num(n2, (double)b.pages / secs, 1));
     fputc('\n', stderr);
     if (report && write_report(&b, report, secs) != 0 && rc == 0)
         rc = EXIT_INTERNAL;

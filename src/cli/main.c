@@ -1,5 +1,6 @@
 /* main.c - the `bulletin` command: argument parsing and the commands
  * render, check and batch. The only place that prints or exits. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@ static const char *const usage_main =
     "  render INPUT.txt [-o OUT.pdf] [--format NAME] [--layout NAME|FILE]\n"
     "         [--dump-layout FILE.json]\n"
     "                    typeset one issue (default output: INPUT.pdf)\n"
-    "  check INPUT.txt   parse and validate; print a summary\n"
+    "  check INPUT.txt...\n"
+    "                    parse and validate each; print a summary\n"
     "  batch INPUTS... -o OUTDIR [-j N] [--format NAME] [--layout NAME|FILE]\n"
     "        [--changed] [--shard K/N] [--report FILE.json]\n"
     "                    typeset many issues (files or directories of *.txt)\n"
@@ -218,6 +220,10 @@ static int cmd_check(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* As a real program does: messages follow the user's locale. Every number
+     * written into a file is formatted by hand (bl_fmt_num), never with %f, so
+     * a decimal-comma locale changes no byte of the output. */
+    setlocale(LC_ALL, "");
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

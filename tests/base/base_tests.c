@@ -114,9 +114,17 @@ static void test_fmt_num(void)
     CHECK_STR(bl_fmt_num(b, 442.2047, 3), "442.205");
     CHECK_STR(bl_fmt_num(b, 16, 2), "16");
     CHECK_STR(bl_fmt_num(b, -12.25, 1), "-12.3");
-    /* Never a decimal comma, whatever the locale says. */
-    if (setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "fr_FR.UTF-8"))
-        CHECK_STR(bl_fmt_num(b, 3.25, 2), "3.25");
+    /* Never a decimal comma, whatever the locale says. scripts/dev generates
+     * de_DE.UTF-8; without it this check would prove nothing, so it fails. */
+    const char *de = setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    if (!de)
+        fprintf(stderr, "de_DE.UTF-8 is not installed: run scripts/dev deps\n");
+    CHECK(de != NULL);
+    char c[32];
+    snprintf(c, sizeof c, "%.2f", 3.25);
+    CHECK_STR(c, "3,25"); /* the locale really has a decimal comma */
+    CHECK_STR(bl_fmt_num(b, 3.25, 2), "3.25");
+    CHECK_STR(bl_fmt_num(b, -1234.5, 1), "-1234.5");
     setlocale(LC_NUMERIC, "C");
 }
 

@@ -1,17 +1,15 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # pdf.sh SAMPLE TESTDIR - the PDF backend read back by independent readers:
 # pdf_sample writes a hand-built page; qpdf --check finds nothing, pdffonts
 # lists every font embedded + subset + ToUnicode, pdftotext returns the exact
 # text (𠮷 included), MuPDF renders every page silently and finds every
 # character at the origin the display list gave it, pdfinfo shows the Info
 # and page count, and two renders are byte-identical.
-set -e
+set -euo pipefail
 SAMPLE=$1
 . "$2/lib.sh"
 export TZ=UTC
-for tool in qpdf pdffonts pdftotext pdfinfo mutool; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
+need qpdf pdffonts pdftotext pdfinfo mutool
 
 run "$SAMPLE" "$TMP/a.pdf" "$TMP/pos.txt"
 expect_status 0 "pdf_sample writes the PDF"

@@ -1,8 +1,8 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # robust.sh BULLETIN TESTDIR - hostile input: every bad input gets a clear
 # FILE:LINE:COL: error, exit status 1 (3 for I/O), never a crash or a hang,
 # and no output file; an existing PDF survives any failure untouched.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 HEAD='报头：测试小组

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # svg.sh BULLETIN TESTDIR - the SVG pages of every sample in every layout:
 # one file per PDF page, byte-identical run to run, well-formed, glyphs
 # defined once and used, the text layer carrying the PDF's text
@@ -18,7 +18,7 @@
 # left out or replaced gives 3-4 such cells, all text moved by 0.5pt gives
 # 1.5x MuPDF's difference on a dense page). 127 dpi makes A4 a whole number
 # of pixels (5 px/mm), so no renderer stretches the page to round its size.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 HERE=$(dirname "$0")
