@@ -405,25 +405,83 @@ static bl_status rule(lay_ctx *c, bl_dl_page *page, float y, float w, bl_color c
     return bl_display_add_rule(c->d, page, &r, c->err);
 }
 
-/* Shrinks size so that spans of text fit width (letter-spacing up to
- * max_track em when there is room); returns size and tracking. */
-static bl_status fit(lay_ctx *c, lay_span *sp, float width, float min_size, float max_track,
-                     float *tracking)
-{
+/* One line of the 报头 as it will be set: its text, natural width at the
+ * masthead size, and its characters (for letter-spacing). */
+typedef struct mh_line {
+    const char *text;
+    size_t len, nchars;
     float w;
-    bl_status st = lay_measure(c, sp, 1, 0, &w);
+} mh_line;
+
+#define MH_MAX_LINES 32
+
+/* Breaks sp into balanced lines no wider than width (the composer's balanced
+ * break), appending them to lines[*n]; the runs made are discarded. */
+static bl_status mh_split(lay_ctx *c, const lay_span *sp, float width, mh_line *lines,
+                          size_t *n)
+{
+    size_t mark = c->nruns;
+    lay_para_opts po = {width, 0, 0, 0, BL_ALIGN_CENTER, 1, 0, 0};
+    lay_set set;
+    bl_status st = lay_set_para(c, sp, 1, &po, &set);
     if (st != BL_OK)
         return st;
-    size_t nchars = bl_utf8_count(sp->text, sp->len);
-    *tracking = 0;
-    if (w > width) {
-        sp->size *= width / w * 0.999f;
-        if (sp->size < min_size * 0.5f)
-            sp->size = min_size * 0.5f; /* beyond that it wraps */
-    } else if (nchars > 1 && max_track > 0) {
-        float room = (width - w) / (float)(nchars - 1);
-        *tracking = fminf(room, max_track * sp->size);
+    for (size_t l = 0; l < set.nlines && *n < MH_MAX_LINES; l++) {
+        size_t len = 0;
+        for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++)
+            len += c->runs[r].text_len;
+        char *t = bl_arena_alloc(c->arena, len + 1);
+        if (!t)
+            return nomem(c);
+        len = 0;
+        for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++) {
+            memcpy(t + len, c->runs[r].text, c->runs[r].text_len);
+            len += c->runs[r].text_len;
+        }
+        t[len] = '\0';
+        mh_line *ml = &lines[(*n)++];
+        ml->text = t;
+        ml->len = len;
+        ml->nchars = bl_utf8_count(t, len);
+        ml->w = set.line_width[l];
     }
+    c->nruns = mark;
+    return BL_OK;
+}
+
+/* The size a 报头 is set at alone: its largest size, shrunk to fit the
+ * measure on one line but never below the minimum; at the minimum a name
+ * still too long is wrapped into two balanced lines, as large as they fit
+ * (more lines only when two do not fit at the minimum). */
+static bl_status mh_size_of(lay_ctx *c, lay_span sp, float *size)
+{
+    const bl_style *s = c->st;
+    float w;
+    bl_status st = lay_measure(c, &sp, 1, 0, &w);
+    if (st != BL_OK)
+        return st;
+    *size = s->mh_size;
+    if (w <= c->width)
+        return BL_OK;
+    float one = s->mh_size * c->width / w * 0.999f;
+    if (one >= s->mh_min_size) {
+        *size = one;
+        return BL_OK;
+    }
+    /* Two lines: start from the size at which half the name fills the
+     * measure and shrink until the balanced break needs no third line. */
+    float sz = fminf(s->mh_size, fmaxf(s->mh_min_size, one * 2 * 0.95f));
+    for (int k = 0; k < 40; k++) {
+        mh_line lines[MH_MAX_LINES];
+        size_t n = 0;
+        sp.size = sz;
+        if ((st = mh_split(c, &sp, c->width, lines, &n)) != BL_OK)
+            return st;
+        if (n <= 2 || sz <= s->mh_min_size)
+            break;
+        sz = fmaxf(s->mh_min_size, sz * 0.97f);
+    }
+    *size = sz;
     return BL_OK;
 }
 
@@ -441,30 +499,79 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
     const bl_style *s = c->st;
     const bl_doc_view *v = c->doc;
     bl_status st;
+    /* What follows the classification moves down so that it has a line of
+     * its own: the 报头's em box a grid line's gap below its em box. */
+    float shift = 0;
     if (v->classification.len) {
         lay_span cs = lay_span_text(c, &v->classification, (bl_role)s->cls_font, s->cls_size,
                                     BLACK, "classification");
-        st = place(c, page, &cs, 1, BL_ALIGN_LEFT, 0, 0, c->width, c->top - s->cls_baseline,
-                   0, NULL);
+        float cy = c->top - s->cls_baseline;
+        st = place(c, page, &cs, 1, BL_ALIGN_LEFT, 0, 0, c->width, cy, 0, NULL);
         if (st != BL_OK)
             return st;
+        float below = cy - CJK_DESCENT * s->cls_size - (c->pitch - s->body_size);
+        float mh_top = c->top - s->mh_baseline + CJK_ASCENT * s->mh_size;
+        if (mh_top > below)
+            shift = mh_top - below;
     }
-    /* 报头: one line per issuing body, stacked for a joint issue. */
-    float shift = 0;
+    /* 报头: one or more issuing bodies, stacked for a joint issue, all at one
+     * size (the smallest any of them needs), each wrapped into balanced lines
+     * when it does not fit at the minimum size. The longest line sets the
+     * letter-spacing; in a joint issue the others are spaced out to its
+     * width, so the bodies align at both ends (GB/T 9704 7.2.4). */
+    float msize = s->mh_size;
     for (size_t i = 0; i < v->nmastheads; i++) {
+        float sz;
         lay_span ms = lay_span_text(c, &v->mastheads[i], (bl_role)s->mh_font, s->mh_size,
                                     s->mh_color, "masthead");
-        float track;
-        if ((st = fit(c, &ms, c->width, s->mh_min_size, s->mh_spacing, &track)) != BL_OK)
+        if ((st = mh_size_of(c, ms, &sz)) != BL_OK)
             return st;
-        size_t nl = 1;
-        st = place(c, page, &ms, 1, BL_ALIGN_CENTER, track, 0, c->width,
-                   c->top - s->mh_baseline - shift, s->mh_pitch, &nl);
+        msize = fminf(msize, sz);
+    }
+    mh_line lines[MH_MAX_LINES];
+    size_t nl = 0;
+    float wmax = 0;
+    size_t nmax = 1;
+    for (size_t i = 0; i < v->nmastheads && nl < MH_MAX_LINES; i++) {
+        lay_span ms = lay_span_text(c, &v->mastheads[i], (bl_role)s->mh_font, msize,
+                                    s->mh_color, "masthead");
+        float w;
+        if ((st = lay_measure(c, &ms, 1, 0, &w)) != BL_OK)
+            return st;
+        if (w <= c->width) {
+            lines[nl].text = ms.text;
+            lines[nl].len = ms.len;
+            lines[nl].nchars = bl_utf8_count(ms.text, ms.len);
+            lines[nl++].w = w;
+        } else if ((st = mh_split(c, &ms, c->width, lines, &nl)) != BL_OK) {
+            return st;
+        }
+    }
+    for (size_t l = 0; l < nl; l++)
+        if (lines[l].w > wmax) {
+            wmax = lines[l].w;
+            nmax = lines[l].nchars;
+        }
+    float mtrack = 0;
+    if (nmax > 1)
+        mtrack = fmaxf(0, fminf(s->mh_spacing * msize, (c->width - wmax) / (float)(nmax - 1)));
+    float span = wmax + mtrack * (float)(nmax > 1 ? nmax - 1 : 0);
+    for (size_t l = 0; l < nl; l++) {
+        const mh_line *ml = &lines[l];
+        lay_span ms = lay_span_str(c, "", (bl_role)s->mh_font, msize, s->mh_color, "masthead");
+        ms.text = ml->text;
+        ms.len = ml->len;
+        if (l < v->nmastheads && ml->text >= v->mastheads[l].s &&
+            ml->text < v->mastheads[l].s + v->mastheads[l].len)
+            ms.src = &v->mastheads[l];
+        float t = mtrack;
+        if (v->nmastheads > 1 && ml->nchars > 1)
+            t = (span - ml->w) / (float)(ml->nchars - 1) * 0.9999f;
+        st = place(c, page, &ms, 1, BL_ALIGN_CENTER, t, 0, c->width,
+                   c->top - s->mh_baseline - shift, 0, NULL);
         if (st != BL_OK)
             return st;
-        /* A name too long for one line wrapped upward; push what follows down
-         * only for the stacked names. */
-        if (i + 1 < v->nmastheads)
+        if (l + 1 < nl)
             shift += s->mh_pitch;
     }
     /* 刊名, letter-spaced. */
