@@ -65,9 +65,15 @@ static bl_status flow_para(lay_ctx *c, const lay_span *spans, size_t n,
         }
         /* No single line of a paragraph alone at a page's bottom (orphan) or
          * top (widow). */
+        ln->group = c->ngroups + 1;
         ln->keep_next = fo->keep_all || (l == 0 && set.nlines > 1) ||
                         (set.nlines > 1 && l + 2 == set.nlines);
+        ln->keep_why = fo->keep_all               ? "a title or heading stays with what follows"
+                       : l == 0 && set.nlines > 1 ? "no first line alone at a page's foot (orphan)"
+                       : ln->keep_next            ? "no last line alone at a page's top (widow)"
+                                                  : NULL;
     }
+    c->ngroups++;
     return BL_OK;
 }
 
@@ -306,8 +312,10 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
                          : strcmp(s->source_align, "center") == 0 ? BL_ALIGN_CENTER
                                                                   : BL_ALIGN_RIGHT;
         /* The source stays with the paragraph's last line. */
-        if (c->nlines)
+        if (c->nlines) {
             c->lines[c->nlines - 1].keep_next = 1;
+            c->lines[c->nlines - 1].keep_why = "the source stays with the last line";
+        }
         flow_opts sf = {0, 0, 0, NULL, 0};
         lay_span sp = lay_span_text(c, &a->source, (bl_role)s->source_font, s->body_size,
                                     s->body_color, "source");
@@ -671,12 +679,60 @@ static bl_dl_page *new_page(lay_ctx *c)
     return p;
 }
 
+/* The text of a flow line, for the dump (arena string). */
+static const char *line_text(lay_ctx *c, const lay_line *ln)
+{
+    size_t len = 0;
+    for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++)
+        len += c->runs[r].text_len;
+    char *t = bl_arena_alloc(c->arena, len + 1);
+    if (!t)
+        return NULL;
+    len = 0;
+    for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++) {
+        memcpy(t + len, c->runs[r].text, c->runs[r].text_len);
+        len += c->runs[r].text_len;
+    }
+    t[len] = '\0';
+    return t;
+}
+
+/* Why lines [b, j) went to the next page: the keep rules of the chain. */
+static const char *short_note(lay_ctx *c, size_t b, size_t j)
+{
+    char buf[600];
+    size_t n = 0;
+    const char *seen[8];
+    size_t nseen = 0;
+    n += (size_t)snprintf(buf, sizeof buf, "%zu line%s moved to the next page by: ", j - b,
+                          j - b == 1 ? "" : "s");
+    for (size_t k = b; k < j && n < sizeof buf; k++) {
+        const char *why = c->lines[k].keep_why;
+        if (!why || !c->lines[k].keep_next)
+            continue;
+        size_t q = 0;
+        while (q < nseen && seen[q] != why)
+            q++;
+        if (q < nseen || nseen == 8)
+            continue;
+        seen[nseen++] = why;
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", nseen > 1 ? "; " : "", why);
+    }
+    const char *first = line_text(c, &c->lines[b]);
+    if (n < sizeof buf && first)
+        snprintf(buf + n, sizeof buf - n, " (from '%s')", first);
+    return bl_display_strdup(c->d, buf);
+}
+
 /* Places the flow on pages, page 1 starting at grid line first_slot.
- * *last_slot is the grid line after the last line of the last page. */
+ * *last_slot is the grid line after the last line of the last page.
+ * A whole number of lines of space keeps the next line on the grid; a
+ * fraction (item-space-before = 0.5) is kept as it is, and the line after
+ * such an off-grid line goes back to the next grid line. */
 static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
 {
     const int G = c->st->grid_lines;
-    int *slot = bl_arena_calloc(c->arena, c->nlines + 1, sizeof *slot);
+    float *slot = bl_arena_calloc(c->arena, c->nlines + 1, sizeof *slot);
     if (!slot)
         return nomem(c);
     size_t i = 0;
@@ -691,11 +747,13 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
             if (j > i && ln->break_before)
                 break;
             float sb = pos == 0 ? 0 : ln->space_before; /* no space at a page top */
-            int s = (int)ceilf(pos + sb - 0.001f);
-            if (s > G - 1)
+            float s = pos + sb;
+            if (fabsf(sb - roundf(sb)) < 0.001f)
+                s = ceilf(s - 0.001f);
+            if (s > (float)(G - 1) + 0.001f)
                 break;
             slot[j] = s;
-            pos = (float)s + 1;
+            pos = s + 1;
             j++;
         }
         if (j < c->nlines && j > i && !c->lines[j].break_before) {
@@ -703,6 +761,11 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
             size_t b = j;
             while (b > i && c->lines[b - 1].keep_next)
                 b--;
+            if (b > i && b < j) {
+                page->short_note = short_note(c, b, j);
+                if (!page->short_note)
+                    return nomem(c);
+            }
             if (b > i)
                 j = b;
         }
@@ -712,9 +775,26 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
                 j++;
             }
         }
+        /* Nothing above the text block: a paragraph larger than the body
+         * (a 2号 title) on the page's first line moves down, all its lines
+         * together, until its em box's top is the block's top. */
+        float drop = 0;
+        size_t drop_group = 0;
+        if (j > i && slot[i] < 0.001f) {
+            const lay_line *ln = &c->lines[i];
+            float asc = 0;
+            for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++)
+                asc = fmaxf(asc, c->runs[r].size * CJK_ASCENT);
+            if (asc > c->ascent + 0.01f) {
+                drop = asc - c->ascent;
+                drop_group = ln->group;
+            }
+        }
         for (size_t k = i; k < j; k++) {
             const lay_line *ln = &c->lines[k];
-            float y = baseline_of(c, (float)slot[k]);
+            float y = baseline_of(c, slot[k]);
+            if (drop_group && ln->group == drop_group)
+                y -= drop;
             bl_status st = lay_emit_runs(c, page, ln->first_run, ln->nruns, 0, y);
             if (st != BL_OK)
                 return st;
@@ -725,7 +805,7 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
                 if (st != BL_OK)
                     return st;
             }
-            end_slot = slot[k] + 1;
+            end_slot = (int)ceilf(slot[k] + 1 - 0.001f);
         }
         i = j;
         if (i < c->nlines) {
@@ -991,10 +1071,15 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         return st;
     /* The flow starts on the first grid line whose em box clears the rule. */
     int first_slot = (int)ceilf((c->top - mh_bottom) / c->pitch - 0.001f);
-    first_slot += (int)ceilf(s->mh_space_after - 0.001f);
     const bl_doc_view *v = c->doc;
     int first_content = 0;
-    if (s->toc_enabled && v->nparts) {
+    /* A 目录 lists articles and items; below min-entries it is left out and
+     * the first article starts on page 1. */
+    size_t entries = 0;
+    for (size_t i = 0; i < v->nparts; i++)
+        entries += v->parts[i].kind == BL_PART_ARTICLE ? 1 : v->parts[i].section->nitems;
+    int toc = s->toc_enabled && v->nparts && entries >= (size_t)s->toc_min_entries;
+    if (toc) {
         if ((st = flow_toc(c)) != BL_OK)
             return st;
         first_content = s->toc_new_page_after;
@@ -1009,7 +1094,7 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         if (st != BL_OK)
             return st;
         if (c->nlines > mark) {
-            if (i == 0 && s->toc_enabled && v->nparts) {
+            if (i == 0 && toc) {
                 if (s->toc_new_page_after)
                     c->lines[mark].break_before = 1;
                 else
@@ -1019,6 +1104,11 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         }
         first_content = 0;
     }
+    /* The space below the masthead and the space above the first line
+     * collapse: the larger counts (gongwen: the title two lines below the
+     * rule, not two plus two). */
+    if (c->nlines)
+        c->lines[0].space_before = fmaxf(c->lines[0].space_before, s->mh_space_after);
     int last_slot = first_slot;
     if ((st = paginate(c, first_slot, &last_slot)) != BL_OK)
         return st;
