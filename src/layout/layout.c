@@ -124,10 +124,46 @@ static bl_status flow_body_para(lay_ctx *c, const bl_para *p, const lay_span *ta
         spans[n].len -= hl;
         spans[n++].src_off = hl;
     }
-    if (tail)
-        spans[n++] = *tail;
     lay_para_opts po = body_opts(c);
     flow_opts fo = {0, level && hl == p->text.len, 0, NULL, 0};
+    if (tail) {
+        /* A run-in source is one unit: set with the paragraph when all of it
+         * fits after the text on the last line, else on a line of its own,
+         * flush right, kept with that last line. */
+        spans[n] = *tail;
+        size_t mark = c->nruns;
+        lay_set set;
+        bl_status st = lay_set_para(c, spans, n + 1, &po, &set);
+        if (st != BL_OK)
+            return st;
+        size_t tail_lines = 0;
+        int text_on_tail_line = 0;
+        for (size_t l = 0; l < set.nlines; l++) {
+            int has_tail = 0, has_text = 0;
+            for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++) {
+                if (c->runs[r].element == tail->element)
+                    has_tail = 1;
+                else
+                    has_text = 1;
+            }
+            if (has_tail) {
+                tail_lines++;
+                text_on_tail_line = has_text;
+            }
+        }
+        c->nruns = mark;
+        if (tail_lines == 1 && text_on_tail_line)
+            return flow_para(c, spans, n + 1, &po, &fo);
+        if (n && (st = flow_para(c, spans, n, &po, &fo)) != BL_OK)
+            return st;
+        if (c->nlines) {
+            c->lines[c->nlines - 1].keep_next = 1;
+            c->lines[c->nlines - 1].keep_why = "the source stays with the last line";
+        }
+        lay_para_opts ro = {c->width, 0, 0, 0, BL_ALIGN_RIGHT, 0, 0, 0};
+        flow_opts sf = {0, 0, 0, NULL, 0};
+        return flow_para(c, tail, 1, &ro, &sf);
+    }
     return flow_para(c, spans, n, &po, &fo);
 }
 
