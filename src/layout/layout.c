@@ -878,11 +878,17 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
     for (size_t f = 0; f < v->nfooter; f++) {
         const bl_footer_field *ff = &v->footer[f];
         lay_set set;
+        /* Rows of this field: [row_runs[k], row_runs[k+1]) of ctx->runs. */
+        size_t row_cap = 8, nrw = 0;
+        size_t *row_runs = bl_arena_calloc(c->arena, row_cap + 1, sizeof *row_runs);
+        if (!row_runs)
+            return nomem(c);
         if (ff->kind == BL_FOOT_YINFA) {
-            /* 印发: the issuer left, the date + 印发 right, on one row. */
+            /* 印发: the office left, the date + 印发 right, on one row; a long
+             * office wraps in the room the date leaves (balanced), the date on
+             * its last row, so the two never overprint. */
             lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
                                         "footer");
-            lay_para_opts po = {c->width - ind, 0, ind, ind, BL_ALIGN_LEFT, 0, 0, 0};
             const char *val = ff->value.s;
             const char *sp = strrchr(val, ' ');
             const char *date = NULL;
@@ -894,34 +900,93 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
             }
             if (!date)
                 return nomem(c);
+            lay_span ds = lay_span_str(c, date, (bl_role)s->foot_font, size, BLACK, "footer");
+            float dw = 0;
+            if ((st = lay_measure(c, &ds, 1, 0, &dw)) != BL_OK)
+                return st;
+            float room = c->width - ind - dw - size;
+            if (room < 4 * size)
+                room = 4 * size;
+            lay_para_opts po = {room, 0, ind, ind, BL_ALIGN_LEFT, 1, 0, 0};
             if ((st = lay_set_para(c, &vs, 1, &po, &set)) != BL_OK)
                 return st;
-            lay_span ds = lay_span_str(c, date, (bl_role)s->foot_font, size, BLACK, "footer");
             lay_para_opts dpo = {c->width - ind, 0, 0, 0, BL_ALIGN_RIGHT, 0, 0, 0};
             lay_set dset;
             if ((st = lay_set_para(c, &ds, 1, &dpo, &dset)) != BL_OK)
                 return st;
-            /* The date's runs follow the issuer's: its last row takes them. */
+            /* The date's runs follow the office's: its last row takes them. */
             set.line_first_run[set.nlines] = c->nruns;
+        } else if (ff->kind == BL_FOOT_YINSHU) {
+            lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
+                                        "footer"); /* 共印60份: the value alone */
+            bl_lb_align al =
+                strcmp(s->foot_copies_align, "left") == 0 ? BL_ALIGN_LEFT : BL_ALIGN_RIGHT;
+            lay_para_opts po = {c->width - ind, 0, ind, ind, al, 0, 0, 0};
+            if ((st = lay_set_para(c, &vs, 1, &po, &set)) != BL_OK)
+                return st;
         } else {
+            /* 报送：… with hanging alignment (GB/T 9704 7.4.2): the label
+             * alone at the indent, the text and its continuation lines all
+             * from the label's full width on. The label's width is taken
+             * before an ideograph, so its colon counts whole, as it prints.
+             * Each line the author started anew (an indented continuation
+             * line of the input) starts a new row. */
             const char *label = lay_format(c, "{l}：", "{l}", str(&ff->label), NULL);
-            if (!label)
+            const char *probe = lay_format(c, "{l}：国", "{l}", str(&ff->label), NULL);
+            if (!label || !probe)
                 return nomem(c);
             lay_span ls = lay_span_str(c, label, (bl_role)s->foot_font, size, BLACK, "footer");
-            float lw = 0;
-            if ((st = lay_measure(c, &ls, 1, 0, &lw)) != BL_OK)
+            lay_span ps = lay_span_str(c, probe, (bl_role)s->foot_font, size, BLACK, "footer");
+            lay_span gs = lay_span_str(c, "国", (bl_role)s->foot_font, size, BLACK, "footer");
+            float pw = 0, gw = 0;
+            if ((st = lay_measure(c, &ps, 1, 0, &pw)) != BL_OK ||
+                (st = lay_measure(c, &gs, 1, 0, &gw)) != BL_OK)
                 return st;
-            lay_span spans[2] = {ls, lay_span_text(c, &ff->value, (bl_role)s->foot_font, size,
-                                                   BLACK, "footer")};
-            bl_lb_align al = BL_ALIGN_JUSTIFY;
-            if (ff->kind == BL_FOOT_YINSHU) {
-                spans[0] = spans[1]; /* 共印60份: the value alone */
-                al = strcmp(s->foot_copies_align, "left") == 0 ? BL_ALIGN_LEFT : BL_ALIGN_RIGHT;
+            float hang = ind + pw - gw;
+            lay_para_opts lo = {c->width, ind, 0, 0, BL_ALIGN_LEFT, 0, 0, 0};
+            size_t first = c->nruns;
+            if ((st = lay_set_para(c, &ls, 1, &lo, &set)) != BL_OK)
+                return st;
+            size_t nseg = ff->value.nspans ? ff->value.nspans : 1;
+            for (size_t k = 0; k < nseg; k++) {
+                size_t a = ff->value.nspans ? ff->value.spans[k].offset : 0;
+                size_t b = k + 1 < nseg ? ff->value.spans[k + 1].offset : ff->value.len;
+                if (a > ff->value.len)
+                    a = ff->value.len;
+                if (b > ff->value.len)
+                    b = ff->value.len;
+                while (b > a && ff->value.s[b - 1] == ' ')
+                    b--; /* the space joining Latin lines */
+                if (b <= a)
+                    continue;
+                lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
+                                            "footer");
+                vs.text += a;
+                vs.len = b - a;
+                vs.src_off = a;
+                lay_para_opts po = {c->width - ind, 0, hang, hang, BL_ALIGN_JUSTIFY, 0, 0, 0};
+                lay_set vset;
+                if ((st = lay_set_para(c, &vs, 1, &po, &vset)) != BL_OK)
+                    return st;
+                for (size_t l = 0; l < vset.nlines; l++) {
+                    if (nrw + 1 >= row_cap) {
+                        size_t *g = bl_arena_grow(c->arena, row_runs, row_cap + 1,
+                                                  row_cap * 2 + 1, sizeof *g);
+                        if (!g)
+                            return nomem(c);
+                        row_runs = g;
+                        row_cap *= 2;
+                    }
+                    /* The label's runs precede the first row's own. */
+                    row_runs[nrw] = nrw == 0 ? first : vset.line_first_run[l];
+                    nrw++;
+                }
             }
-            lay_para_opts po = {c->width - ind, 0, ind, ind + lw, al, 0, 0, 0};
-            if ((st = lay_set_para(c, spans, ff->kind == BL_FOOT_YINSHU ? 1 : 2, &po, &set)) !=
-                BL_OK)
-                return st;
+            if (nrw == 0)
+                row_runs[nrw++] = first;
+            row_runs[nrw] = c->nruns;
+            set.nlines = nrw;
+            set.line_first_run = row_runs;
         }
         for (size_t l = 0; l < set.nlines; l++) {
             if (nrows == cap) {
