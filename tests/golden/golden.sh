@@ -22,9 +22,14 @@ if [ "$mode" = update ]; then
     "$BIN" render "$src" -o "$name.pdf" --dump-layout "$name.json" >/dev/null
     echo "updated $(basename "$name").pdf"
   done
-  # Pin the files of every font the goldens embed (found by PostScript name).
+  # Pin the files of every font the goldens embed (found by PostScript name):
+  # installed ones through fontconfig, the project's own in fonts/ by scanning.
   for ps in $(cat "$DIR"/*.json | grep -o '"font":"[^"]*"' | sed 's/"font":"\(.*\)"/\1/' | sort -u); do
-    [ -n "$ps" ] && fc-list ":postscriptname=$ps" file | sed 's/: *$//'
+    [ -n "$ps" ] || continue
+    for f in fonts/*.otf fonts/*.ttf fonts/*.ttc; do
+      [ -f "$f" ] && [ "$(fc-scan --format '%{postscriptname}' "$f")" = "$ps" ] && echo "$f"
+    done
+    fc-list ":postscriptname=$ps" file | sed 's/: *$//'
   done | sort -u | xargs sha256sum > "$DIR/fonts.sha256"
   echo "pinned $(wc -l < "$DIR/fonts.sha256") font files in fonts.sha256"
   exit 0
