@@ -32,6 +32,13 @@ if [ "$mode" = update ]; then
     fc-list ":postscriptname=$ps" file | sed 's/: *$//'
   done | sort -u | xargs sha256sum > "$DIR/fonts.sha256"
   echo "pinned $(wc -l < "$DIR/fonts.sha256") font files in fonts.sha256"
+  # The README's pictures of the sample's pages 1 and 2, from its golden PDF.
+  if command -v pdftoppm >/dev/null; then
+    for n in 1 2; do
+      pdftoppm -r 80 -f $n -l $n -png -singlefile "$DIR/zhuanbao-2023-08.pdf" "docs/sample-page$n"
+    done
+    echo "updated docs/sample-page1.png, docs/sample-page2.png"
+  fi
   exit 0
 fi
 
