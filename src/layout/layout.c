@@ -470,7 +470,13 @@ static bl_status mh_split(lay_ctx *c, const lay_span *sp, float width, mh_line *
     bl_status st = lay_set_para(c, sp, 1, &po, &set);
     if (st != BL_OK)
         return st;
-    for (size_t l = 0; l < set.nlines && *n < MH_MAX_LINES; l++) {
+    if (*n + set.nlines > MH_MAX_LINES)
+        return bl_error_set(c->err, BL_ERR_LAYOUT, c->doc->file, sp->src ? sp->src->pos.line : 0,
+                            sp->src ? sp->src->pos.col : 0,
+                            "the 报头 (masthead) needs more than %d lines at %.0f pt; "
+                            "shorten it (body-min-size of the layout is %.0f pt)",
+                            MH_MAX_LINES, (double)sp->size, (double)c->st->mh_min_size);
+    for (size_t l = 0; l < set.nlines; l++) {
         size_t len = 0;
         for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++)
             len += c->runs[r].text_len;
@@ -686,6 +692,12 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
         return st;
     /* The red rule(s), GB/T 9704 7.2.7 by analogy: below the issuer line. */
     float ry = y - s->rule_offset;
+    if (ry < c->bottom + c->pitch)
+        return bl_error_set(c->err, BL_ERR_LAYOUT, v->file, v->mastheads[0].pos.line,
+                            v->mastheads[0].pos.col,
+                            "the masthead does not fit on page 1: its %zu lines of 报头 at %.0f pt "
+                            "push the red rule below the text block; shorten the 报头",
+                            nl, (double)msize);
     if ((st = rule(c, page, ry, s->rule_width, s->rule_color, "masthead-rule")) != BL_OK)
         return st;
     float low = ry - s->rule_width / 2;

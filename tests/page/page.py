@@ -228,6 +228,17 @@ if len(mrows) == 2:
     check(text_of(sum(mrows.values(), [])) == LONG, "... all of it, in order")
 check(all(LEFT - 0.5 <= x.x and x.x1 <= RIGHT + 0.5 for x in mh), "... inside the text block")
 
+# A 报头 that cannot fit page 1 even at the minimum size is an error at its
+# position, not a page with the masthead run off it.
+src = os.path.join(TMP, "mh-huge.txt")
+with open(src, "w", encoding="utf-8") as f:
+    f.write(HEAD.replace("测试小组", "推进产业工人队伍建设改革" * 170) + "\n# 标题\n\n" + BODY + "\n")
+r = subprocess.run([BIN, "render", src, "-o", os.path.join(TMP, "mh-huge.pdf")],
+                   capture_output=True, text=True)
+check(r.returncode == 1 and r.stderr.startswith(src + ":1:4: error: the 报头 (masthead) needs more"),
+      f"a 报头 of 2040 characters: exit 1 naming 1:4 ({r.returncode}: {r.stderr[:120]})")
+check(not os.path.exists(os.path.join(TMP, "mh-huge.pdf")), "... and no PDF")
+
 pdf, dump = render("mh-joint", "报头：推进产业工人队伍建设改革协调小组\n报头：中华全国总工会办公厅\n" +
                    HEAD.split("\n", 1)[1] + "\n# 标题\n\n" + BODY + "\n")
 g, _ = read_pdf(pdf)
