@@ -767,8 +767,17 @@ static const char *short_note(lay_ctx *c, size_t b, size_t j)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", nseen > 1 ? "; " : "", why);
     }
     const char *first = line_text(c, &c->lines[b]);
-    if (n < sizeof buf && first)
-        snprintf(buf + n, sizeof buf - n, " (from '%s')", first);
+    if (n < sizeof buf && first) {
+        /* At most 120 bytes of it, cut between characters. */
+        size_t fl = strlen(first);
+        if (fl > 120) {
+            fl = 120;
+            while (fl > 0 && ((unsigned char)first[fl] & 0xC0) == 0x80)
+                fl--;
+        }
+        snprintf(buf + n, sizeof buf - n, " (from '%.*s%s')", (int)fl, first,
+                 fl < strlen(first) ? "…" : "");
+    }
     return bl_display_strdup(c->d, buf);
 }
 
