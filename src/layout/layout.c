@@ -4,8 +4,11 @@
  * Page 1 opens with the masthead at fixed positions. Everything after it is a
  * flow of lines on the grid (lay_line), paginated with keep rules: a title or
  * heading stays with two lines of what follows, no paragraph leaves a single
- * line alone at a page's top or bottom. The 版记 is then set at the bottom of
- * the last page, which is made even for two-sided printing. */
+ * line alone at a page's top or bottom; a page the rules end short says why
+ * in the dump. A fractional space (half a line) is kept as it is and the next
+ * line returns to the grid; nothing is printed above the text block. The 版记
+ * is then set at the bottom of the last page, which is made even for
+ * two-sided printing. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
