@@ -632,7 +632,7 @@ void serve_render_text(serve_state *s, const char *name, const char *layout,
     if (!resolve_layout(s, layout, &lay, r))
         return;
     char *in_path = join(s->dir, shown);
-    int superseded;
+    int superseded = 0;
     serve_slot *slot = in_path ? slot_enter(s, name ? name : "", 1, &superseded) : NULL;
     if (!slot) {
         free(in_path);

@@ -169,6 +169,10 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
             bl_json_string(f, page->label);
         else
             fputs("null", f);
+        if (page->short_note) {
+            fputs(",\"short\":", f);
+            bl_json_string(f, page->short_note);
+        }
         fputs(",\"items\":[\n", f);
         for (size_t i = 0; i < page->nitems; i++) {
             const bl_dl_item *it = &page->items[i];

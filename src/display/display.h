@@ -63,6 +63,7 @@ typedef struct bl_dl_item {
 typedef struct bl_dl_page {
     float width, height; /* pt */
     const char *label;   /* printed page number ("1") or NULL when unnumbered */
+    const char *short_note; /* for the dump: why the page ends short (a keep rule), or NULL */
     bl_dl_item *items;
     size_t nitems, cap;
 } bl_dl_page;

@@ -21,6 +21,8 @@ typedef struct lay_span {
 typedef struct lay_line {
     float space_before;   /* grid lines of space above, dropped at a page top */
     int keep_next;        /* no page break between this line and the next */
+    const char *keep_why; /* the keep rule behind keep_next, for the dump */
+    size_t group;         /* the paragraph the line belongs to (1, 2, ...) */
     int break_before;     /* start a new page before this line */
     size_t first_run, nruns;
     const char *outline;  /* outline entry starting at this line, or NULL */
@@ -39,7 +41,7 @@ typedef struct lay_ctx {
     float left, right, top, bottom, width, pitch, ascent;
     /* lines of the flow and their runs (x absolute, y relative to baseline) */
     lay_line *lines;
-    size_t nlines, cap_lines;
+    size_t nlines, cap_lines, ngroups;
     bl_dl_text *runs;
     size_t nruns, cap_runs;
     /* 目录 page numbers, from a first pass (NULL when not printed): one per

@@ -83,6 +83,7 @@ typedef enum bl_role {
     X(masthead, space-after, LINES, mh_space_after, NULL) /* grid lines after rule */   \
     /* [toc]: the 目录 generated from the articles and sections */                       \
     X(toc, enabled, BOOL, toc_enabled, NULL)                                            \
+    X(toc, min-entries, INT, toc_min_entries, NULL) /* no 目录 for fewer entries */    \
     X(toc, title, STRING, toc_title, NULL)                                              \
     X(toc, title-font, ROLE, toc_title_font, NULL)                                      \
     X(toc, title-size, SIZE, toc_title_size, NULL)                                      \

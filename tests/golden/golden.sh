@@ -51,6 +51,12 @@ if [ "$mode" = update ]; then
     mv "$TMP/new.json" "$name.json"
     echo "updated $(basename "$name").pdf"
   done
+  # The README's pictures of the sample's pages 1 and 2, from its golden PDF.
+  need pdftoppm
+  for n in 1 2; do
+    pdftoppm -r 80 -f $n -l $n -png -singlefile "$DIR/zhuanbao-2023-08.pdf" "$ROOT/docs/sample-page$n"
+  done
+  echo "updated docs/sample-page1.png, docs/sample-page2.png"
   exit 0
 fi
 
