@@ -51,6 +51,7 @@ typedef struct cli_render_stats {
     size_t files;                /* files written: 1, or one per page (SVG) */
     char first[CLI_PATH_MAX];    /* the first and the last of them */
     char last[CLI_PATH_MAX];
+    char layout[CLI_PATH_MAX];   /* the layout file read */
 } cli_render_stats;
 
 /* One issue rendered in memory: the format's files, the layout dump when

@@ -279,6 +279,7 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
         const char *last = r.files.nfiles ? outs[r.files.nfiles - 1] : out_path;
         snprintf(stats->first, sizeof stats->first, "%s", first);
         snprintf(stats->last, sizeof stats->last, "%s", last);
+        snprintf(stats->layout, sizeof stats->layout, "%s", r.layout_path);
     }
     for (size_t k = 0; outs && k < nouts; k++)
         free(outs[k]);
