@@ -631,6 +631,16 @@ int cli_cmd_batch(int argc, char **argv)
     b.njobs = kept;
     if (fail_collisions(&b) != 0)
         return EXIT_INTERNAL;
+    for (size_t i = 0; report && i < b.njobs; i++) {
+        const char *what = bl_same_file(report, b.jobs[i].in)    ? "input"
+                           : bl_same_file(report, b.jobs[i].out) ? "output"
+                                                                 : NULL;
+        if (what) {
+            fprintf(stderr, "%s: error: refusing to write the report over the %s %s\n", report,
+                    what, what[0] == 'i' ? b.jobs[i].in : b.jobs[i].out);
+            return EXIT_USAGE;
+        }
+    }
     bl_error err;
     bl_error_clear(&err);
     if (cli_resources_open(&b.res, &err) != BL_OK) {

@@ -156,6 +156,9 @@ static bl_status load_doc_layout(cli_resources *res, const char *in_path, const 
         char msg[BL_ERROR_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", err->message);
         bl_error_clear(err);
+        /* The input names it: the input is what is wrong (exit 1). */
+        if (st == BL_ERR_IO)
+            st = BL_ERR_SYNTAX;
         bl_error_set(err, st, in_path, pos.line, pos.col, "版式 (layout) '%s': %s", name, msg);
     }
     return st;

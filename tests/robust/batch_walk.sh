@@ -1,0 +1,5 @@
+#!/bin/sh
+set -e
+BIN=$1
+. "$2/lib.sh"
+finish
