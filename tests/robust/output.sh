@@ -32,6 +32,11 @@ if mknod node c 1 3 2>/dev/null; then
 else
   echo "note: cannot mknod here; the device-node case is not checked" >&2
 fi
+ln -s /dev/null devlink.pdf
+run $T "$BIN" render a.txt -o devlink.pdf
+expect_status 2 "a symlink to /dev/null"
+check "/dev/null still a device (through a link)" test -c /dev/null
+check "the link stays" test -L devlink.pdf
 # --dump-layout and --report go through the same writer.
 run $T "$BIN" render a.txt -o x.pdf --dump-layout /dev/null
 expect_status 2 "--dump-layout /dev/null"
