@@ -44,6 +44,7 @@ typedef struct job {
     dev_t dev; /* the input file, to find the same file given twice */
     ino_t ino;
     struct stat st; /* the input as found, for --changed's stamp */
+    size_t dup_of;  /* 1 + the index of the job with the same input, or 0 */
     job_state state;
     size_t pages;
     double seconds;
@@ -226,18 +227,42 @@ static int scan_dir(batch *b, const char *dir, const struct stat *dst, const cha
     return rc;
 }
 
-/* The job whose input is the same file as an earlier job's is dropped. */
-static void drop_duplicates(batch *b)
+static int cmp_job_file(const void *a, const void *b)
 {
+    const job *x = *(const job *const *)a, *y = *(const job *const *)b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return x < y ? -1 : x > y; /* the earlier job first */
+}
+
+/* A job whose input is the same file as an earlier job's is dropped
+ * (sorted by device and inode: archives have 100,000 issues). */
+static int drop_duplicates(batch *b)
+{
+    job **order = malloc((b->njobs ? b->njobs : 1) * sizeof *order);
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < b->njobs; i++)
+        order[i] = &b->jobs[i];
+    qsort(order, b->njobs, sizeof *order, cmp_job_file);
+    for (size_t i = 1, first = 0; i < b->njobs; i++) {
+        if (order[i]->dev == order[first]->dev && order[i]->ino == order[first]->ino)
+            order[i]->dup_of = (size_t)(order[first] - b->jobs) + 1;
+        else
+            first = i;
+    }
+    free(order);
+    /* Warned in input order, before the jobs move. */
+    for (size_t i = 0; i < b->njobs; i++)
+        if (b->jobs[i].dup_of)
+            fprintf(stderr, "%s: warning: skipped: the same file as %s, given twice\n",
+                    b->jobs[i].in, b->jobs[b->jobs[i].dup_of - 1].in);
     size_t kept = 0;
     for (size_t i = 0; i < b->njobs; i++) {
         job *j = &b->jobs[i];
-        size_t k = 0;
-        while (k < kept && !(b->jobs[k].dev == j->dev && b->jobs[k].ino == j->ino))
-            k++;
-        if (k < kept) {
-            fprintf(stderr, "%s: warning: skipped: the same file as %s, given twice\n", j->in,
-                    b->jobs[k].in);
+        if (j->dup_of) {
             free(j->in);
             free(j->rel);
             continue;
@@ -245,6 +270,7 @@ static void drop_duplicates(batch *b)
         b->jobs[kept++] = *j;
     }
     b->njobs = kept;
+    return 0;
 }
 
 static int cmp_job_out(const void *a, const void *b)
@@ -605,7 +631,8 @@ int cli_cmd_batch(int argc, char **argv)
     }
     free(inputs);
     free(b.dirs);
-    drop_duplicates(&b);
+    if (drop_duplicates(&b) != 0)
+        return EXIT_INTERNAL;
     if (!b.format)
         b.format = cli_pick_format(NULL, NULL);
     /* Shard, name outputs, and skip what is up to date. */
