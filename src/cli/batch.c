@@ -631,8 +631,10 @@ int cli_cmd_batch(int argc, char **argv)
     }
     free(inputs);
     free(b.dirs);
-    if (drop_duplicates(&b) != 0)
-        return EXIT_INTERNAL;
+    if (drop_duplicates(&b) != 0) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     if (!b.format)
         b.format = cli_pick_format(NULL, NULL);
     /* Shard, name outputs, and skip what is up to date. */
@@ -647,8 +649,15 @@ int cli_cmd_batch(int argc, char **argv)
         char *rel_out = cli_default_output(j->rel, b.format->extension);
         j->out = rel_out ? join(outdir, rel_out) : NULL;
         free(rel_out);
-        if (!j->out)
-            return EXIT_INTERNAL;
+        if (!j->out) {
+            for (size_t k = i; k < b.njobs; k++) {
+                free(b.jobs[k].in);
+                free(b.jobs[k].rel);
+            }
+            b.njobs = kept;
+            rc = EXIT_INTERNAL;
+            goto out;
+        }
         if (b.changed && up_to_date(&b, j)) {
             j->state = JOB_SKIPPED;
             b.skipped++;
@@ -656,8 +665,10 @@ int cli_cmd_batch(int argc, char **argv)
         b.jobs[kept++] = *j;
     }
     b.njobs = kept;
-    if (fail_collisions(&b) != 0)
-        return EXIT_INTERNAL;
+    if (fail_collisions(&b) != 0) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     for (size_t i = 0; report && i < b.njobs; i++) {
         const char *what = bl_same_file(report, b.jobs[i].in)    ? "input"
                            : bl_same_file(report, b.jobs[i].out) ? "output"
@@ -665,14 +676,16 @@ int cli_cmd_batch(int argc, char **argv)
         if (what) {
             fprintf(stderr, "%s: error: refusing to write the report over the %s %s\n", report,
                     what, what[0] == 'i' ? b.jobs[i].in : b.jobs[i].out);
-            return EXIT_USAGE;
+            rc = EXIT_USAGE;
+            goto out;
         }
     }
     bl_error err;
     bl_error_clear(&err);
     if (cli_resources_open(&b.res, &err) != BL_OK) {
         cli_print_diag(stderr, "error", &err);
-        return cli_exit_status(&err);
+        rc = cli_exit_status(&err);
+        goto out;
     }
     b.tty = isatty(2);
     b.start = now();
@@ -706,6 +719,7 @@ int cli_cmd_batch(int argc, char **argv)
         rc = EXIT_INVALID;
     cli_resources_close(&b.res);
     pthread_mutex_destroy(&b.lock);
+out:
     for (size_t i = 0; i < b.njobs; i++) {
         free(b.jobs[i].in);
         free(b.jobs[i].out);
