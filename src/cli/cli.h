@@ -51,6 +51,7 @@ typedef struct cli_render_stats {
     size_t files;                /* files written: 1, or one per page (SVG) */
     char first[CLI_PATH_MAX];    /* the first and the last of them */
     char last[CLI_PATH_MAX];
+    char layout[CLI_PATH_MAX];   /* the layout file read */
 } cli_render_stats;
 
 /* One issue rendered in memory: the format's files, the layout dump when
@@ -60,7 +61,13 @@ typedef struct cli_rendered {
     char *dump; /* JSON, malloc'd, or NULL */
     size_t dump_len;
     size_t pages;
+    char layout_path[CLI_PATH_MAX]; /* the layout file read */
 } cli_rendered;
+
+/* Refuses (BL_ERR_USAGE, exit 2) outputs that are the input issue, its
+ * layout file, or another of the outputs (device and inode, links followed). */
+bl_status cli_check_outputs(const char *in_path, const char *layout_path,
+                            const char *const *outs, size_t nouts, bl_error *err);
 
 /* Renders one issue into memory: parses the file at in_path (or, when text
  * is not NULL, text[0..len) as if read from in_path), loads the layout, lays

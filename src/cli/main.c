@@ -18,7 +18,7 @@ static const char *const usage_main =
     "         [--dump-layout FILE.json]\n"
     "                    typeset one issue (default output: INPUT.pdf)\n"
     "  check INPUT.txt...\n"
-    "                    parse and validate each; print a summary\n"
+    "                    everything render does but writing; print a summary\n"
     "  batch INPUTS... -o OUTDIR [-j N] [--format NAME] [--layout NAME|FILE]\n"
     "        [--changed] [--shard K/N] [--report FILE.json]\n"
     "                    typeset many issues (files or directories of *.txt)\n"
@@ -47,8 +47,10 @@ static const char *const usage_render =
 static const char *const usage_check =
     "usage: bulletin check INPUT.txt...\n"
     "\n"
-    "Parses and validates each input, printing a short summary, or the errors\n"
-    "in the form FILE:LINE:COL: error: MESSAGE. Exits 1 if any input is invalid.\n";
+    "Parses, lays out and writes each input in memory (everything render does\n"
+    "but saving), printing a short summary, or the errors in the form\n"
+    "FILE:LINE:COL: error: MESSAGE. Exits 1 if any input is invalid; \"ok\"\n"
+    "means render succeeds.\n";
 
 static void print_warning(void *ctx, const bl_error *w)
 {
@@ -92,6 +94,9 @@ static int cmd_render(int argc, char **argv)
             if (i + 1 >= argc)
                 return usage_error("render", "option '%s' needs a value", a);
             const char *v = argv[++i];
+            if (!*v)
+                return usage_error("render", "option '%s' needs a value, not an empty string",
+                                   a);
             if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
                 out = v;
             else if (strcmp(a, "--layout") == 0)
@@ -150,12 +155,21 @@ static void print_text(const char *label, const bl_text *t)
         printf("  %-16s %s\n", label, t->s);
 }
 
-static int check_one(const char *path)
+/* check: everything render does short of writing, so that "ok" means
+ * render succeeds (the layout, the fonts, the writer, in memory). */
+static int check_one(cli_resources *res, const char *path)
 {
     bl_error err;
     bl_error_clear(&err);
+    cli_render_opts opts = {bl_writer_find("pdf"), NULL, NULL, &stderr_warner};
+    cli_rendered r;
+    if (cli_render(res, path, NULL, 0, &opts, &r, &err) != BL_OK)
+        return fail(&err);
+    size_t pages = r.pages;
+    cli_rendered_free(&r);
+    /* Parsed again for the summary; its warnings were printed above. */
     bl_doc *doc = NULL;
-    if (bl_doc_parse_file(path, &stderr_warner, &doc, &err) != BL_OK)
+    if (bl_doc_parse_file(path, NULL, &doc, &err) != BL_OK)
         return fail(&err);
     const bl_doc_view *v = bl_doc_get(doc);
     printf("%s: ok\n", path);
@@ -168,6 +182,7 @@ static int check_one(const char *path)
     printf("  %-16s %04d-%02d-%02d\n", "date:", v->date.year, v->date.month, v->date.day);
     print_text("classification:", &v->classification);
     print_text("layout:", &v->layout);
+    printf("  %-16s %zu\n", "pages:", pages);
     size_t narticles = 0, nsections = 0, nitems = 0;
     for (size_t i = 0; i < v->nparts; i++) {
         const bl_part *p = &v->parts[i];
@@ -207,14 +222,20 @@ static int cmd_check(int argc, char **argv)
         if (argv[i][0] == '-' && argv[i][1])
             return usage_error("check", "unknown option '%s'", argv[i]);
     }
+    if (argc == 0)
+        return usage_error("check", "%sno input file given", "");
+    bl_error err;
+    bl_error_clear(&err);
+    cli_resources res;
+    if (cli_resources_open(&res, &err) != BL_OK)
+        return fail(&err);
     for (int i = 0; i < argc; i++) {
-        int r = check_one(argv[i]);
+        int r = check_one(&res, argv[i]);
         n++;
         if (r > rc)
             rc = r;
     }
-    if (n == 0)
-        return usage_error("check", "%sno input file given", "");
+    cli_resources_close(&res);
     return rc;
 }
 

@@ -1169,6 +1169,14 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
     for (int r = 0; r < BL_ROLE_COUNT; r++) {
         bl_status st = bl_fontcache_chain(env->fonts, s->role_patterns[r],
                                           s->role_npatterns[r], &c->chains[r], err);
+        if (st == BL_ERR_FONT && !err->file[0] && s->role_path[r]) {
+            /* The fix is in the layout: name its line and the role. */
+            char msg[BL_ERROR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            bl_error_clear(err);
+            bl_error_set(err, st, s->role_path[r], s->role_line[r], 1, "[fonts] %s: %s",
+                         bl_role_name((bl_role)r), msg);
+        }
         if (st != BL_OK)
             return st;
     }
@@ -1275,6 +1283,7 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         return st;
     if ((st = set_info(c)) != BL_OK)
         return st;
+    lay_warn_missing(c);
     *out = c->d;
     return BL_OK;
 }
@@ -1299,12 +1308,15 @@ bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
      * previous pass until they no longer change (the 目录 can grow a line). */
     size_t *pages = NULL, n = 0;
     bl_status st = BL_OK;
+    /* Only the last pass warns: the others would repeat its warnings. */
+    bl_layout_env quiet = *env;
+    quiet.warner = NULL;
     for (int pass = 0; pass < 4; pass++) {
         bl_arena *tmp = bl_arena_new();
         bl_display *d = NULL;
         if (!tmp)
             return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        st = layout_pass(doc, style, env, tmp, pages, n, &d, err);
+        st = layout_pass(doc, style, &quiet, tmp, pages, n, &d, err);
         size_t *next = st == BL_OK ? entry_pages(d, arena) : NULL;
         int same = next && pages && d->noutlines == n &&
                    memcmp(next, pages, n * sizeof *pages) == 0;

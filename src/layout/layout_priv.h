@@ -48,7 +48,27 @@ typedef struct lay_ctx {
      * outline entry, in the order the entries are made */
     const size_t *toc_pages;
     size_t ntoc_pages, toc_next;
+    /* characters no font of their role has: one entry per (code point,
+     * role) in order of first use, warned about once at the end */
+    struct lay_missing *missing;
+    size_t nmissing, cap_missing;
+    size_t *missing_index; /* open addressing into missing, +1; 0 = empty */
+    size_t cap_index;
 } lay_ctx;
+
+typedef struct lay_missing {
+    uint32_t cp;
+    bl_role role;
+    int line, col; /* first use */
+    size_t count;
+} lay_missing;
+
+/* Records a use of a character no font has (for lay_warn_missing). */
+bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int col);
+
+/* Warns once per missing character, with its count, at most a few, then
+ * one summary for the rest. */
+void lay_warn_missing(lay_ctx *c);
 
 /* Options for setting a paragraph of spans. */
 typedef struct lay_para_opts {

@@ -121,17 +121,87 @@ static bl_status nomem(lay_ctx *c)
                         "out of memory laying out the pages");
 }
 
-static void warn_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
+/* Distinct missing characters warned about by name; the rest are counted. */
+enum { MISSING_WARNINGS_MAX = 20 };
+
+static size_t missing_hash(uint32_t cp, bl_role role)
+{
+    return (size_t)((cp * 2654435761u) ^ ((uint32_t)role * 40503u));
+}
+
+bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int col)
+{
+    if (c->cap_index) {
+        size_t mask = c->cap_index - 1;
+        for (size_t h = missing_hash(cp, role) & mask; c->missing_index[h]; h = (h + 1) & mask) {
+            lay_missing *m = &c->missing[c->missing_index[h] - 1];
+            if (m->cp == cp && m->role == role) {
+                m->count++;
+                return BL_OK;
+            }
+        }
+    }
+    if (c->nmissing == c->cap_missing) {
+        size_t cap = c->cap_missing ? c->cap_missing * 2 : 16;
+        lay_missing *m = bl_arena_grow(c->arena, c->missing, c->nmissing, cap, sizeof *m);
+        if (!m)
+            return nomem(c);
+        c->missing = m;
+        c->cap_missing = cap;
+    }
+    c->missing[c->nmissing++] = (lay_missing){cp, role, line, col, 1};
+    if (c->nmissing * 2 > c->cap_index) { /* rebuild the index at half load */
+        size_t cap = c->cap_index ? c->cap_index * 2 : 64;
+        size_t *ix = bl_arena_calloc(c->arena, cap, sizeof *ix);
+        if (!ix)
+            return nomem(c);
+        for (size_t i = 0; i < c->nmissing; i++) {
+            size_t h = missing_hash(c->missing[i].cp, c->missing[i].role) & (cap - 1);
+            while (ix[h])
+                h = (h + 1) & (cap - 1);
+            ix[h] = i + 1;
+        }
+        c->missing_index = ix;
+        c->cap_index = cap;
+    } else {
+        size_t mask = c->cap_index - 1, h = missing_hash(cp, role) & mask;
+        while (c->missing_index[h])
+            h = (h + 1) & mask;
+        c->missing_index[h] = c->nmissing;
+    }
+    return BL_OK;
+}
+
+void lay_warn_missing(lay_ctx *c)
+{
+    size_t shown = c->nmissing < MISSING_WARNINGS_MAX ? c->nmissing : MISSING_WARNINGS_MAX;
+    for (size_t i = 0; i < shown; i++) {
+        const lay_missing *m = &c->missing[i];
+        char ch[5] = "", times[48] = "";
+        size_t n = bl_utf8_encode(m->cp, ch);
+        ch[n] = '\0';
+        if (m->count > 1)
+            snprintf(times, sizeof times, " (%zu times, the first here)", m->count);
+        bl_warn(c->env->warner, BL_ERR_FONT, c->doc->file, m->line, m->col,
+                "character '%s' (U+%04X) is in no font of role %s; it prints as a blank box%s",
+                ch, (unsigned)m->cp, bl_role_name(m->role), times);
+    }
+    if (c->nmissing > shown) {
+        size_t uses = 0;
+        for (size_t i = shown; i < c->nmissing; i++)
+            uses += c->missing[i].count;
+        bl_warn(c->env->warner, BL_ERR_FONT, c->doc->file, 0, 0,
+                "%zu more characters are in no font (%zu uses); they print as blank boxes",
+                c->nmissing - shown, uses);
+    }
+}
+
+static bl_status note_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
 {
     bl_srcpos pos = {0, 0};
     if (sp->src)
         pos = bl_text_pos(sp->src, sp->src_off + g->cluster);
-    char ch[5] = "";
-    size_t n = bl_utf8_encode(g->cp, ch);
-    ch[n] = '\0';
-    bl_warn(c->env->warner, BL_ERR_FONT, c->doc->file, pos.line, pos.col,
-            "character '%s' (U+%04X) is in no font of role %s; it prints as a blank box", ch,
-            (unsigned)g->cp, bl_role_name(sp->role));
+    return lay_note_missing(c, g->cp, sp->role, pos.line, pos.col);
 }
 
 /* Sets a paragraph; everything but the runs and the line tables is
@@ -164,8 +234,9 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
             return st;
         nglyphs += sn[i];
         for (size_t g = 0; g < sn[i]; g++)
-            if (sg[i][g].flags & BL_GLYPH_MISSING)
-                warn_missing(c, sp, &sg[i][g]);
+            if ((sg[i][g].flags & BL_GLYPH_MISSING) &&
+                (st = note_missing(c, sp, &sg[i][g])) != BL_OK)
+                return st;
     }
     span_off[nspans] = total;
 

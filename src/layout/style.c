@@ -72,6 +72,12 @@ static const struct {
 #define MAX_LINES 200.0
 #define MAX_NUMBER 1e9       /* any figure past this is a typo; keeps floats finite */
 enum { MAX_BASE_DEPTH = 16, MAX_LAYOUT_BYTES = 1 << 20, TOKEN_SHOW = 60 };
+/* Font patterns per role: a fallback list, not a font catalogue; each one
+ * may cost a fontconfig match. */
+enum { MAX_ROLE_PATTERNS = 32 };
+/* Characters per body line: below this the 2 字 indent and the 版记's
+ * labels no longer fit a line. */
+enum { MIN_GRID_CHARS = 10 };
 
 /* ---- per-load state ---------------------------------------------------- */
 
@@ -279,12 +285,9 @@ static bl_status expect_end(lx *x)
 static bl_status lex_string(lx *x, const char **out)
 {
     const char *start = x->p;
-    size_t cap = (size_t)(x->le - x->p);
-    char *buf = bl_arena_alloc(x->arena, cap + 1);
-    if (!buf)
-        return nomem(x);
-    size_t n = 0;
     const char *q = x->p + 1;
+    /* Find the closing quote first: the buffer is sized by the string, not
+     * by the rest of the line (a line of 16,000 strings was quadratic). */
     for (;;) {
         if (q >= x->le)
             return fail_at(x, start, "unterminated string (missing the closing '\"')");
@@ -292,7 +295,6 @@ static bl_status lex_string(lx *x, const char **out)
             break;
         if (*q == '\\') {
             if (q + 1 < x->le && (q[1] == '"' || q[1] == '\\')) {
-                buf[n++] = q[1];
                 q += 2;
                 continue;
             }
@@ -305,10 +307,20 @@ static bl_status lex_string(lx *x, const char **out)
             return fail_at(x, q, "unknown escape '%s' in a string (only \\\" and \\\\ are allowed)",
                            show(b, sizeof b, q, q + el));
         }
-        buf[n++] = *q++;
+        q++;
+    }
+    const char *close = q;
+    char *buf = bl_arena_alloc(x->arena, (size_t)(close - start));
+    if (!buf)
+        return nomem(x);
+    size_t n = 0;
+    for (q = start + 1; q < close; q++) {
+        if (*q == '\\')
+            q++; /* an escape checked above: the next byte is literal */
+        buf[n++] = *q;
     }
     buf[n] = '\0';
-    x->p = q + 1;
+    x->p = close + 1;
     *out = buf;
     return BL_OK;
 }
@@ -739,6 +751,9 @@ static bl_status parse_patterns(lx *x, int role)
             return st;
         if (!*s)
             return fail_at(x, p0, "empty font pattern");
+        if (n == MAX_ROLE_PATTERNS)
+            return fail_at(x, p0, "role %s has more than %d font patterns", role_zh[role],
+                           MAX_ROLE_PATTERNS);
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 4;
             list = bl_arena_grow(x->arena, list, n, ncap, sizeof *list);
@@ -758,6 +773,8 @@ static bl_status parse_patterns(lx *x, int role)
     }
     x->st->role_patterns[role] = list;
     x->st->role_npatterns[role] = n;
+    x->st->role_path[role] = x->chain->paths[x->chain->depth - 1]; /* arena copy */
+    x->st->role_line[role] = x->line;
     return BL_OK;
 }
 
@@ -994,7 +1011,12 @@ static bl_status do_assignment(lx *x, int sec, int *statements)
     } else {
         value v;
         memset(&v, 0, sizeof v);
+        const char *v0 = x->p;
         st = parse_value(x, &fields[idx], &v);
+        if (st == BL_OK && strcmp(fields[idx].section, "page") == 0 &&
+            strcmp(fields[idx].key, "chars") == 0 && v.i < MIN_GRID_CHARS)
+            st = fail_at(x, v0, "'%d' is out of range: a body line holds between %d and 200 "
+                                "characters", v.i, MIN_GRID_CHARS);
         if (st == BL_OK)
             store(x->st, &fields[idx], &v);
     }

@@ -170,6 +170,8 @@ typedef struct bl_style {
     /* [fonts]: fontconfig patterns per role, tried in order */
     const char *const *role_patterns[BL_ROLE_COUNT];
     size_t role_npatterns[BL_ROLE_COUNT];
+    const char *role_path[BL_ROLE_COUNT]; /* the file and line that set them */
+    int role_line[BL_ROLE_COUNT];
 #define BL_STYLE_MEMBER(sec, key, type, field, vocab) bl_st_##type field;
     BL_STYLE_FIELDS(BL_STYLE_MEMBER)
 #undef BL_STYLE_MEMBER
