@@ -33,7 +33,7 @@ assert all(shards), f"a shard got no input: {shards}"
 union = sorted(shards[0] + shards[1])
 assert union == inputs, f"the shards' inputs {union} are not every input once {inputs}"
 outs = sorted(os.path.relpath(os.path.join(d, f), f"{t}/pdfs")
-              for d, _, fs in os.walk(f"{t}/pdfs") for f in fs)
+              for d, _, fs in os.walk(f"{t}/pdfs") for f in fs if not f.endswith(".stamp"))
 want = sorted(i[:-4] + ".pdf" for i in inputs)
 assert outs == want, f"the output directory holds {outs}, expected {want}"
 print("shards ok")
