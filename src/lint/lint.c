@@ -621,10 +621,12 @@ static void rule_punct_doubled(pass *p)
  * 书名号, where a quoted slogan or title keeps its sense-unit spaces. */
 static void rule_cjk_space(pass *p)
 {
-    int quoted = 0;
+    int quoted = 0, straight = 0;
     for (size_t i = 0; i < p->n; i++) {
         uint32_t c = p->cp[i];
-        if (c == 0x201C || c == 0x2018 || c == 0x300A || c == 0x3008)
+        if (c == '"')
+            straight = !straight; /* "…" is a quote too, until quotes makes it “…” */
+        else if (c == 0x201C || c == 0x2018 || c == 0x300A || c == 0x3008)
             quoted++;
         else if ((c == 0x201D || c == 0x2019 || c == 0x300B || c == 0x3009) && quoted > 0)
             quoted--;
@@ -633,7 +635,7 @@ static void rule_cjk_space(pass *p)
         size_t j = i;
         while (j < p->n && is_space(p->cp[j]))
             j++;
-        if (!quoted && j < p->n && is_cjk(p->cp[i - 1]) && is_cjk(p->cp[j])) {
+        if (!quoted && !straight && j < p->n && is_cjk(p->cp[i - 1]) && is_cjk(p->cp[j])) {
             find(p, BL_LINT_CJK_SPACE, p->off[i], "space between Chinese characters");
             delete_cps(p, i, j, 0);
         }
@@ -1260,6 +1262,34 @@ static bl_status rebuild(const char *raw, size_t rlen, const char *w, size_t wle
     return BL_OK;
 }
 
+/* The Han characters of a and b, in order, are the same: --fix may change
+ * punctuation, digits and spaces, never the words. */
+static int same_han(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t i = 0, j = 0;
+    for (;;) {
+        uint32_t ca = 0, cb = 0;
+        while (i < alen) {
+            size_t k = bl_utf8_decode(a + i, alen - i, &ca);
+            i += k ? k : 1;
+            if (is_han(ca))
+                break;
+            ca = 0;
+        }
+        while (j < blen) {
+            size_t k = bl_utf8_decode(b + j, blen - j, &cb);
+            j += k ? k : 1;
+            if (is_han(cb))
+                break;
+            cb = 0;
+        }
+        if (ca != cb)
+            return 0;
+        if (!ca)
+            return 1;
+    }
+}
+
 /* ---- the entry point ----------------------------------------------------- */
 
 enum { MAX_ROUNDS = 8 };
@@ -1295,6 +1325,16 @@ bl_status bl_lint_run(const char *bytes, size_t len, const char *file,
     }
     memcpy(w, src, wlen);
     w[wlen] = '\0';
+    char *src0 = opts->fix ? malloc(wlen + 1) : NULL; /* the text before any fix */
+    size_t src0_len = wlen;
+    if (opts->fix && !src0) {
+        free(r);
+        free(w);
+        bl_doc_free(doc);
+        return nomem_error(err, file);
+    }
+    if (src0)
+        memcpy(src0, w, wlen + 1);
     int changed = 0;
     for (int round = 0;; round++) {
         if (!doc && (st = bl_doc_parse(w, wlen, file, NULL, &doc, err)) != BL_OK) {
@@ -1371,6 +1411,10 @@ bl_status bl_lint_run(const char *bytes, size_t len, const char *file,
     pass_free(&p);
     r->text = w;
     r->text_len = wlen;
+    if (st == BL_OK && changed && !same_han(src0, src0_len, w, wlen))
+        st = bl_error_set(err, BL_ERR_IO, file, 0, 0,
+                          "internal error: --fix would change a Han character; nothing written");
+    free(src0);
     if (st == BL_OK && changed)
         st = rebuild(bytes, len, w, wlen, file, &r->output, &r->output_len, err);
     if (st != BL_OK) {
