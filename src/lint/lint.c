@@ -479,7 +479,13 @@ static void rule_punct_width(pass *p)
         int han = 0;
         for (size_t k = a + 1; k < b && !han; k++)
             han = is_han(p->cp[k]);
-        uint32_t prev = a ? p->cp[a - 1] : 0, next = at(p, b + 1);
+        /* The context past any spaces: "文件 (PDF) 格式" is Chinese text too. */
+        size_t pa = a, nb = b + 1;
+        while (pa > 0 && p->cp[pa - 1] == ' ')
+            pa--;
+        while (nb < p->n && p->cp[nb] == ' ')
+            nb++;
+        uint32_t prev = pa ? p->cp[pa - 1] : 0, next = at(p, nb);
         if (!(han || (is_cjk(prev) && !is_latin_alnum(next)) ||
               (is_cjk(next) && !is_latin_alnum(prev))))
             continue;
@@ -1210,7 +1216,7 @@ static bl_status rebuild(const char *raw, size_t rlen, const char *w, size_t wle
         free(back);
         u = conv;
     }
-    char *o = malloc(wlen + ulen + 8);
+    char *o = malloc(wlen + ulen + 8); /* NUL-terminated, for callers' convenience */
     if (!o) {
         free(conv);
         return bl_error_set(err, BL_ERR_NOMEM, file, 0, 0, "out of memory");
@@ -1246,7 +1252,7 @@ static bl_status rebuild(const char *raw, size_t rlen, const char *w, size_t wle
         size_t el = 0;
         char *e = convert(enc_names[enc], "UTF-8", o, n, &el);
         free(o);
-        char *f = e ? malloc(el + 2) : NULL;
+        char *f = e ? malloc(el + 3) : NULL;
         if (!f) {
             free(e);
             return bl_error_set(err, BL_ERR_NOMEM, file, 0, 0, "out of memory");
@@ -1257,6 +1263,7 @@ static bl_status rebuild(const char *raw, size_t rlen, const char *w, size_t wle
         o = f;
         n = el + bom;
     }
+    o[n] = '\0';
     *out = o;
     *out_len = n;
     return BL_OK;
