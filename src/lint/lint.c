@@ -1364,7 +1364,8 @@ bl_status bl_lint_run(const char *bytes, size_t len, const char *file,
             st = nomem_error(err, file);
             break;
         }
-        qsort(p.f, p.nf, sizeof *p.f, by_position);
+        if (p.nf)
+            qsort(p.f, p.nf, sizeof *p.f, by_position);
         char *nw = NULL;
         size_t nwlen = 0, applied = 0;
         int nomem = 0;
