@@ -164,6 +164,7 @@ typedef struct finding {
     int line, col;
     size_t off; /* source byte offset (for ordering) */
     size_t e0, ne;
+    size_t seq; /* creation order: ties in position keep it */
     int fixable; /* every primary edit maps onto the source */
     char message[256];
 } finding;
@@ -196,7 +197,8 @@ typedef struct pass {
     uint32_t *cp;
     size_t *off; /* n + 1 entries: off[n] == t->len */
     unsigned char *mask; /* 1: inside a URL, e-mail address or path */
-    size_t n, cap_cp, cap_off, cap_mask;
+    size_t *han; /* n + 1 entries: Han characters before each code point */
+    size_t n, cap_cp, cap_off, cap_mask, cap_han;
     size_t *span_src;
     size_t cap_span;
     int nomem;
@@ -295,6 +297,7 @@ static void vfind(pass *p, bl_lint_rule rule, size_t o, const char *fmt, va_list
     f->off = pos.line >= 1 && (size_t)pos.line <= p->nlines ? p->lines[pos.line - 1] : 0;
     f->off += (size_t)pos.col; /* ordering only */
     f->e0 = p->ne;
+    f->seq = p->nf - 1;
     f->fixable = rules[rule].fixable;
     vsnprintf(f->message, sizeof f->message, fmt, ap);
 }
@@ -476,9 +479,7 @@ static void rule_punct_width(pass *p)
         if (p->cp[i] != ')' || depth == 0)
             continue;
         size_t a = stack[--depth], b = i;
-        int han = 0;
-        for (size_t k = a + 1; k < b && !han; k++)
-            han = is_han(p->cp[k]);
+        int han = p->han[b] > p->han[a + 1];
         /* The context past any spaces: "文件 (PDF) 格式" is Chinese text too. */
         size_t pa = a, nb = b + 1;
         while (pa > 0 && p->cp[pa - 1] == ' ')
@@ -532,10 +533,7 @@ static void rule_quotes(pass *p)
                 open = i;
                 continue;
             }
-            int han = 0;
-            for (size_t k = open + 1; k < i && !han; k++)
-                han = is_han(p->cp[k]);
-            if (han) {
+            if (p->han[i] > p->han[open + 1]) {
                 const char *ex;
                 int el = excerpt(p, open, i + 1, &ex);
                 find(p, BL_LINT_QUOTES, p->off[open], "straight quotes %.*s (use %s)", el, ex,
@@ -685,10 +683,13 @@ static void rule_unbalanced(pass *p)
             }
             stack[depth++] = i;
         } else if ((is_close(c) || c == ')') && !apostrophe) {
-            size_t k = depth;
-            while (k > 0 && partner(p->cp[stack[k - 1]]) != c)
+            /* The opening partner is looked for a few levels down only:
+             * a real paragraph nests three deep, and a hostile one must
+             * not make this quadratic. */
+            size_t k = depth, floor = depth > 32 ? depth - 32 : 0;
+            while (k > floor && partner(p->cp[stack[k - 1]]) != c)
                 k--;
-            if (k == 0) {
+            if (k == floor) {
                 find(p, BL_LINT_UNBALANCED, p->off[i], "'%.*s' closes nothing",
                      (int)(p->off[i + 1] - p->off[i]), p->t->s + p->off[i]);
                 continue;
@@ -729,6 +730,7 @@ static void lint_text(pass *p, const bl_text *t, int kind, const char *label)
     if (!grow((void **)&p->cp, &p->cap_cp, t->len + 1, sizeof *p->cp) ||
         !grow((void **)&p->off, &p->cap_off, t->len + 1, sizeof *p->off) ||
         !grow((void **)&p->mask, &p->cap_mask, t->len + 1, 1) ||
+        !grow((void **)&p->han, &p->cap_han, t->len + 2, sizeof *p->han) ||
         !grow((void **)&p->span_src, &p->cap_span, t->nspans + 1, sizeof *p->span_src)) {
         p->nomem = 1;
         return;
@@ -744,6 +746,9 @@ static void lint_text(pass *p, const bl_text *t, int kind, const char *label)
     }
     p->off[n] = t->len;
     p->n = n;
+    p->han[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        p->han[i + 1] = p->han[i] + (size_t)is_han(p->cp[i]);
     for (size_t s = 0; s < t->nspans; s++)
         p->span_src[s] = SIZE_MAX;
     mark_urls(p);
@@ -809,8 +814,8 @@ static void format_number(int level, int n, char *out, size_t cap)
     static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
     char cn[16];
     if (n < 1 || n > 99)
-        n = 1;
-    if (n < 10)
+        snprintf(cn, sizeof cn, "%d", n);
+    else if (n < 10)
         snprintf(cn, sizeof cn, "%s", d[n]);
     else
         snprintf(cn, sizeof cn, "%s十%s", n >= 20 ? d[n / 10] : "", d[n % 10]);
@@ -952,7 +957,7 @@ static int by_position(const void *a, const void *b)
         return x->col < y->col ? -1 : 1;
     if (x->rule != y->rule)
         return x->rule < y->rule ? -1 : 1;
-    return x < y ? -1 : x > y;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int by_offset(const void *a, const void *b)
@@ -976,6 +981,7 @@ static void pass_free(pass *p)
     free(p->cp);
     free(p->off);
     free(p->mask);
+    free(p->han);
     free(p->span_src);
 }
 
