@@ -185,6 +185,15 @@ static void test_unbalanced(void)
     FINDS(ART "引（“甲）乙。\n", BL_LINT_UNBALANCED, 7, 3);
     FINDS(HEAD "# 关于《格式的报告\n\n正文。\n", BL_LINT_UNBALANCED, 5, 5);
     LEAVES(ART "（“甲”）和《乙》及【丙】，〔2023〕1号，it’s。\n", BL_LINT_UNBALANCED);
+    /* Deep nesting: an opening mark 40 levels down is out of reach (the
+     * search is bounded so hostile input stays linear): the closer then
+     * closes nothing and every opener is reported unclosed. */
+    char deep[1024] = ART;
+    for (int i = 0; i < 40; i++)
+        strcat(deep, "（");
+    strcat(deep, "》\n");
+    CHECK_INT(count_at(deep, BL_LINT_UNBALANCED, 0, 0), 41);
+    FINDS(deep, BL_LINT_UNBALANCED, 7, 41);
     /* a person's rule: --fix leaves it */
     FIXES(ART "正文（没有关闭。\n", NULL);
 }
