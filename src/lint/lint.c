@@ -446,7 +446,7 @@ static void rule_punct_width(pass *p)
         uint32_t prev = i ? p->cp[i - 1] : 0, next = at(p, i + 1);
         if (!(is_han(prev) || is_close(prev)))
             continue;
-        if (p->kind == K_FOOTER && i + 1 == p->n)
+        if (p->kind == K_FOOTER && i + 1 == p->n && on(p, BL_LINT_FOOTER_PERIOD))
             continue; /* the last mark of a 报送 is footer-period's */
         if (c == '.' && (next == '.' || !(next == 0 || is_cjk(next) || next == ' ') ||
                          numeral_prefix(p, i)))

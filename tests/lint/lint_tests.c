@@ -212,6 +212,8 @@ static void test_headings(void)
     FINDS(ART "（一）子\n", BL_LINT_HEADING_LEVEL, 7, 1);
     LEAVES(ART "一、甲\n\n（一）子\n\n1.孙\n\n（1）曾\n\n二、乙\n\n（一）子\n",
            BL_LINT_HEADING_LEVEL);
+    FIXES(order, NULL); /* a person's rules */
+    FIXES(ART "一、甲\n\n（1）曾\n", NULL);
     /* each article and item numbers its own headings */
     LEAVES(ART "一、甲\n\n二、乙\n\n# 第二篇\n\n一、甲\n", BL_LINT_HEADING_ORDER);
 }
@@ -227,6 +229,8 @@ static void test_yinfa_and_sources(void)
                              "### 丙\n来源：C\n\n正文。\n";
     FINDS(items, BL_LINT_ITEM_SOURCE, 12, 5);
     CHECK_INT(count_at(items, BL_LINT_ITEM_SOURCE, 0, 0), 1);
+    FIXES(items, NULL);
+    FIXES(ART "正文。\n\n印发：办公室 2024年2月1日\n", NULL);
     LEAVES(HEAD "## 信息\n\n### 甲\n\n正文。\n\n### 乙\n\n正文。\n", BL_LINT_ITEM_SOURCE);
     LEAVES(HEAD "## 信息\n\n### 甲\n来源：A\n\n正文。\n\n### 乙\n\n正文。\n\n### 丙\n\n正文。\n",
            BL_LINT_ITEM_SOURCE);
@@ -242,6 +246,10 @@ static void test_options_and_errors(void)
     size_t len;
     const char *out = r ? bl_lint_output(r, &len) : NULL;
     CHECK(out && strcmp(out, ART "甲,乙丙。\n") == 0);
+    bl_lint_free(r);
+    /* With footer-period off, punct-width takes the last mark of a 抄送. */
+    r = run_lint(ART "正文。\n\n抄送：甲,\n", 0, ~(1u << BL_LINT_FOOTER_PERIOD));
+    CHECK(r && bl_lint_count(r) == 1 && bl_lint_get(r, 0)->rule == BL_LINT_PUNCT_WIDTH);
     bl_lint_free(r);
     CHECK_INT(bl_lint_rule_by_name("punct-width"), BL_LINT_PUNCT_WIDTH);
     CHECK_INT(bl_lint_rule_by_name("item-source"), BL_LINT_ITEM_SOURCE);
