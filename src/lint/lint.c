@@ -434,79 +434,180 @@ static int numeral_prefix(const pass *p, size_t i)
     return i > 0;
 }
 
-static void rule_punct_width(pass *p)
+static const char pw_marks[] = ",;:?!.";
+static const uint32_t pw_full[] = {0xFF0C, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0x3002};
+
+/* The state of punct-width over one text: v is the text as it will be once
+ * the marks decided so far are full-width, so that one conversion can enable
+ * the next within a single pass (县(市),(区) -> 县（市），（区）); each mark
+ * converts at most once, so the work list keeps it linear. */
+typedef struct pw_state {
+    uint32_t *v;
+    size_t *match;       /* the partner of a matched half-width bracket, or SIZE_MAX */
+    size_t *before;      /* index of the last non-space before i, or SIZE_MAX */
+    size_t *after;       /* index of the first non-space after i, or n */
+    unsigned char *done; /* converted */
+    size_t *queue;
+    size_t nq, cap_q;
+} pw_state;
+
+static uint32_t pw_at(const pass *p, const pw_state *s, size_t i)
 {
-    static const char marks[] = ",;:?!.";
-    static const uint32_t full[] = {0xFF0C, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0x3002};
-    for (size_t i = 0; i < p->n; i++) {
-        uint32_t c = p->cp[i];
-        const char *m = c && c < 0x80 ? strchr(marks, (int)c) : NULL;
-        if (!m || p->mask[i])
-            continue;
-        uint32_t prev = i ? p->cp[i - 1] : 0, next = at(p, i + 1);
-        if (!(is_han(prev) || is_close(prev)))
-            continue;
-        if (p->kind == K_FOOTER && i + 1 == p->n && on(p, BL_LINT_FOOTER_PERIOD))
-            continue; /* the last mark of a 报送 is footer-period's */
-        if (c == '.' && (next == '.' || !(next == 0 || is_cjk(next) || next == ' ') ||
-                         numeral_prefix(p, i)))
-            continue;
-        uint32_t fw = full[m - marks];
-        char fb[4];
-        size_t fl = bl_utf8_encode(fw, fb);
-        find(p, BL_LINT_PUNCT_WIDTH, p->off[i],
-             "half-width '%c' in Chinese text (use '%.*s')", (int)c, (int)fl, fb);
-        edit_cp(p, i, fw);
-        size_t j = i + 1;
-        while (j < p->n && p->cp[j] == ' ')
-            j++;
-        if (j > i + 1 && j < p->n)
-            delete_cps(p, i + 1, j, 1); /* a full-width mark brings its own space */
-    }
-    /* Brackets, matched within the text. */
-    size_t *stack = NULL, depth = 0, cap = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        if (p->mask[i])
-            continue;
-        if (p->cp[i] == '(') {
-            if (!grow((void **)&stack, &cap, depth + 1, sizeof *stack)) {
-                p->nomem = 1;
-                break;
-            }
-            stack[depth++] = i;
-            continue;
-        }
-        if (p->cp[i] != ')' || depth == 0)
-            continue;
-        size_t a = stack[--depth], b = i;
+    return i < p->n ? s->v[i] : 0;
+}
+
+/* Should the half-width mark or bracket pair at i be full-width, given v? */
+static int pw_decide(const pass *p, const pw_state *s, size_t i)
+{
+    uint32_t c = s->v[i];
+    if (s->done[i] || p->mask[i])
+        return 0;
+    if (c == '(' || c == ')') {
+        if (s->match[i] == SIZE_MAX)
+            return 0;
+        size_t a = c == '(' ? i : s->match[i], b = c == '(' ? s->match[i] : i;
         int han = p->han[b] > p->han[a + 1];
         /* The context past any spaces: "文件 (PDF) 格式" is Chinese text too. */
-        size_t pa = a, nb = b + 1;
-        while (pa > 0 && p->cp[pa - 1] == ' ')
-            pa--;
-        while (nb < p->n && p->cp[nb] == ' ')
-            nb++;
-        uint32_t prev = pa ? p->cp[pa - 1] : 0, next = at(p, nb);
-        if (!(han || (is_cjk(prev) && !is_latin_alnum(next)) ||
-              (is_cjk(next) && !is_latin_alnum(prev))))
-            continue;
-        const char *ex;
-        int el = excerpt(p, a, b + 1, &ex);
-        find(p, BL_LINT_PUNCT_WIDTH, p->off[a],
-             "half-width brackets '%.*s' in Chinese text (use '（' and '）')", el, ex);
-        edit_cp(p, a, 0xFF08);
-        edit_cp(p, b, 0xFF09);
-        size_t k = a;
-        while (k > 0 && p->cp[k - 1] == ' ')
-            k--;
-        if (k < a && k > 0)
-            delete_cps(p, k, a, 1);
-        k = b + 1;
-        while (k < p->n && p->cp[k] == ' ')
-            k++;
-        if (k > b + 1 && k < p->n)
-            delete_cps(p, b + 1, k, 1);
+        uint32_t prev = s->before[a] == SIZE_MAX ? 0 : s->v[s->before[a]];
+        uint32_t next = pw_at(p, s, s->after[b]);
+        return han || (is_cjk(prev) && !is_latin_alnum(next)) ||
+               (is_cjk(next) && !is_latin_alnum(prev));
     }
+    const char *m = c && c < 0x80 ? strchr(pw_marks, (int)c) : NULL;
+    if (!m)
+        return 0;
+    uint32_t prev = i ? s->v[i - 1] : 0, next = pw_at(p, s, i + 1);
+    if (!(is_han(prev) || is_close(prev)))
+        return 0;
+    if (p->kind == K_FOOTER && i + 1 == p->n && on(p, BL_LINT_FOOTER_PERIOD))
+        return 0; /* the last mark of a 报送 is footer-period's */
+    if (c == '.' && (next == '.' || !(next == 0 || is_cjk(next) || next == ' ') ||
+                     numeral_prefix(p, i)))
+        return 0;
+    return 1;
+}
+
+static int pw_push(pass *p, pw_state *s, size_t i)
+{
+    if (i >= p->n)
+        return 1;
+    if (!grow((void **)&s->queue, &s->cap_q, s->nq + 1, sizeof *s->queue))
+        return 0;
+    s->queue[s->nq++] = i;
+    return 1;
+}
+
+/* Converts i (a mark, or both brackets of a pair) in v and queues the
+ * neighbours whose decision may change. */
+static int pw_convert(pass *p, pw_state *s, size_t i)
+{
+    size_t at2[2] = {i, SIZE_MAX};
+    uint32_t c = s->v[i];
+    if (c == '(' || c == ')') {
+        size_t a = c == '(' ? i : s->match[i], b = s->match[a];
+        at2[0] = a;
+        at2[1] = b;
+        s->v[a] = 0xFF08;
+        s->v[b] = 0xFF09;
+    } else {
+        s->v[i] = pw_full[strchr(pw_marks, (int)c) - pw_marks];
+    }
+    for (int k = 0; k < 2 && at2[k] != SIZE_MAX; k++) {
+        size_t j = at2[k];
+        s->done[j] = 1;
+        if (!pw_push(p, s, j + 1) || (j > 0 && !pw_push(p, s, j - 1)) ||
+            !pw_push(p, s, s->after[j]) ||
+            (s->before[j] != SIZE_MAX && !pw_push(p, s, s->before[j])))
+            return 0;
+    }
+    return 1;
+}
+
+static void rule_punct_width(pass *p)
+{
+    size_t n = p->n;
+    pw_state s;
+    memset(&s, 0, sizeof s);
+    s.v = malloc((n + 1) * sizeof *s.v);
+    s.match = malloc((n + 1) * sizeof *s.match);
+    s.before = malloc((n + 1) * sizeof *s.before);
+    s.after = malloc((n + 1) * sizeof *s.after);
+    s.done = calloc(n + 1, 1);
+    size_t *stack = malloc((n + 1) * sizeof *stack), depth = 0;
+    int ok = s.v && s.match && s.before && s.after && s.done && stack;
+    for (size_t i = 0; ok && i < n; i++) {
+        s.v[i] = p->cp[i];
+        s.match[i] = SIZE_MAX;
+        s.before[i] = i == 0 ? SIZE_MAX : p->cp[i - 1] == ' ' ? s.before[i - 1] : i - 1;
+        if (p->mask[i])
+            continue;
+        if (p->cp[i] == '(')
+            stack[depth++] = i;
+        else if (p->cp[i] == ')' && depth) {
+            size_t a = stack[--depth];
+            s.match[a] = i;
+            s.match[i] = a;
+        }
+    }
+    for (size_t i = n; ok && i-- > 0;)
+        s.after[i] = i + 1 >= n ? n : p->cp[i + 1] == ' ' ? s.after[i + 1] : i + 1;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (!pw_decide(p, &s, i))
+            continue;
+        ok = pw_convert(p, &s, i);
+        while (ok && s.nq) {
+            size_t j = s.queue[--s.nq];
+            if (pw_decide(p, &s, j))
+                ok = pw_convert(p, &s, j);
+        }
+    }
+    /* The findings, in text order. */
+    for (size_t i = 0; ok && i < n; i++) {
+        if (!s.done[i])
+            continue;
+        uint32_t c = p->cp[i];
+        if (c == ')')
+            continue;
+        if (c == '(') {
+            size_t a = i, b = s.match[i];
+            const char *ex;
+            int el = excerpt(p, a, b + 1, &ex);
+            find(p, BL_LINT_PUNCT_WIDTH, p->off[a],
+                 "half-width brackets '%.*s' in Chinese text (use '（' and '）')", el, ex);
+            edit_cp(p, a, 0xFF08);
+            edit_cp(p, b, 0xFF09);
+            size_t k = a;
+            while (k > 0 && p->cp[k - 1] == ' ')
+                k--;
+            if (k < a && k > 0)
+                delete_cps(p, k, a, 1);
+            k = b + 1;
+            while (k < n && p->cp[k] == ' ')
+                k++;
+            if (k > b + 1 && k < n)
+                delete_cps(p, b + 1, k, 1);
+            continue;
+        }
+        uint32_t fw = s.v[i];
+        char fb[4];
+        size_t fl = bl_utf8_encode(fw, fb);
+        find(p, BL_LINT_PUNCT_WIDTH, p->off[i], "half-width '%c' in Chinese text (use '%.*s')",
+             (int)c, (int)fl, fb);
+        edit_cp(p, i, fw);
+        size_t j = i + 1;
+        while (j < n && p->cp[j] == ' ')
+            j++;
+        if (j > i + 1 && j < n)
+            delete_cps(p, i + 1, j, 1); /* a full-width mark brings its own space */
+    }
+    if (!ok)
+        p->nomem = 1;
+    free(s.v);
+    free(s.match);
+    free(s.before);
+    free(s.after);
+    free(s.done);
+    free(s.queue);
     free(stack);
 }
 

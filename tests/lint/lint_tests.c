@@ -116,6 +116,12 @@ static void test_punct_width(void)
     FIXES(ART "甲, 乙.丙;丁:戊?己!\n", ART "甲，乙。丙；丁：戊？己！\n");
     FIXES(ART "县(市)委，文件 (PDF) 格式。\n", ART "县（市）委，文件（PDF）格式。\n");
     FIXES(ART "增长3.5%，共1,280人。\n", NULL);
+    /* One conversion enables the next within a single pass (a chain longer
+     * than --fix's rounds would otherwise be left half done). */
+    FIXES(ART "甲(a),(b),(c),(d),(e),(f),(g),(h),(i),(j),(k),(l)。\n",
+          ART "甲（a），（b），（c），（d），（e），（f），（g），（h），（i），（j），（k），（l）。\n");
+    FIXES(ART "甲（（（（((((((((((((()))))))))))))））））乙.\n",
+          ART "甲（（（（（（（（（（（（（（（（（）））））））））））））））））乙。\n");
 }
 
 static void test_quotes(void)
