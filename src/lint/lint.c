@@ -385,9 +385,9 @@ static void delete_cps(pass *p, size_t i, size_t j, int optional)
 /* The UTF-8 of code points [i, j) for a message, at most about 60 bytes. */
 static int excerpt(const pass *p, size_t i, size_t j, const char **s)
 {
-    size_t end = j;
-    while (end > i && p->off[end] - p->off[i] > 60)
-        end--;
+    size_t end = i; /* walked from the start: a pair may span the whole text */
+    while (end < j && p->off[end + 1] - p->off[i] <= 60)
+        end++;
     *s = p->t->s + p->off[i];
     return (int)(p->off[end] - p->off[i]);
 }
