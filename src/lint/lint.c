@@ -179,7 +179,6 @@ typedef struct edit {
 enum { K_HEADER, K_TITLE, K_FIELD, K_NOTE, K_PARA, K_FOOTER };
 
 typedef struct pass {
-    const char *file;
     const char *w; /* the text (UTF-8, LF) */
     size_t wlen;
     size_t *lines; /* byte offset of each line's start */
@@ -1429,7 +1428,6 @@ bl_status bl_lint_run(const char *bytes, size_t len, const char *file,
     char *w = malloc(wlen + 1);
     pass p;
     memset(&p, 0, sizeof p);
-    p.file = file;
     p.rules = opts->rules;
     if (!r || !w) {
         free(r);
