@@ -78,8 +78,10 @@ bl_status bl_read_file(const char *path, size_t max_size, char **out, size_t *le
     return BL_OK;
 }
 
-bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
-                               bl_error *err)
+/* Writes atomically; the new file gets mode, or when mode is -1 the mode a
+ * normal create would give it. */
+static bl_status write_atomic(const char *path, const void *data, size_t len, long mode,
+                              bl_error *err)
 {
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 32);
@@ -109,11 +111,16 @@ bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
     }
     if (!e && fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
         e = errno;
-    /* mkstemp creates 0600; give the file the mode a normal create would. */
+    /* mkstemp creates 0600; give the file the mode a normal create would
+     * (or the one of the file it replaces). */
     if (!e) {
-        mode_t mask = umask(0);
-        umask(mask);
-        if (fchmod(fd, 0666 & ~mask) != 0)
+        mode_t m = (mode_t)mode;
+        if (mode < 0) {
+            mode_t mask = umask(0);
+            umask(mask);
+            m = 0666 & ~mask;
+        }
+        if (fchmod(fd, m) != 0)
             e = errno;
     }
     if (close(fd) != 0 && !e)
@@ -127,4 +134,17 @@ bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
     }
     free(tmp);
     return BL_OK;
+}
+
+bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
+                               bl_error *err)
+{
+    return write_atomic(path, data, len, -1, err);
+}
+
+bl_status bl_replace_file(const char *path, const void *data, size_t len, bl_error *err)
+{
+    struct stat st;
+    long mode = stat(path, &st) == 0 ? (long)(st.st_mode & 07777) : -1;
+    return write_atomic(path, data, len, mode, err);
 }

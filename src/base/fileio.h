@@ -18,4 +18,8 @@ bl_status bl_read_file(const char *path, size_t max_size, char **out, size_t *le
 bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
                                bl_error *err);
 
+/* The same for rewriting a file in place (lint --fix): the new file keeps
+ * the permissions of the one it replaces. */
+bl_status bl_replace_file(const char *path, const void *data, size_t len, bl_error *err);
+
 #endif

@@ -62,7 +62,7 @@ static int lint_one(const char *path, const bl_lint_opts *opts)
     }
     size_t outlen = 0;
     const char *out = bl_lint_output(r, &outlen);
-    if (out && bl_write_file_atomic(path, out, outlen, &err) != BL_OK) {
+    if (out && bl_replace_file(path, out, outlen, &err) != BL_OK) {
         cli_print_diag(stderr, "error", &err);
         bl_lint_free(r);
         return cli_exit_status(&err);

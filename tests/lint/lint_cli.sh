@@ -102,6 +102,12 @@ expect_out_has "$f: fixed 0, 1 left for a person" "a second --fix has nothing to
 check "a second --fix leaves the bytes" cmp -s "$f" "$TMP/a.fixed"
 check "a second --fix does not rewrite the file" test "$(stat -c %i "$f")" = "$ino"
 
+# The file keeps its permissions (a private draft stays private).
+issue "$TMP/m.txt" '甲,乙。'
+chmod 600 "$TMP/m.txt"
+run "$BIN" lint --fix "$TMP/m.txt"
+check "--fix keeps the file's mode" test "$(stat -c %a "$TMP/m.txt")" = 600
+
 # Everything fixable: exit 0 after the fix.
 g="$TMP/g.txt"
 issue "$g" '来自１２０家企业的１，２８０名职工,参赛，，"四不两直"。'
