@@ -161,7 +161,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 typedef struct finding {
     bl_lint_rule rule;
     int line, col;
-    size_t off; /* source byte offset (for ordering) */
     size_t e0, ne;
     size_t seq; /* creation order: ties in position keep it */
     int fixable; /* every primary edit maps onto the source */
@@ -172,7 +171,7 @@ typedef struct finding {
  * space next to a replaced mark) is dropped when it cannot be made. */
 typedef struct edit {
     size_t off, len, roff, rlen;
-    int optional, ok;
+    int optional;
 } edit;
 
 enum { K_HEADER, K_TITLE, K_FIELD, K_NOTE, K_PARA, K_FOOTER };
@@ -292,8 +291,6 @@ static void vfind(pass *p, bl_lint_rule rule, size_t o, const char *fmt, va_list
     }
     f->line = pos.line;
     f->col = pos.col;
-    f->off = pos.line >= 1 && (size_t)pos.line <= p->nlines ? p->lines[pos.line - 1] : 0;
-    f->off += (size_t)pos.col; /* ordering only */
     f->e0 = p->ne;
     f->seq = p->nf - 1;
     f->fixable = rules[rule].fixable;
@@ -361,7 +358,6 @@ static void edit_text(pass *p, size_t o, size_t len, const char *repl, size_t rl
     e->roff = p->nrepl;
     e->rlen = rlen;
     e->optional = optional;
-    e->ok = 0;
     p->nrepl += rlen;
     f->ne = p->ne - f->e0;
 }
@@ -1099,6 +1095,16 @@ static int index_lines(pass *p)
     return 1;
 }
 
+static int clashes(const unsigned char *claimed, const edit *e)
+{
+    if (e->len == 0)
+        return claimed[e->off];
+    for (size_t b = e->off; b < e->off + e->len; b++)
+        if (claimed[b])
+            return 1;
+    return 0;
+}
+
 /* Chooses the fixable findings whose edits do not overlap an earlier one's
  * and writes the text with them into *out. Returns the number applied. */
 static size_t apply_edits(pass *p, char **out, size_t *out_len, int *nomem)
@@ -1120,21 +1126,17 @@ static size_t apply_edits(pass *p, char **out, size_t *out_len, int *nomem)
             continue;
         }
         int clash = 0;
-        for (size_t k = f->e0; k < f->e0 + f->ne && !clash; k++) {
-            const edit *e = &p->e[k];
-            for (size_t b = e->off; b < e->off + e->len && !clash; b++)
-                clash = claimed[b];
-            if (e->len == 0)
-                clash = claimed[e->off];
-        }
+        for (size_t k = f->e0; k < f->e0 + f->ne && !clash; k++)
+            clash = !p->e[k].optional && clashes(claimed, &p->e[k]);
         if (clash) {
             f->fixable = 0; /* found again by the next pass */
             continue;
         }
         for (size_t k = f->e0; k < f->e0 + f->ne; k++) {
             edit *e = &p->e[k];
+            if (e->optional && clashes(claimed, e))
+                continue; /* a space another fix already takes care of */
             memset(claimed + e->off, 1, e->len ? e->len : 1);
-            e->ok = 1;
             list[nl++] = e;
             grow_by += e->rlen;
         }
