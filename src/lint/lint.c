@@ -935,7 +935,10 @@ static void lint_headings(pass *p, const bl_para *paras, size_t n)
         size_t ml;
         int v = heading_number(pa->text.s, pa->text.len, L, &ml);
         char want[48], above[48];
-        if (on(p, BL_LINT_HEADING_LEVEL) && L > cur + 1) {
+        /* A piece may start at 一、 or, when it is a plain list, at 1.; the
+         * bracketed levels are sub-levels of the one before them. */
+        int skips = cur == 0 ? L == 2 || L == 4 : L > cur + 1;
+        if (on(p, BL_LINT_HEADING_LEVEL) && skips) {
             format_number(L - 1, 1, above, sizeof above);
             find_at(p, BL_LINT_HEADING_LEVEL, pa->text.pos,
                     "heading '%.*s' (level %d) has no level-%d heading ('%s') above it",

@@ -216,6 +216,8 @@ static void test_headings(void)
     FINDS(ART "一、甲\n\n（1）曾\n", BL_LINT_HEADING_LEVEL, 9, 1);
     FINDS(ART "一、甲\n\n1.孙\n", BL_LINT_HEADING_LEVEL, 9, 1);
     FINDS(ART "（一）子\n", BL_LINT_HEADING_LEVEL, 7, 1);
+    FINDS(ART "（1）曾\n", BL_LINT_HEADING_LEVEL, 7, 1);
+    LEAVES(ART "1.甲\n\n（1）曾\n\n2.乙\n", BL_LINT_HEADING_LEVEL); /* a plain list */
     LEAVES(ART "一、甲\n\n（一）子\n\n1.孙\n\n（1）曾\n\n二、乙\n\n（一）子\n",
            BL_LINT_HEADING_LEVEL);
     FIXES(order, NULL); /* a person's rules */
