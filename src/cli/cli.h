@@ -21,6 +21,11 @@ int cli_exit_status(const bl_error *err);
  * read. kind is "error" or "warning". */
 void cli_print_diag(FILE *out, const char *kind, const bl_error *err);
 
+/* The same with the line to quote given (UTF-8, without its line end), for
+ * callers that hold the text: `lint` prints many findings of one file. */
+void cli_print_diag_line(FILE *out, const char *kind, const bl_error *err, const char *line,
+                         size_t len);
+
 enum { CLI_PATH_MAX = 4096 + 64 };
 
 /* Writes into out (CLI_PATH_MAX bytes) the folder holding the shipped
@@ -95,5 +100,8 @@ int cli_cmd_batch(int argc, char **argv);
 
 /* `bulletin serve`: the editor in the browser (serve.c). */
 int cli_cmd_serve(int argc, char **argv);
+
+/* `bulletin lint`: the typographic proofreader (lint_cmd.c, docs/lint.md). */
+int cli_cmd_lint(int argc, char **argv);
 
 #endif

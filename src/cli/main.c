@@ -22,6 +22,8 @@ static const char *const usage_main =
     "  batch INPUTS... -o OUTDIR [-j N] [--format NAME] [--layout NAME|FILE]\n"
     "        [--changed] [--shard K/N] [--report FILE.json]\n"
     "                    typeset many issues (files or directories of *.txt)\n"
+    "  lint INPUT.txt... [--fix] [--rule NAME] [--no-rule NAME]\n"
+    "                    proofread the text (punctuation, digits, headings, 版记)\n"
     "  serve [DIR] [--port N] [--host ADDRESS]\n"
     "                    edit the issues of DIR in the browser, with a live preview\n"
     "\n"
@@ -269,6 +271,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "batch") == 0)
         return cli_cmd_batch(argc - 2, argv + 2);
+    if (strcmp(cmd, "lint") == 0)
+        return cli_cmd_lint(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
         return cli_cmd_serve(argc - 2, argv + 2);
     return usage_error(NULL, "unknown command '%s'", cmd);
