@@ -763,8 +763,11 @@ static bl_status finish_attachment(parser *p, bl_text *t, size_t index)
                                          memcmp(t->s + nd, "、", 3) == 0)
                       ? 3
                       : 0;
-    if (nd && mark && !(nd + mark < t->len && t->s[nd + mark] >= '0' && t->s[nd + mark] <= '9')) {
-        int n = atoi(t->s);
+    /* "1.2023年方案" is numbered; "2023.5方案" (a number that is not its
+     * place, a digit after the point) is a name. */
+    int n = nd && mark ? atoi(t->s) : 0;
+    int digit_after = nd + mark < t->len && t->s[nd + mark] >= '0' && t->s[nd + mark] <= '9';
+    if (nd && mark && (n == (int)index + 1 || !digit_after)) {
         if (n != (int)index + 1)
             return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, t->pos.line, t->pos.col,
                                 "附件 number %d out of order: this is attachment %zu", n,
