@@ -373,8 +373,17 @@ bl_status lay_gw_closing(lay_ctx *c)
     /* 附件说明 (7.3.4). */
     float lw = 0, numw = 0;
     lay_span label = lay_span_str(c, s->gw_attach_label, role, size, s->body_color, "attachment");
-    if (v->nattachments && (st = lay_measure(c, &label, 1, 0, &lw)) != BL_OK)
-        return st;
+    if (v->nattachments) {
+        /* measured before a name: alone, its colon would end a line and be
+         * compressed, and the next lines would not line up under the name */
+        lay_span two[2] = {label, lay_span_text(c, &v->attachments[0], role, size,
+                                                s->body_color, "attachment")};
+        float both, one;
+        if ((st = lay_measure(c, two, 2, 0, &both)) != BL_OK ||
+            (st = lay_measure(c, &two[1], 1, 0, &one)) != BL_OK)
+            return st;
+        lw = both - one;
+    }
     for (size_t i = 0; i < v->nattachments; i++) {
         char n[24];
         snprintf(n, sizeof n, "%zu", i + 1);
