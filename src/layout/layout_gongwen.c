@@ -188,7 +188,7 @@ too_wide:
 
 /* 签发人 (GB/T 9704 7.2.6): the label and the names, per-line names a line,
  * right with its indent; later lines start under the first name. The first
- * line's baseline is y; returns the last line's. */
+ * line's baseline is y; returns the last line's, and where its ink starts. */
 static bl_status gw_signers(lay_ctx *c, bl_dl_page *page, float y, float *last_y, float *x_left)
 {
     const bl_style *s = c->st;
@@ -241,7 +241,8 @@ static bl_status gw_signers(lay_ctx *c, bl_dl_page *page, float y, float *last_y
             return st;
         *last_y = ly;
     }
-    *x_left = x0;
+    /* the last line's leftmost ink: the label on the first line, else a name */
+    *x_left = v->nsigners <= per ? x0 : x0 + lw;
     return BL_OK;
 }
 
@@ -284,7 +285,7 @@ bl_status lay_gw_head(lay_ctx *c, bl_dl_page *page, float *bottom_y)
         if ((st = lay_measure(c, &ns, 1, 0, &nw)) != BL_OK)
             return st;
         float nx = s->gw_number_indent * zi;
-        if (v->nsigners <= (size_t)s->gw_signer_per_line && nx + nw + zi > sx)
+        if (nx + nw + zi > sx)
             return bl_error_set(c->err, BL_ERR_LAYOUT, v->file, v->doc_number.pos.line,
                                 v->doc_number.pos.col,
                                 "the 发文字号 and the 签发人 do not fit on one line");
