@@ -409,6 +409,10 @@ bl_status lay_gw_closing(lay_ctx *c)
         if ((st = gw_flow(c, spans, k, &po, i == 0 ? s->gw_attach_space : 0, 1)) != BL_OK)
             return st;
     }
+    /* A page may break after the 附件说明 but never between a 署名 and its
+     * date: when the body's page is full they move on together. */
+    if (v->nattachments && c->nlines)
+        c->lines[c->nlines - 1].keep_next = 0;
     /* 署名 and 成文日期 without a seal (7.3.5.2): each 署名 right with its
      * indent, the date on the next line starting date-shift right of the
      * last 署名's first character, never nearer the edge than date-indent

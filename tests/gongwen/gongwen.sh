@@ -19,6 +19,26 @@ for s in down:xiaxing up:shangxing; do
   cat "$TMP/out"
   expect_status 0 "every element of $src where GB/T 9704 puts it"
 done
+# What wraps or gives way: a two-line 主送, a long attachment name, a 署名 the date fits under.
+cat >"$TMP/wraps.txt" <<'TXT'
+报头：河北省总工会
+发文字号：冀工发〔2023〕13号
+日期：2023年4月3日
+
+# 关于报送统计表的通知
+主送：各省、自治区、直辖市总工会，新疆生产建设兵团总工会，各全国产业工会，中央和国家机关工会联合会，中华全国铁路总工会：
+
+请于2023年6月30日前报送统计表。
+
+附件：关于产业工人队伍建设改革督查情况和各地各产业工会推进工作情况的统计表
+署名：中华全国总工会产业工人队伍建设改革工作领导小组
+附注：（此件公开发布）
+TXT
+run "$BIN" render "$TMP/wraps.txt" --layout gongwen -o "$TMP/wraps.pdf"
+expect_status 0 "render the made-up 公文"
+run python3 "$HERE/wraps.py" "$TMP/wraps.pdf"
+cat "$TMP/out"
+expect_status 0 "wrapped and shifted 公文 elements where GB/T 9704 puts them"
 # The dump names the elements.
 for el in copy-number classification urgency mark doc-number recipients attachment signature \
           sign-date annotation; do
