@@ -55,7 +55,7 @@ if kind == "down":
         F.near(names[1]["x0"], names[0]["x0"], "7.2.4: stacked names start together")
         F.near(names[1]["x1"], names[0]["x1"], "7.2.4: stacked names end together")
         F.check(word[0]["x0"] > names[0]["x1"], "7.2.4: 文件 right of the names")
-        F.near((F.top(word[0]) + bottom(word[0])) / 2, (F.top(names[0]) + bottom(names[1])) / 2,
+        F.near((F.top(word[0]) + F.bottom(word[0])) / 2, (F.top(names[0]) + F.bottom(names[1])) / 2,
              "7.2.4: 文件 centred on the stack")
     # 7.2.5: 发文字号 centred, two blank lines below the 标志.
     num = F.find(p1, r"^产改发〔2023〕5号$", "7.2.5: 发文字号")
