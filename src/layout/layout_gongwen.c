@@ -95,15 +95,15 @@ static bl_status gw_rule(lay_ctx *c, bl_dl_page *page, float y, float w)
     return bl_display_add_rule(c->d, page, &r, c->err);
 }
 
-/* The 发文机关标志 (GB/T 9704 7.2.4): each body's name and the word (刊名, 文件
- * by default) centred; a joint 标志 stacks the names, spread to one width,
+/* The 发文机关标志 (GB/T 9704 7.2.4): each body's name and the word (刊名, or
+ * the layout's mark-word) centred; a joint 标志 stacks the names, spread to one width,
  * with the word to their right centred on the stack. *bottom is the y of
  * its lowest em box edge. */
 static bl_status gw_mark(lay_ctx *c, bl_dl_page *page, float *bottom)
 {
     const bl_style *s = c->st;
     const bl_doc_view *v = c->doc;
-    const char *word = v->name.pos.line ? v->name.s : "文件";
+    const char *word = v->name.pos.line ? v->name.s : s->gw_mark_word;
     size_t n = v->nmastheads;
     float size = s->gw_mark_size, zi0 = size;
     bl_status st;

@@ -54,6 +54,7 @@ typedef enum bl_role {
     X(document, mark-top, LEN, gw_mark_top, NULL) /* its top edge below the block top */ \
     X(document, mark-line-pitch, LEN, gw_mark_pitch, NULL) /* joint: stacked names */   \
     X(document, mark-gap, EM, gw_mark_gap, NULL) /* joint: names to 文件 */              \
+    X(document, mark-word, STRING, gw_mark_word, NULL) /* after the name: "文件" */     \
     X(document, number-font, ROLE, gw_number_font, NULL) /* 发文字号 */                  \
     X(document, number-size, SIZE, gw_number_size, NULL)                                \
     X(document, number-space, LINES, gw_number_space, NULL) /* below the 标志 */        \

@@ -665,7 +665,7 @@ static void test_gongwen_group(void)
     }
     /* one key of the group on a bulletin layout: the rest are missing */
     CHECK(parse("base = zhuanbao\n[closing]\nsignature-indent = 4\n", &e) == NULL);
-    CHECK_ERR(e, 3, 1, "missing key [document] corner-font (and 32 more)");
+    CHECK_ERR(e, 3, 1, "missing key [document] corner-font (and 33 more)");
     CHECK_VALUE_ERR("closing", "note-format = \"（{note}）\"", 15,
                     "unknown placeholder '{note}' (this format may use {text})");
 }
