@@ -39,6 +39,30 @@ expect_status 0 "render the made-up 公文"
 run python3 "$HERE/wraps.py" "$TMP/wraps.pdf"
 cat "$TMP/out"
 expect_status 0 "wrapped and shifted 公文 elements where GB/T 9704 puts them"
+# A 公文 without 署名 signs with its 报头, dated by the header; a lone 紧急程度 takes line 1.
+printf '紧急程度：加急\n报头：河北省总工会\n发文字号：冀工发〔2023〕14号\n日期：2023-05-06\n\n# 关于开展职工技能竞赛的通知\n主送：各市总工会\n\n现将有关事项通知如下。\n' >"$TMP/d.txt"
+run "$BIN" render "$TMP/d.txt" --layout gongwen -o "$TMP/d.pdf"
+expect_status 0 "render a 公文 without 署名"
+run python3 - "$TMP/d.pdf" "$HERE" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import frame_lib as F
+segs = [s for p in F.pages_of(sys.argv[1]) for s in p]
+u = F.find(segs, r"^加急$", "7.2.3: 紧急程度")
+if u:
+    F.near(u["y"], F.TOP + 0.88 * F.BODY, "7.2.3: alone, 紧急程度 on line 1")
+    F.near(u["x0"], F.LEFT, "7.2.3: flush left")
+body = F.find(segs, r"^现将有关事项通知如下。$", "the body")
+sig = [s for s in segs if s["text"] == "河北省总工会"]
+date = F.find(segs, r"^2023年5月6日$", "7.3.5: the header's 日期 as 成文日期")
+F.check(len(sig) == 1, "7.3.5: the 报头 signs a 公文 without 署名")
+if body and sig and date:
+    F.near(sig[0]["y"], body["y"] + 2 * F.PITCH, "7.3.5.2: 署名 one blank line below the body")
+    F.near(date["y"], sig[0]["y"] + F.PITCH, "7.3.5.2: the date on the next line")
+F.done()
+PY
+cat "$TMP/out"
+expect_status 0 "a 公文 signed by its 报头"
 # The dump names the elements.
 for el in copy-number classification urgency mark doc-number recipients attachment signature \
           sign-date annotation; do
