@@ -22,7 +22,8 @@ p1 = pages[0]
 
 # 7.2.4 发文机关标志: red, centred, its top edge 35 mm below the text block's top edge.
 marks = [s for s in p1 if s["y"] < 110 and s["color"] not in ("#000000",)]
-F.check(len(marks) >= 1, "a red 发文机关标志 on page 1")
+F.check(len(marks) >= 1 and all(s["color"] == "#ff0000" for s in marks),
+        f"a red 发文机关标志 on page 1 ({[s['color'] for s in marks]})")
 if not marks:
     F.done()
 mark_top = min(F.top(s) for s in marks)
@@ -45,6 +46,12 @@ if kind == "down":
         if s:
             F.near(s["x0"], F.LEFT, f"{what} flush left")
             F.near(s["y"], F.TOP + 0.88 * F.BODY + (n - 1) * F.PITCH, f"{what} on line {n}")
+    # 7.2.2-7.2.3: 密级 and 紧急程度 in one face (黑体), not the body's.
+    cls, urg = F.find(p1, "^秘密", "密级"), F.find(p1, "^特急$", "紧急程度")
+    rec0 = F.find(p1, r"：$", "主送")
+    if cls and urg and rec0:
+        F.check(cls["fonts"][0] == urg["fonts"][0] != rec0["fonts"][0],
+                f"7.2.2-7.2.3: 密级 and 紧急程度 in 黑体 ({cls['fonts'][0]}, body {rec0['fonts'][0]})")
     # 7.2.4, joint: the names stacked at one width, 文件 to their right, centred on the stack.
     names = [s for s in marks if s["text"] != "文件"]
     word = [s for s in marks if s["text"] == "文件"]
@@ -73,6 +80,12 @@ else:
     lab = F.find(p1, r"^签发人：张志强", "7.2.6: 签发人 with the first name")
     second = F.find(p1, r"^王建华$", "7.2.6: the third 签发人 on a second line")
     num = F.find(p1, r"^冀工发〔2023〕12号$", "7.2.5: 发文字号 of a 上行文")
+    if lab and second:
+        # 7.2.6: "签发人" in 仿宋 (the body's face), the names in 楷体 (another)
+        F.check(lab["fonts"][0] != lab["fonts"][-1] == second["fonts"][0],
+                f"7.2.6: 签发人 label and names in two faces ({lab['fonts'][0]}, {lab['fonts'][-1]})")
+        F.check(lab["fonts"][0] == num["fonts"][0] if num else False,
+                "7.2.6: the label in the 发文字号's 仿宋")
     if lab and second and num:
         F.near(F.top(lab), mark_bottom + 2 * F.PITCH, "7.2.6: 签发人 two lines below the 标志")
         F.near(lab["x1"], F.RIGHT - F.ZI, "7.2.6: 签发人 right, indented 1 字")

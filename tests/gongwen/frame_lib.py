@@ -46,7 +46,7 @@ def pages_of(pdf):
                 x = float(ch.get("x")) / MM
                 chars.append({"c": ch.get("c"), "x": x, "y": float(ch.get("y")) / MM,
                               "x1": min(q[2] / MM, x + size), "size": size,
-                              "color": ch.get("color")})
+                              "color": ch.get("color"), "font": font.get("name")})
         lines = {}
         for ch in chars:
             lines.setdefault(round(ch["y"], 2), []).append(ch)
@@ -64,7 +64,8 @@ def pages_of(pdf):
         segs = [[ch for ch in s if ch["c"].strip()] for s in segs]
         pages.append([{"text": "".join(ch["c"] for ch in s),
                        "x0": s[0]["x"], "x1": max(ch["x1"] for ch in s), "y": s[0]["y"],
-                       "size": max(ch["size"] for ch in s), "color": s[0]["color"]}
+                       "size": max(ch["size"] for ch in s), "color": s[0]["color"],
+                       "fonts": [ch["font"] for ch in s]}
                       for s in segs if s])
     return pages
 
