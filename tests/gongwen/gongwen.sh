@@ -6,6 +6,7 @@ set -e
 BIN=$1
 . "$2/lib.sh"
 HERE=$(dirname "$0")
+export PYTHONDONTWRITEBYTECODE=1 # frame_lib is imported: leave no __pycache__ in the tree
 for tool in mutool python3; do
   command -v $tool >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
 done
