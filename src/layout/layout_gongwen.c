@@ -307,6 +307,15 @@ bl_status lay_gw_head(lay_ctx *c, bl_dl_page *page, float *bottom_y)
             return st;
         low = y2 - w2 / 2;
     }
+    /* GB/T 9704 7.3: the first page shows the title and text; a 版头 that
+     * leaves no room for them (many joint bodies or 签发人) is refused. */
+    if (low < c->bottom + 3 * c->pitch)
+        return bl_error_set(c->err, BL_ERR_LAYOUT, v->file, v->mastheads[0].pos.line,
+                            v->mastheads[0].pos.col,
+                            "the 版头 of this 公文 (%zu 发文机关, %zu 签发人) reaches %.0f mm "
+                            "down the text block, leaving page 1 no room for the title and "
+                            "text (GB/T 9704 7.3)",
+                            v->nmastheads, v->nsigners, (double)((c->top - low) / 72 * 25.4f));
     *bottom_y = low;
     return BL_OK;
 }

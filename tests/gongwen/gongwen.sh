@@ -102,6 +102,14 @@ run "$BIN" render "$TMP/w.txt" --layout gongwen -o "$TMP/w.pdf"
 expect_status 1 "a 标志 too wide"
 expect_err_has "w.txt:1:4: error: the 发文机关标志 does not fit the text block's width at 18 pt ([document] mark-min-size): use the body's short name (规范化简称, GB/T 9704 7.2.4)" \
   "the 标志 error names the 报头"
+# A 版头 that leaves page 1 no room for the title and text.
+python3 -c "
+s = ''.join('报头：第%d机关单位名称\\n' % i for i in range(16))
+s += '发文字号：联发〔2023〕1号\\n日期：2023-01-01\\n\\n# 通知\\n\\n正文。\\n'
+open('$TMP/many.txt', 'w', encoding='utf-8').write(s)"
+run "$BIN" render "$TMP/many.txt" --layout gongwen -o "$TMP/many.pdf"
+expect_status 1 "a 版头 too tall for page 1"
+expect_err_has "many.txt:1:4: error: the 版头 of this 公文 (16 发文机关, 0 签发人) reaches" "the 版头 error names the first 报头"
 # Malformed fields stop at check, with line and column (all of them: tests/parse).
 printf '报头：甲\n发文字号：甲发[2023]5号\n日期：2023-04-05\n\n# 标题\n\n正文。\n' >"$TMP/m.txt"
 run "$BIN" check "$TMP/m.txt"
