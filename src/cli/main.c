@@ -184,6 +184,18 @@ static int check_one(cli_resources *res, const char *path)
     printf("  %-16s %04d-%02d-%02d\n", "date:", v->date.year, v->date.month, v->date.day);
     print_text("classification:", &v->classification);
     print_text("layout:", &v->layout);
+    /* a 公文's own fields (docs/format.md "A 公文"), when present */
+    print_text("number:", &v->doc_number);
+    print_text("copy:", &v->copy_number);
+    print_text("urgency:", &v->urgency);
+    for (size_t i = 0; i < v->nsigners; i++)
+        print_text("signer:", &v->signers[i]);
+    for (size_t i = 0; i < v->nattachments; i++)
+        print_text("attachment:", &v->attachments[i]);
+    for (size_t i = 0; i < v->nsignatures; i++)
+        print_text("signature:", &v->signatures[i]);
+    print_text("signed:", &v->sign_date_text);
+    print_text("annotation:", &v->annotation);
     printf("  %-16s %zu\n", "pages:", pages);
     size_t narticles = 0, nsections = 0, nitems = 0;
     for (size_t i = 0; i < v->nparts; i++) {

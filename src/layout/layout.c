@@ -324,6 +324,11 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
     if ((st = flow_line(c, t, BL_ALIGN_CENTER, 0, &fo)) != BL_OK)
         return st;
     float after = s->title_space_after;
+    if (a->recipients.len) { /* 主送 (layout_gongwen.c) */
+        if ((st = lay_gw_recipients(c, a)) != BL_OK)
+            return st;
+        after = 0;
+    }
     if (a->note.len) {
         lay_span ns[2] = {
             lay_span_str(c, s->note_label, (bl_role)s->note_label_font, s->body_size,
@@ -1200,7 +1205,9 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
     if (!first)
         return BL_ERR_NOMEM;
     float mh_bottom = c->top;
-    if ((st = masthead(c, first, &mh_bottom)) != BL_OK)
+    if ((st = lay_gw_check(c)) != BL_OK ||
+        (st = lay_gw_is_gongwen(c) ? lay_gw_head(c, first, &mh_bottom)
+                                   : masthead(c, first, &mh_bottom)) != BL_OK)
         return st;
     /* The flow starts on the first grid line whose em box clears the rule. */
     int first_slot = (int)ceilf((c->top - mh_bottom) / c->pitch - 0.001f);
@@ -1242,6 +1249,8 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
      * rule, not two plus two). */
     if (c->nlines)
         c->lines[0].space_before = fmaxf(c->lines[0].space_before, s->mh_space_after);
+    if ((st = lay_gw_closing(c)) != BL_OK)
+        return st;
     int last_slot = first_slot;
     if ((st = paginate(c, first_slot, &last_slot)) != BL_OK)
         return st;
@@ -1284,6 +1293,7 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
     if ((st = set_info(c)) != BL_OK)
         return st;
     lay_warn_missing(c);
+    lay_gw_info(c);
     *out = c->d;
     return BL_OK;
 }

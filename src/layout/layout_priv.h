@@ -116,4 +116,25 @@ lay_span lay_span_str(lay_ctx *c, const char *s, bl_role role, float size, bl_co
  * by values (pairs of key, value; NULL-terminated). Arena string. */
 const char *lay_format(lay_ctx *c, const char *fmt, ...);
 
+/* The 公文 frame (layout_gongwen.c), hooked into layout.c. */
+
+/* Whether the document is set as a 公文: it has 发文字号 and the layout the
+ * [document] and [closing] sections. */
+int lay_gw_is_gongwen(const lay_ctx *c);
+
+/* Refuses 公文 fields the layout cannot place (no [document]/[closing]). */
+bl_status lay_gw_check(lay_ctx *c);
+
+/* The 版头 of a 公文 on page 1; returns the y of its lowest mark. */
+bl_status lay_gw_head(lay_ctx *c, bl_dl_page *page, float *bottom_y);
+
+/* The 主送 line(s) of an article, after its title. */
+bl_status lay_gw_recipients(lay_ctx *c, const bl_article *a);
+
+/* The end of the body: 附件说明, 署名, 成文日期, 附注 (a no-op without them). */
+bl_status lay_gw_closing(lay_ctx *c);
+
+/* The PDF's title and subject for a 公文. */
+void lay_gw_info(lay_ctx *c);
+
 #endif

@@ -34,9 +34,15 @@ static const field_def fields[] = {BL_STYLE_FIELDS(FIELD_ROW)};
 
 enum { NFIELDS = sizeof fields / sizeof fields[0] };
 
+/* BL_STYLE_FIELDS lists the 公文 group first. */
+#define GW_ROW(sec, key, type, field, vocab) +1
+enum { NFIELDS_GONGWEN = 0 BL_STYLE_GONGWEN_FIELDS(GW_ROW) };
+#undef GW_ROW
+
 /* Every section, in the order docs/layouts.md and the shipped files use. */
 static const char *const sections[] = {"page",  "fonts", "masthead", "toc",   "title",
-                                       "body",  "section", "footer", "folio"};
+                                       "body",  "section", "footer", "folio",
+                                       "document", "closing"};
 enum { NSECTIONS = sizeof sections / sizeof sections[0], FONTS_SECTION = 1 };
 
 /* Role names: the canonical Chinese key and the English alias. */
@@ -63,7 +69,15 @@ static const struct {
     {"body", "source-format", "{source}"},
     {"section", "item-source-format", "{source}"},
     {"folio", "format", "{n}"},
+    {"closing", "attachment-number", "{n}"},
+    {"closing", "note-format", "{text}"},
 };
+
+/* Fields of the optional 公文 group ([document], [closing]; style.h). */
+static int in_gongwen_group(int i)
+{
+    return i < NFIELDS_GONGWEN;
+}
 
 /* Limits (docs/layouts.md "Ranges"). */
 #define MAX_LEN_PT 14400.0   /* 200 in: the largest page a PDF may have */
@@ -950,6 +964,9 @@ static bl_status do_base(lx *x, const char *key_at)
     x->st->name = my_name;
     x->st->path = my_path;
     memset(x->have, 1, sizeof x->have);
+    for (int i = 0; i < NFIELDS && !base->gongwen; i++)
+        if (in_gongwen_group(i))
+            x->have[i] = 0;
     return BL_OK;
 }
 
@@ -1132,13 +1149,17 @@ static bl_status parse_text(const char *text, size_t len, const char *path, cons
         }
         q = nl ? nl + 1 : end;
     }
-    /* Every key must be set, here or by the base (no defaults in C). */
-    int missing = 0, first = -1;
+    /* Every key must be set, here or by the base (no defaults in C); the
+     * 公文 group all or none. */
+    int missing = 0, first = -1, gw_set = 0;
+    for (int i = 0; i < NFIELDS; i++)
+        gw_set += in_gongwen_group(i) && x->have[i];
+    x->st->gongwen = gw_set > 0;
     for (int s = 0; s < NSECTIONS; s++) {
         for (int i = 0; i < NFIELDS + BL_ROLE_COUNT; i++) {
             int in_sec = i >= NFIELDS ? s == FONTS_SECTION
                                       : strcmp(fields[i].section, sections[s]) == 0;
-            if (in_sec && !x->have[i]) {
+            if (in_sec && !x->have[i] && (gw_set || i >= NFIELDS || !in_gongwen_group(i))) {
                 if (first < 0)
                     first = i;
                 missing++;

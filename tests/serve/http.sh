@@ -140,7 +140,8 @@ expect_header "Content-Type: application/json" "the list is JSON"
 check "the list is the .txt files of the folder, sorted" python3 -c '
 import json, sys
 got = [i["name"] for i in json.load(open(sys.argv[1]))["issues"]]
-want = sorted(["gb.txt", "gongwen-2023-09.txt", "jianbao-2024-03.txt", "zhuanbao-2023-08.txt"])
+want = sorted(["gb.txt", "gongwen-2023-09.txt", "gongwen-shangxing-2023.txt", "gongwen-xiaxing-2023.txt",
+               "jianbao-2024-03.txt", "zhuanbao-2023-08.txt"])
 sys.exit(0 if got == want else "got %r" % got)' "$TMP/body"
 treq "$BASE/api/layouts"
 check "the layouts: shipped, and the folder's own" python3 -c '

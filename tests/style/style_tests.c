@@ -637,6 +637,39 @@ static void test_doc_covers_schema(void)
     free(doc);
 }
 
+/* The 公文 group ([document], [closing]): all keys or none; bases carry it. */
+static void test_gongwen_group(void)
+{
+    bl_error e;
+    const bl_style *z = load("zhuanbao", &e), *g = load("gongwen", &e);
+    CHECK(z != NULL && g != NULL);
+    if (z)
+        CHECK_INT(z->gongwen, 0);
+    if (g) {
+        CHECK_INT(g->gongwen, 1);
+        CHECK_NEAR(g->gw_mark_top, 99.21, 0.01); /* 35mm */
+        CHECK_NEAR(g->gw_number_space, 2, 1e-6);
+        CHECK_INT(g->gw_signer_per_line, 2);
+        CHECK_STR(g->gw_attach_number, "{n}.");
+        CHECK_STR(g->gw_note_format, "（{text}）");
+    }
+    const bl_style *j = load("jianbao", &e);
+    if (j)
+        CHECK_INT(j->gongwen, 0);
+    /* based on gongwen, changing one figure: still a 公文 layout */
+    const bl_style *m = parse("base = gongwen\n[closing]\nsignature-indent = 4\n", &e);
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_INT(m->gongwen, 1);
+        CHECK_NEAR(m->gw_sign_indent, 4, 1e-6);
+    }
+    /* one key of the group on a bulletin layout: the rest are missing */
+    CHECK(parse("base = zhuanbao\n[closing]\nsignature-indent = 4\n", &e) == NULL);
+    CHECK_ERR(e, 3, 1, "missing key [document] corner-font (and 33 more)");
+    CHECK_VALUE_ERR("closing", "note-format = \"（{note}）\"", 15,
+                    "unknown placeholder '{note}' (this format may use {text})");
+}
+
 int main(void)
 {
     arena = bl_arena_new();
@@ -655,6 +688,7 @@ int main(void)
     test_base_chains();
     test_names();
     test_doc_covers_schema();
+    test_gongwen_group();
     bl_arena_free(arena);
     return check_summary();
 }
