@@ -69,6 +69,18 @@ static void bhex4(buf *b, unsigned v)
     bput(b, t, 4);
 }
 
+static void put_utf16(buf *b, uint32_t cp)
+{
+    if (cp >= 0x10000 && cp <= 0x10FFFF) {
+        /* Beyond the BMP: a UTF-16 surrogate pair (𠮷 U+20BB7 -> D842 DFB7). */
+        cp -= 0x10000;
+        bhex4(b, 0xD800 + (cp >> 10));
+        bhex4(b, 0xDC00 + (cp & 0x3FF));
+    } else {
+        bhex4(b, cp);
+    }
+}
+
 /* ---- per-font bookkeeping ------------------------------------------------ */
 
 typedef struct font_use {
@@ -76,13 +88,6 @@ typedef struct font_use {
     size_t usage;      /* its index in the document's glyph usage */
     HPDF_Dict type0;   /* created at first use, completed after all pages */
     char name[16];     /* resource name, /F1.. in order of first use */
-    /* The narrow twin: the same font program whose /W gives half widths, for
-     * punctuation set compressed (½ 字). With full widths, text extraction
-     * (poppler, pdf-lines) sees the next glyph overlap the compressed one and
-     * splits the line there. Created at the first compressed glyph. */
-    HPDF_Dict type0n;
-    char name_n[16];
-    uint8_t *narrow;   /* one byte per glyph: shown compressed somewhere */
 } font_use;
 
 typedef struct render {
@@ -119,11 +124,6 @@ static bl_status nomem(render *r)
     return bl_error_set(r->err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory writing the PDF");
 }
 
-static void font_use_free(font_use *u)
-{
-    free(u->narrow);
-}
-
 /* The font's entry, creating its Type0 dictionary on first use. */
 static font_use *use_font(render *r, const bl_font *f)
 {
@@ -139,19 +139,12 @@ static font_use *use_font(render *r, const bl_font *f)
     r->fonts = fs;
     font_use *u = &fs[r->nfonts];
     memset(u, 0, sizeof *u);
-    unsigned ng = bl_font_get_info(f)->num_glyphs;
     u->font = f;
     u->usage = (size_t)ui;
-    u->narrow = calloc(ng ? ng : 1, 1);
-    if (!u->narrow)
-        return NULL;
     u->type0 = HPDF_Dict_New(r->pdf->mmgr);
-    if (!u->type0 || HPDF_Xref_Add(r->pdf->xref, u->type0) != HPDF_OK) {
-        font_use_free(u);
+    if (!u->type0 || HPDF_Xref_Add(r->pdf->xref, u->type0) != HPDF_OK)
         return NULL;
-    }
     snprintf(u->name, sizeof u->name, "F%zu", r->nfonts + 1);
-    snprintf(u->name_n, sizeof u->name_n, "F%zun", r->nfonts + 1);
     r->nfonts++;
     return u;
 }
@@ -165,29 +158,19 @@ static double width1000(const bl_font *f, uint32_t gid)
     return round(w * 1000.0) / 1000.0;
 }
 
-/* The width of a glyph in the narrow twin: half its width. */
-static double narrow1000(const bl_font *f, uint32_t gid)
-{
-    return round(width1000(f, gid) * 500.0) / 1000.0;
-}
-
-/* Whether glyph k of t is set compressed: the next glyph on its baseline
- * (in this run, or next_x when it is the run's last) starts more than 0.2 em
- * before its full width ends, which is where poppler splits words. */
-static int is_narrow(const bl_dl_text *t, size_t k, double next_x)
+/* Whether the pen moves from glyph k of t to the next by visibly more or
+ * less than the glyph's width where the source has no space: a gap (letter-
+ * spacing, a proportional mark in a full cell) that poppler and MuPDF would
+ * read as a space (both start a word at 0.1 em), or the overlap of a
+ * compressed mark, where poppler starts a new line (at 0.2 em of overlap).
+ * 0.05 em stays clear of both. */
+static int misfit_after(const bl_dl_text *t, size_t k, double size)
 {
     const bl_dl_glyph *g = &t->glyphs[k];
-    double nx = next_x;
-    if (k + 1 < t->nglyphs) {
-        if (t->glyphs[k + 1].y != g->y)
-            return 0;
-        nx = (double)t->x + t->glyphs[k + 1].x;
-    }
-    if (nx == HUGE_VAL)
+    if (k + 1 >= t->nglyphs || (g->flags & BL_DLG_SPACE_AFTER) || t->glyphs[k + 1].y != g->y)
         return 0;
-    double size = t->size > 0 ? t->size : 1;
-    double step = (nx - ((double)t->x + g->x)) * 1000.0 / size;
-    return step > 0 && step < width1000(t->font, g->gid) - 200.0;
+    double step = ((double)t->glyphs[k + 1].x - g->x) * 1000.0 / size;
+    return fabs(step - width1000(t->font, g->gid)) > 50.0;
 }
 
 /* ---- content streams ----------------------------------------------------- */
@@ -226,50 +209,96 @@ static void put_rule(buf *b, const bl_dl_rule *ru)
     bputs(b, "l\nS\nQ\n");
 }
 
-/* A text run: glyphs on one baseline share a TJ whose adjustments put each
- * glyph exactly at its display-list x: after glyph g the pen has moved by
- * W[g]; the adjustment takes back the difference to the next glyph's x. */
-static void put_text(buf *b, const bl_dl_text *t, const font_use *u, const uint8_t *narrow)
+/* The text glyphs [i, e) of t show, as a PDF text string in hex (UTF-16BE
+ * with a byte-order mark); .notdef shows none, as in the ToUnicode map. */
+static void put_actual_text(buf *b, const bl_dl_text *t, size_t i, size_t e)
+{
+    bputs(b, "<FEFF");
+    for (size_t k = i; k < e; k++) {
+        const bl_dl_glyph *g = &t->glyphs[k];
+        if (g->gid == 0 || g->text_off > t->text_len)
+            continue;
+        const char *s = t->text + g->text_off;
+        size_t len = g->text_len < t->text_len - g->text_off ? g->text_len
+                                                              : t->text_len - g->text_off;
+        for (size_t p = 0; p < len;) {
+            uint32_t cp;
+            size_t n = bl_utf8_decode(s + p, len - p, &cp);
+            if (n == 0) {
+                n = 1;
+                cp = 0xFFFD;
+            }
+            p += n;
+            put_utf16(b, cp);
+        }
+    }
+    bput(b, ">", 1);
+}
+
+/* A text run, in the widths its font program has: glyphs on one baseline
+ * share a TJ whose displacements put each glyph exactly at its display-list
+ * x (after glyph g the pen has moved by W[g]; the displacement takes back
+ * the difference to the next glyph's x). Where a glyph and the next do not
+ * sit edge to edge (a compressed mark, letter-spacing) and the source has no
+ * space between them, the stretch of such glyphs is marked with its
+ * /ActualText, which poppler spreads evenly over the stretch: no space read
+ * into a gap, no line broken at an overlap. */
+static void put_text(buf *b, const bl_dl_text *t, const font_use *u)
 {
     if (t->nglyphs == 0)
         return;
     bputs(b, "BT\n");
     put_color(b, &t->color, 0);
     double size = t->size > 0 ? t->size : 1;
-    int cur = -1; /* the font selected: 0 normal, 1 narrow */
+    bput(b, "/", 1);
+    bputs(b, u->name);
+    bput(b, " ", 1);
+    bnum(b, t->size, 3);
+    bputs(b, "Tf\n");
     size_t i = 0;
     while (i < t->nglyphs) {
-        /* A group: consecutive glyphs on the same y in the same twin. */
-        const bl_dl_glyph *g0 = &t->glyphs[i];
-        if (narrow[i] != cur) {
-            cur = narrow[i];
-            bput(b, "/", 1);
-            bputs(b, cur ? u->name_n : u->name);
-            bput(b, " ", 1);
-            bnum(b, t->size, 3);
-            bputs(b, "Tf\n");
+        /* A stretch: one glyph, or a chain of glyphs that do not fit edge
+         * to edge. */
+        size_t e = i + 1;
+        while (e < t->nglyphs && misfit_after(t, e - 1, size))
+            e++;
+        int actual = e > i + 1;
+        if (actual) {
+            bputs(b, "/Span <</ActualText ");
+            put_actual_text(b, t, i, e);
+            bputs(b, ">> BDC\n");
         }
-        bputs(b, "1 0 0 1 ");
-        bnum(b, (double)t->x + g0->x, 3);
-        bnum(b, (double)t->y + g0->y, 3);
-        bputs(b, "Tm\n[<");
-        bhex4(b, g0->gid);
-        size_t j = i + 1;
-        for (; j < t->nglyphs && t->glyphs[j].y == g0->y && narrow[j] == cur; j++) {
-            const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
-            double w = cur ? narrow1000(u->font, p->gid) : width1000(u->font, p->gid);
-            double adj = w - ((double)g->x - p->x) * 1000.0 / size;
-            /* Float positions carry noise far below 0.01/1000 em. */
-            adj = round(adj * 100.0) / 100.0;
-            if (adj != 0) {
-                bputs(b, "> ");
-                bnum(b, adj, 2);
-                bput(b, "<", 1);
+        /* Without a stretch, run on over the glyphs that fit. */
+        if (!actual)
+            while (e < t->nglyphs && t->glyphs[e].y == t->glyphs[i].y &&
+                   !(e + 1 < t->nglyphs && misfit_after(t, e, size)))
+                e++;
+        while (i < e) {
+            /* A group: consecutive glyphs on the same y. */
+            const bl_dl_glyph *g0 = &t->glyphs[i];
+            bputs(b, "1 0 0 1 ");
+            bnum(b, (double)t->x + g0->x, 3);
+            bnum(b, (double)t->y + g0->y, 3);
+            bputs(b, "Tm\n[<");
+            bhex4(b, g0->gid);
+            size_t j = i + 1;
+            for (; j < e && t->glyphs[j].y == g0->y; j++) {
+                const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
+                double adj = width1000(u->font, p->gid) - ((double)g->x - p->x) * 1000.0 / size;
+                /* Float positions carry noise far below 0.01/1000 em. */
+                adj = round(adj * 100.0) / 100.0;
+                if (adj != 0) {
+                    bputs(b, "> ");
+                    bnum(b, adj, 2);
+                    bput(b, "<", 1);
+                }
+                bhex4(b, g->gid);
             }
-            bhex4(b, g->gid);
+            bputs(b, ">] TJ\n");
+            i = j;
         }
-        bputs(b, ">] TJ\n");
-        i = j;
+        if (actual)
+            bputs(b, "EMC\n");
     }
     bputs(b, "ET\n");
 }
@@ -287,9 +316,6 @@ static bl_status page_font(render *r, HPDF_Page page, HPDF_Dict *fontres, font_u
     if (!HPDF_Dict_GetItem(*fontres, u->name, HPDF_OCLASS_DICT) &&
         HPDF_Dict_Add(*fontres, u->name, u->type0) != HPDF_OK)
         return hpdf_fail(r, "adding a font resource");
-    if (u->type0n && !HPDF_Dict_GetItem(*fontres, u->name_n, HPDF_OCLASS_DICT) &&
-        HPDF_Dict_Add(*fontres, u->name_n, u->type0n) != HPDF_OK)
-        return hpdf_fail(r, "adding a font resource");
     return BL_OK;
 }
 
@@ -305,44 +331,24 @@ static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
     bl_status st = BL_OK;
     for (size_t i = 0; i < pg->nitems && st == BL_OK; i++) {
         const bl_dl_item *it = &pg->items[i];
-        if (it->kind == BL_DL_RULE) {
+        switch (it->kind) {
+        case BL_DL_RULE:
             put_rule(&b, &it->u.rule);
-            continue;
-        }
-        const bl_dl_text *t = &it->u.text;
-        if (!t->font || t->nglyphs == 0)
-            continue;
-        font_use *u = use_font(r, t->font);
-        if (!u) {
-            st = nomem(r);
             break;
-        }
-        /* Where the next run on this baseline starts, for the last glyph. */
-        double next_x = HUGE_VAL;
-        if (i + 1 < pg->nitems && pg->items[i + 1].kind == BL_DL_TEXT) {
-            const bl_dl_text *nt = &pg->items[i + 1].u.text;
-            if (nt->nglyphs && nt->y + nt->glyphs[0].y == t->y + t->glyphs[t->nglyphs - 1].y)
-                next_x = (double)nt->x + nt->glyphs[0].x;
-        }
-        uint8_t *narrow = calloc(t->nglyphs, 1);
-        if (!narrow) {
-            st = nomem(r);
-            break;
-        }
-        for (size_t k = 0; k < t->nglyphs; k++) {
-            narrow[k] = (uint8_t)is_narrow(t, k, next_x);
-            if (narrow[k] && t->glyphs[k].gid < bl_font_get_info(u->font)->num_glyphs)
-                u->narrow[t->glyphs[k].gid] = 1;
-            if (narrow[k] && !u->type0n) {
-                u->type0n = HPDF_Dict_New(r->pdf->mmgr);
-                if (!u->type0n || HPDF_Xref_Add(r->pdf->xref, u->type0n) != HPDF_OK)
-                    st = hpdf_fail(r, "adding a font");
+        case BL_DL_TEXT: {
+            const bl_dl_text *t = &it->u.text;
+            if (!t->font || t->nglyphs == 0)
+                break;
+            font_use *u = use_font(r, t->font);
+            if (!u) {
+                st = nomem(r);
+                break;
             }
-        }
-        if (st == BL_OK)
             st = page_font(r, page, &fontres, u);
-        put_text(&b, t, u, narrow);
-        free(narrow);
+            put_text(&b, t, u);
+            break;
+        }
+        }
     }
     if (st == BL_OK && b.oom)
         st = nomem(r);
@@ -384,18 +390,6 @@ static void subset_tag(const bl_font_info *in, const uint32_t *gids, size_t n, c
         h /= 26;
     }
     tag[6] = '\0';
-}
-
-static void put_utf16(buf *b, uint32_t cp)
-{
-    if (cp >= 0x10000 && cp <= 0x10FFFF) {
-        /* Beyond the BMP: a UTF-16 surrogate pair (𠮷 U+20BB7 -> D842 DFB7). */
-        cp -= 0x10000;
-        bhex4(b, 0xD800 + (cp >> 10));
-        bhex4(b, 0xDC00 + (cp & 0x3FF));
-    } else {
-        bhex4(b, cp);
-    }
 }
 
 /* The /ToUnicode CMap: bfchar blocks of at most 100 entries (the limit of
@@ -579,19 +573,10 @@ static bl_status write_font(render *r, font_use *u)
     hs |= HPDF_Dict_Add(desc, in->is_cff ? "FontFile3" : "FontFile2", file);
 
     HPDF_Array w = widths(r, u->font, gids, n, width1000);
-    /* The narrow twin's /W: half widths for the glyphs ever set compressed. */
-    size_t nn = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u->narrow[gids[i]])
-            gids[nn++] = gids[i];
-    HPDF_Array wn = u->type0n ? widths(r, u->font, gids, nn, narrow1000) : NULL;
     free(gids);
-    if (!w || (u->type0n && !wn))
+    if (!w)
         return hpdf_fail(r, "embedding a font");
     hs |= type0_font(r, u->type0, in, fontname, basefont, desc, w, tu);
-    /* The narrow twin shares the program, descriptor and ToUnicode. */
-    if (u->type0n)
-        hs |= type0_font(r, u->type0n, in, fontname, basefont, desc, wn, tu);
     if (hs != HPDF_OK || r->hpdf_error)
         return hpdf_fail(r, "embedding a font");
     return BL_OK;
@@ -765,8 +750,6 @@ static void pdf_drop(void *w)
     render *r = w;
     if (!r)
         return;
-    for (size_t i = 0; i < r->nfonts; i++)
-        font_use_free(&r->fonts[i]);
     free(r->fonts);
     free(r->pages);
     bl_glyph_usage_free(r->usage);
@@ -814,7 +797,7 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
     render *r = w;
     r->err = err;
     bl_status st = BL_OK;
-    /* Fonts after all pages: the narrow twins are known only now. */
+    /* Fonts after all pages: the glyph set is complete only now. */
     for (size_t i = 0; i < r->nfonts && st == BL_OK; i++)
         st = write_font(r, &r->fonts[i]);
     if (st == BL_OK)

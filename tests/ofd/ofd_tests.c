@@ -45,8 +45,9 @@ static void add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fo
         float run_x = pen;
         for (size_t k = i; k < j; k++) {
             uint32_t end = k + 1 < n ? g[k + 1].cluster : (uint32_t)len;
-            dg[k - i] = (bl_dl_glyph){g[k].gid, pen - run_x + g[k].dx, g[k].dy, g[k].cluster,
-                                      end - g[k].cluster};
+            dg[k - i] = (bl_dl_glyph){g[k].gid,     pen - run_x + g[k].dx,
+                                      g[k].dy,      g[k].cluster,
+                                      end - g[k].cluster, g[k].advance, 0};
             pen += g[k].advance;
         }
         bl_dl_text t = {g[i].font, size, color, x + run_x, y, text, len, dg, j - i,
@@ -94,13 +95,13 @@ static bl_display *build(bl_arena *a, bl_fontcache *fc, bl_shaper *sh)
     uint32_t acute = glyph_of(sh, body, a, "\xC2\xB4"), x = glyph_of(sh, body, a, "x");
     uint32_t two = glyph_of(sh, body, a, "2"), z = glyph_of(sh, body, a, "z");
     bl_dl_glyph *dg = bl_arena_calloc(a, 7, sizeof *dg);
-    dg[0] = (bl_dl_glyph){f, 0, 0, 0, 3};
-    dg[1] = (bl_dl_glyph){e, 16, 0, 3, 2};
-    dg[2] = (bl_dl_glyph){acute, 16, 0, 5, 0};
-    dg[3] = (bl_dl_glyph){x, 26, 0, 5, 1};
-    dg[4] = (bl_dl_glyph){two, 34, 5, 6, 1};
-    dg[5] = (bl_dl_glyph){0, 42, 0, 7, 4};
-    dg[6] = (bl_dl_glyph){z, 58, 0, 11, 1};
+    dg[0] = (bl_dl_glyph){f, 0, 0, 0, 3, 16, 0};
+    dg[1] = (bl_dl_glyph){e, 16, 0, 3, 2, 0, 0};
+    dg[2] = (bl_dl_glyph){acute, 16, 0, 5, 0, 10, 0};
+    dg[3] = (bl_dl_glyph){x, 26, 0, 5, 1, 8, 0};
+    dg[4] = (bl_dl_glyph){two, 34, 5, 6, 1, 8, 0};
+    dg[5] = (bl_dl_glyph){0, 42, 0, 7, 4, 16, 0};
+    dg[6] = (bl_dl_glyph){z, 58, 0, 11, 1, 8, 0};
     bl_dl_text t = {body->fonts[0], 16, black, 56.7f, 640, text, strlen(text), dg, 7, "test",
                     "line"};
     CHECK_INT(bl_display_add_text(d, p1, &t, &err), BL_OK);

@@ -114,6 +114,7 @@ int main(int argc, char **argv)
                 for (size_t k = i; k < j; k++) {
                     dg[k - i].gid = g[k].gid;
                     dg[k - i].x = x + g[k].dx;
+                    dg[k - i].advance = g[k].advance;
                     dg[k - i].text_off = g[k].cluster;
                     dg[k - i].text_len = (uint32_t)(k + 1 < n ? g[k + 1].cluster - g[k].cluster
                                                               : ll - g[k].cluster);

@@ -57,6 +57,7 @@ int main(void)
     for (size_t i = 0; i < n && i < 3; i++) {
         dg[i].gid = g[i].gid;
         dg[i].x = 12.0f * (float)i;
+        dg[i].advance = 12.0f;
         dg[i].text_off = g[i].cluster;
         dg[i].text_len = i == 2 ? 4 : 3;
     }
