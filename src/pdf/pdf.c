@@ -100,7 +100,19 @@ typedef struct render {
     size_t nfonts;
     bl_shaper *shaper;
     bl_error *err;
+    const char *failed; /* the first libharu call that failed, for the message */
 } render;
+
+/* Calls libharu's fn, remembering its name when it fails, so the error says
+ * which call it was (statuses alone lose that once combined). */
+#define HCALL(r, fn, ...) hcall((r), fn(__VA_ARGS__), #fn)
+
+static HPDF_STATUS hcall(struct render *r, HPDF_STATUS hs, const char *fn)
+{
+    if (hs != HPDF_OK && !r->failed)
+        r->failed = fn;
+    return hs;
+}
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ctx)
 {
@@ -114,6 +126,10 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ctx)
 /* The libharu error recorded so far as a bl_error (first error wins). */
 static bl_status hpdf_fail(render *r, const char *what)
 {
+    if (r->failed)
+        return bl_error_set(r->err, BL_ERR_PDF, NULL, 0, 0,
+                            "libharu failed %s: %s returned error 0x%04X (detail %u)", what,
+                            r->failed, (unsigned)r->hpdf_error, (unsigned)r->hpdf_detail);
     return bl_error_set(r->err, BL_ERR_PDF, NULL, 0, 0,
                         "libharu failed %s (error 0x%04X, detail %u)", what,
                         (unsigned)r->hpdf_error, (unsigned)r->hpdf_detail);
@@ -142,7 +158,7 @@ static font_use *use_font(render *r, const bl_font *f)
     u->font = f;
     u->usage = (size_t)ui;
     u->type0 = HPDF_Dict_New(r->pdf->mmgr);
-    if (!u->type0 || HPDF_Xref_Add(r->pdf->xref, u->type0) != HPDF_OK)
+    if (!u->type0 || HCALL(r, HPDF_Xref_Add, r->pdf->xref, u->type0) != HPDF_OK)
         return NULL;
     snprintf(u->name, sizeof u->name, "F%zu", r->nfonts + 1);
     r->nfonts++;
@@ -309,12 +325,12 @@ static bl_status page_font(render *r, HPDF_Page page, HPDF_Dict *fontres, font_u
     if (!*fontres) {
         HPDF_Dict res = HPDF_Page_GetInheritableItem(page, "Resources", HPDF_OCLASS_DICT);
         HPDF_Dict fr = HPDF_Dict_New(r->pdf->mmgr);
-        if (!res || !fr || HPDF_Dict_Add(res, "Font", fr) != HPDF_OK)
+        if (!res || !fr || HCALL(r, HPDF_Dict_Add, res, "Font", fr) != HPDF_OK)
             return hpdf_fail(r, "adding a font resource");
         *fontres = fr;
     }
     if (!HPDF_Dict_GetItem(*fontres, u->name, HPDF_OCLASS_DICT) &&
-        HPDF_Dict_Add(*fontres, u->name, u->type0) != HPDF_OK)
+        HCALL(r, HPDF_Dict_Add, *fontres, u->name, u->type0) != HPDF_OK)
         return hpdf_fail(r, "adding a font resource");
     return BL_OK;
 }
@@ -322,8 +338,8 @@ static bl_status page_font(render *r, HPDF_Page page, HPDF_Dict *fontres, font_u
 static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
 {
     HPDF_Page page = HPDF_AddPage(r->pdf);
-    if (!page || HPDF_Page_SetWidth(page, pg->width) != HPDF_OK ||
-        HPDF_Page_SetHeight(page, pg->height) != HPDF_OK)
+    if (!page || HCALL(r, HPDF_Page_SetWidth, page, pg->width) != HPDF_OK ||
+        HCALL(r, HPDF_Page_SetHeight, page, pg->height) != HPDF_OK)
         return hpdf_fail(r, "adding a page");
     *out = page;
     HPDF_Dict fontres = NULL;
@@ -354,7 +370,7 @@ static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
         st = nomem(r);
     if (st == BL_OK && b.n > 0) {
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.n) != HPDF_OK)
+        if (HCALL(r, HPDF_Stream_Write, attr->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.n) != HPDF_OK)
             st = hpdf_fail(r, "writing a page's content");
     }
     free(b.p);
@@ -370,7 +386,7 @@ static HPDF_Dict data_stream(render *r, const void *data, size_t len)
     if (!s)
         return NULL;
     s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len) != HPDF_OK)
+    if (HCALL(r, HPDF_Stream_Write, s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len) != HPDF_OK)
         return NULL;
     return s;
 }
@@ -447,14 +463,14 @@ static HPDF_Array widths(render *r, const bl_font *f, const uint32_t *gids, size
         }
         if (!run || gids[i] != next) {
             run = HPDF_Array_New(r->pdf->mmgr);
-            if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)gids[i]) != HPDF_OK ||
-                HPDF_Array_Add(w, run) != HPDF_OK)
+            if (!run || HCALL(r, HPDF_Array_AddNumber, w, (HPDF_INT32)gids[i]) != HPDF_OK ||
+                HCALL(r, HPDF_Array_Add, w, run) != HPDF_OK)
                 return NULL;
         }
         if (wd == floor(wd)) {
-            if (HPDF_Array_AddNumber(run, (HPDF_INT32)wd) != HPDF_OK)
+            if (HCALL(r, HPDF_Array_AddNumber, run, (HPDF_INT32)wd) != HPDF_OK)
                 return NULL;
-        } else if (HPDF_Array_AddReal(run, (HPDF_REAL)wd) != HPDF_OK) {
+        } else if (HCALL(r, HPDF_Array_AddReal, run, (HPDF_REAL)wd) != HPDF_OK) {
             return NULL;
         }
         next = gids[i] + 1;
@@ -462,16 +478,15 @@ static HPDF_Array widths(render *r, const bl_font *f, const uint32_t *gids, size
     return w;
 }
 
-static HPDF_STATUS add_ref_array(HPDF_Dict d, const char *key, HPDF_MMgr mm, const int *v,
-                                 int n)
+static HPDF_STATUS add_ref_array(render *r, HPDF_Dict d, const char *key, const int *v, int n)
 {
-    HPDF_Array a = HPDF_Array_New(mm);
+    HPDF_Array a = HPDF_Array_New(r->pdf->mmgr);
     if (!a)
         return HPDF_FAILD_TO_ALLOC_MEM;
     for (int i = 0; i < n; i++)
-        if (HPDF_Array_AddNumber(a, v[i]) != HPDF_OK)
+        if (HCALL(r, HPDF_Array_AddNumber, a, v[i]) != HPDF_OK)
             return HPDF_FAILD_TO_ALLOC_MEM;
-    return HPDF_Dict_Add(d, key, a);
+    return HCALL(r, HPDF_Dict_Add, d, key, a);
 }
 
 /* Fills type0 as a Type0/Identity-H font over a new descendant CIDFont with
@@ -484,28 +499,28 @@ static HPDF_STATUS type0_font(render *r, HPDF_Dict type0, const bl_font_info *in
     HPDF_Dict cid = HPDF_Dict_New(mm);
     HPDF_Dict sysinfo = HPDF_Dict_New(mm);
     HPDF_Array desc_fonts = HPDF_Array_New(mm);
-    if (!cid || !sysinfo || !desc_fonts || HPDF_Xref_Add(r->pdf->xref, cid) != HPDF_OK)
+    if (!cid || !sysinfo || !desc_fonts || HCALL(r, HPDF_Xref_Add, r->pdf->xref, cid) != HPDF_OK)
         return HPDF_FAILD_TO_ALLOC_MEM;
     HPDF_STATUS hs = HPDF_OK;
-    hs |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
-    hs |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
-    hs |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
-    hs |= HPDF_Dict_AddName(cid, "Type", "Font");
-    hs |= HPDF_Dict_AddName(cid, "Subtype", in->is_cff ? "CIDFontType0" : "CIDFontType2");
-    hs |= HPDF_Dict_AddName(cid, "BaseFont", fontname);
-    hs |= HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
-    hs |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
-    hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
-    hs |= HPDF_Dict_Add(cid, "W", w);
+    hs |= HCALL(r, HPDF_Dict_Add, sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    hs |= HCALL(r, HPDF_Dict_Add, sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    hs |= HCALL(r, HPDF_Dict_AddNumber, sysinfo, "Supplement", 0);
+    hs |= HCALL(r, HPDF_Dict_AddName, cid, "Type", "Font");
+    hs |= HCALL(r, HPDF_Dict_AddName, cid, "Subtype", in->is_cff ? "CIDFontType0" : "CIDFontType2");
+    hs |= HCALL(r, HPDF_Dict_AddName, cid, "BaseFont", fontname);
+    hs |= HCALL(r, HPDF_Dict_Add, cid, "CIDSystemInfo", sysinfo);
+    hs |= HCALL(r, HPDF_Dict_Add, cid, "FontDescriptor", desc);
+    hs |= HCALL(r, HPDF_Dict_AddNumber, cid, "DW", 1000);
+    hs |= HCALL(r, HPDF_Dict_Add, cid, "W", w);
     if (!in->is_cff)
-        hs |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
-    hs |= HPDF_Array_Add(desc_fonts, cid);
-    hs |= HPDF_Dict_AddName(type0, "Type", "Font");
-    hs |= HPDF_Dict_AddName(type0, "Subtype", "Type0");
-    hs |= HPDF_Dict_AddName(type0, "BaseFont", basefont);
-    hs |= HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
-    hs |= HPDF_Dict_Add(type0, "DescendantFonts", desc_fonts);
-    hs |= HPDF_Dict_Add(type0, "ToUnicode", tu);
+        hs |= HCALL(r, HPDF_Dict_AddName, cid, "CIDToGIDMap", "Identity");
+    hs |= HCALL(r, HPDF_Array_Add, desc_fonts, cid);
+    hs |= HCALL(r, HPDF_Dict_AddName, type0, "Type", "Font");
+    hs |= HCALL(r, HPDF_Dict_AddName, type0, "Subtype", "Type0");
+    hs |= HCALL(r, HPDF_Dict_AddName, type0, "BaseFont", basefont);
+    hs |= HCALL(r, HPDF_Dict_AddName, type0, "Encoding", "Identity-H");
+    hs |= HCALL(r, HPDF_Dict_Add, type0, "DescendantFonts", desc_fonts);
+    hs |= HCALL(r, HPDF_Dict_Add, type0, "ToUnicode", tu);
     return hs;
 }
 
@@ -549,7 +564,7 @@ static bl_status write_font(render *r, font_use *u)
     /* FontDescriptor with the face's real metrics, in 1/1000 em. */
     double k = 1000.0 / in->units_per_em;
     HPDF_Dict desc = HPDF_Dict_New(mm);
-    if (!desc || HPDF_Xref_Add(r->pdf->xref, desc) != HPDF_OK) {
+    if (!desc || HCALL(r, HPDF_Xref_Add, r->pdf->xref, desc) != HPDF_OK) {
         free(gids);
         return hpdf_fail(r, "embedding a font");
     }
@@ -561,16 +576,16 @@ static bl_status write_font(render *r, font_use *u)
     int flags = 4 | (strstr(in->family, "Serif") ? 2 : 0) | (in->italic_angle ? 64 : 0);
     /* No stem width in OpenType: estimate it from the weight class. */
     int stemv = (int)lround(10 + 220.0 * (in->weight > 50 ? in->weight - 50 : 0) / 900.0);
-    hs |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
-    hs |= HPDF_Dict_AddName(desc, "FontName", fontname);
-    hs |= HPDF_Dict_AddNumber(desc, "Flags", flags);
-    hs |= add_ref_array(desc, "FontBBox", mm, bbox, 4);
-    hs |= HPDF_Dict_AddNumber(desc, "ItalicAngle", in->italic_angle);
-    hs |= HPDF_Dict_AddNumber(desc, "Ascent", (HPDF_INT32)lround(in->ascender * k));
-    hs |= HPDF_Dict_AddNumber(desc, "Descent", (HPDF_INT32)lround(in->descender * k));
-    hs |= HPDF_Dict_AddNumber(desc, "CapHeight", (HPDF_INT32)lround(in->cap_height * k));
-    hs |= HPDF_Dict_AddNumber(desc, "StemV", stemv);
-    hs |= HPDF_Dict_Add(desc, in->is_cff ? "FontFile3" : "FontFile2", file);
+    hs |= HCALL(r, HPDF_Dict_AddName, desc, "Type", "FontDescriptor");
+    hs |= HCALL(r, HPDF_Dict_AddName, desc, "FontName", fontname);
+    hs |= HCALL(r, HPDF_Dict_AddNumber, desc, "Flags", flags);
+    hs |= add_ref_array(r, desc, "FontBBox", bbox, 4);
+    hs |= HCALL(r, HPDF_Dict_AddNumber, desc, "ItalicAngle", in->italic_angle);
+    hs |= HCALL(r, HPDF_Dict_AddNumber, desc, "Ascent", (HPDF_INT32)lround(in->ascender * k));
+    hs |= HCALL(r, HPDF_Dict_AddNumber, desc, "Descent", (HPDF_INT32)lround(in->descender * k));
+    hs |= HCALL(r, HPDF_Dict_AddNumber, desc, "CapHeight", (HPDF_INT32)lround(in->cap_height * k));
+    hs |= HCALL(r, HPDF_Dict_AddNumber, desc, "StemV", stemv);
+    hs |= HCALL(r, HPDF_Dict_Add, desc, in->is_cff ? "FontFile3" : "FontFile2", file);
 
     HPDF_Array w = widths(r, u->font, gids, n, width1000);
     free(gids);
@@ -584,18 +599,24 @@ static bl_status write_font(render *r, font_use *u)
 
 /* ---- document-level objects --------------------------------------------- */
 
+/* libharu refuses strings longer than this (HPDF_LIMIT_MAX_STRING_LEN). */
+#define MAX_STRING_BYTES 65535u
+
 /* A PDF text string: plain when ASCII, else UTF-16BE with a byte-order mark
- * (written as a hex string, since libharu's strings stop at a NUL byte). */
+ * (written as a hex string, since libharu's strings stop at a NUL byte).
+ * One longer than libharu takes (a Subject of every title of 3,000 articles)
+ * is cut at a character boundary and ends with "…". */
 static void *text_string(HPDF_MMgr mm, const char *s)
 {
     int ascii = 1;
+    size_t len = strlen(s);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < 0x20 || *p >= 0x7F)
             ascii = 0;
-    if (ascii)
+    if (ascii && len <= MAX_STRING_BYTES)
         return HPDF_String_New(mm, s, NULL);
-    size_t len = strlen(s);
-    unsigned char *u = malloc(2 + 4 * len);
+    size_t cap = len < MAX_STRING_BYTES ? 2 + 4 * len : MAX_STRING_BYTES;
+    unsigned char *u = malloc(cap + 4);
     if (!u)
         return NULL;
     size_t n = 0;
@@ -606,7 +627,6 @@ static void *text_string(HPDF_MMgr mm, const char *s)
         size_t k = bl_utf8_decode(s + i, len - i, &cp);
         if (k == 0)
             k = 1;
-        i += k;
         uint32_t units[2] = {cp, 0};
         int nu = 1;
         if (cp >= 0x10000) {
@@ -614,6 +634,14 @@ static void *text_string(HPDF_MMgr mm, const char *s)
             units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
             nu = 2;
         }
+        /* Room for this character and, unless it is the last, the "…". */
+        size_t need = 2 * (size_t)nu + (i + k < len ? 2 : 0);
+        if (n + need > MAX_STRING_BYTES) {
+            u[n++] = 0x20;
+            u[n++] = 0x26; /* U+2026 … */
+            break;
+        }
+        i += k;
         for (int j = 0; j < nu; j++) {
             u[n++] = (unsigned char)(units[j] >> 8);
             u[n++] = (unsigned char)units[j];
@@ -627,7 +655,7 @@ static void *text_string(HPDF_MMgr mm, const char *s)
 static bl_status write_info(render *r, const bl_dl_info *info)
 {
     /* libharu creates the Info dictionary on the first attribute set. */
-    if (HPDF_SetInfoAttr(r->pdf, HPDF_INFO_CREATOR, "bulletin") != HPDF_OK || !r->pdf->info)
+    if (HCALL(r, HPDF_SetInfoAttr, r->pdf, HPDF_INFO_CREATOR, "bulletin") != HPDF_OK || !r->pdf->info)
         return hpdf_fail(r, "writing the document information");
     HPDF_Dict d = r->pdf->info;
     HPDF_MMgr mm = r->pdf->mmgr;
@@ -642,7 +670,7 @@ static bl_status write_info(render *r, const bl_dl_info *info)
         if (!f[i].value)
             continue;
         void *s = text_string(mm, f[i].value);
-        if (!s || HPDF_Dict_Add(d, f[i].key, s) != HPDF_OK)
+        if (!s || HCALL(r, HPDF_Dict_Add, d, f[i].key, s) != HPDF_OK)
             return hpdf_fail(r, "writing the document information");
     }
     if (info->year != 0) {
@@ -650,8 +678,8 @@ static bl_status write_info(render *r, const bl_dl_info *info)
         char date[64];
         snprintf(date, sizeof date, "D:%04d%02d%02d%02d%02d%02d+00'00'", info->year,
                  info->month, info->day, info->hour, info->minute, info->second);
-        if (HPDF_Dict_Add(d, "CreationDate", HPDF_String_New(mm, date, NULL)) != HPDF_OK ||
-            HPDF_Dict_Add(d, "ModDate", HPDF_String_New(mm, date, NULL)) != HPDF_OK)
+        if (HCALL(r, HPDF_Dict_Add, d, "CreationDate", HPDF_String_New(mm, date, NULL)) != HPDF_OK ||
+            HCALL(r, HPDF_Dict_Add, d, "ModDate", HPDF_String_New(mm, date, NULL)) != HPDF_OK)
             return hpdf_fail(r, "writing the document dates");
     }
     return BL_OK;
@@ -671,17 +699,17 @@ static bl_status write_outlines(render *r, const bl_display *d, HPDF_Page *pages
             return hpdf_fail(r, "writing the outline");
         void *title = text_string(mm, o->title ? o->title : "");
         HPDF_Destination dst = HPDF_Page_CreateDestination(pages[o->page]);
-        if (!title || !dst || HPDF_Dict_Add(ol, "Title", title) != HPDF_OK)
+        if (!title || !dst || HCALL(r, HPDF_Dict_Add, ol, "Title", title) != HPDF_OK)
             return hpdf_fail(r, "writing the outline");
         /* [page /XYZ null top null]: jump to the entry's top, keeping the
          * reader's horizontal position and zoom. */
         HPDF_Array_Clear(dst);
-        if (HPDF_Array_Add(dst, pages[o->page]) != HPDF_OK ||
-            HPDF_Array_AddName(dst, "XYZ") != HPDF_OK ||
-            HPDF_Array_Add(dst, HPDF_Null_New(mm)) != HPDF_OK ||
-            HPDF_Array_AddReal(dst, o->y) != HPDF_OK ||
-            HPDF_Array_Add(dst, HPDF_Null_New(mm)) != HPDF_OK ||
-            HPDF_Outline_SetDestination(ol, dst) != HPDF_OK)
+        if (HCALL(r, HPDF_Array_Add, dst, pages[o->page]) != HPDF_OK ||
+            HCALL(r, HPDF_Array_AddName, dst, "XYZ") != HPDF_OK ||
+            HCALL(r, HPDF_Array_Add, dst, HPDF_Null_New(mm)) != HPDF_OK ||
+            HCALL(r, HPDF_Array_AddReal, dst, o->y) != HPDF_OK ||
+            HCALL(r, HPDF_Array_Add, dst, HPDF_Null_New(mm)) != HPDF_OK ||
+            HCALL(r, HPDF_Outline_SetDestination, ol, dst) != HPDF_OK)
             return hpdf_fail(r, "writing the outline");
         if (o->level == 0) {
             top = ol;
@@ -721,7 +749,7 @@ static bl_status write_labels(render *r, const bl_display *d)
         HPDF_STATUS hs = HPDF_OK;
         if (num > 0) {
             if (num != prev + 1)
-                hs = HPDF_AddPageLabel(r->pdf, (HPDF_UINT)i, HPDF_PAGE_NUM_STYLE_DECIMAL,
+                hs = HCALL(r, HPDF_AddPageLabel, r->pdf, (HPDF_UINT)i, HPDF_PAGE_NUM_STYLE_DECIMAL,
                                        (HPDF_UINT)num, NULL);
             prev = num;
             prev_null = 0;
@@ -731,8 +759,8 @@ static bl_status write_labels(render *r, const bl_display *d)
                 if (!l)
                     return hpdf_fail(r, "writing page labels");
                 if (lab)
-                    hs |= HPDF_Dict_Add(l, "P", text_string(r->pdf->mmgr, lab));
-                hs |= HPDF_Catalog_AddPageLabel(r->pdf->catalog, (HPDF_UINT)i, l);
+                    hs |= HCALL(r, HPDF_Dict_Add, l, "P", text_string(r->pdf->mmgr, lab));
+                hs |= HCALL(r, HPDF_Catalog_AddPageLabel, r->pdf->catalog, (HPDF_UINT)i, l);
             }
             prev = -2;
             prev_null = lab == NULL;
@@ -780,7 +808,7 @@ static bl_status pdf_begin(const bl_display *d, const bl_writer_opts *o, void **
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "libharu cannot create a document");
     /* PDF 1.4: CIDFontType0C needs 1.3; compression for every stream. */
     r->pdf->pdf_version = HPDF_VER_14;
-    if (HPDF_SetCompressionMode(r->pdf, HPDF_COMP_ALL) != HPDF_OK)
+    if (HCALL(r, HPDF_SetCompressionMode, r->pdf, HPDF_COMP_ALL) != HPDF_OK)
         return hpdf_fail(r, "setting compression");
     return BL_OK;
 }
@@ -808,7 +836,7 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
         st = write_labels(r, r->d);
     if (st != BL_OK)
         return st;
-    if (HPDF_SaveToStream(r->pdf) != HPDF_OK)
+    if (HCALL(r, HPDF_SaveToStream, r->pdf) != HPDF_OK)
         return hpdf_fail(r, "saving the document");
     HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);
     unsigned char *data = malloc(size ? size : 1);
