@@ -54,7 +54,11 @@ typedef struct bl_dl_text {
     const bl_dl_glyph *glyphs;
     size_t nglyphs;
     const char *role;         /* the font role, for the dump ("正文", ...) */
-    const char *element;      /* what it is, for the dump ("body", "title", ...) */
+    const char *element;      /* what it is, for the dump ("body", "title", ...);
+                                 also what it is in a tagged PDF's structure */
+    uint32_t para;            /* the paragraph it belongs to: runs set together
+                                 (all lines of a paragraph, on any page) share a
+                                 number, counted from 1 in reading order; 0 none */
 } bl_dl_text;
 
 /* Where a run's last glyph ends its room (the run's right edge), pt, absolute. */

@@ -222,6 +222,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     if (!out->line_first_run || !out->line_width)
         return nomem(c);
     float base_x = c->left + o->left;
+    uint32_t para = ++c->npara;
     /* Scratch for the line being cut into runs (reused across lines). */
     bl_dl_glyph *dg = bl_arena_calloc(tmp, nglyphs + 1, sizeof *dg);
     char *rt = bl_arena_alloc(tmp, total + 1);
@@ -276,6 +277,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                     run->nglyphs = gn;
                     run->role = bl_role_name(sp->role);
                     run->element = sp->element;
+                    run->para = para;
                     gn = tn = 0;
                 }
                 if (!g)

@@ -51,7 +51,7 @@ static void add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fo
             pen += g[k].advance;
         }
         bl_dl_text t = {g[i].font, size, color, x + run_x, y, text, len, dg, j - i,
-                        "test", "line"};
+                        "test", "line", 0};
         CHECK_INT(bl_display_add_text(d, page, &t, &err), BL_OK);
         i = j;
     }
@@ -103,7 +103,7 @@ static bl_display *build(bl_arena *a, bl_fontcache *fc, bl_shaper *sh)
     dg[5] = (bl_dl_glyph){0, 42, 0, 7, 4, 16, 0};
     dg[6] = (bl_dl_glyph){z, 58, 0, 11, 1, 8, 0};
     bl_dl_text t = {body->fonts[0], 16, black, 56.7f, 640, text, strlen(text), dg, 7, "test",
-                    "line"};
+                    "line", 0};
     CHECK_INT(bl_display_add_text(d, p1, &t, &err), BL_OK);
     bl_dl_rule rule = {56.7f, 600, 538.6f, 600, 0.75f, gray, "rule"};
     CHECK_INT(bl_display_add_rule(d, p1, &rule, &err), BL_OK);
@@ -322,7 +322,7 @@ int main(int argc, char **argv)
     CHECK_INT(bl_shaper_new(&sh, &err), BL_OK);
     if (!fc || !sh)
         return check_summary();
-    bl_writer_opts o = {sh};
+    bl_writer_opts o = {sh, 0, NULL};
 
     /* Found by name and extension. */
     CHECK(bl_writer_find("ofd") == &bl_ofd_writer);

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
                     x += g[k].advance;
                 }
                 bl_dl_text t = {g[i].font, size, black, 56.7f, y, line, ll, dg, j - i,
-                                "body", "line"};
+                                "body", "line", 0};
                 if (bl_display_add_text(d, page, &t, &err) != BL_OK)
                     return die("display");
                 y -= 28;

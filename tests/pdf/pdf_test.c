@@ -62,7 +62,7 @@ int main(void)
         dg[i].text_len = i == 2 ? 4 : 3;
     }
     bl_dl_text t = {ch->fonts[0], 12, {BL_CMYK, {0, 0, 0, 1}}, 100, 700, text, strlen(text),
-                    dg, 3, "正文", "body"};
+                    dg, 3, "正文", "body", 0};
     CHECK_INT(bl_display_add_text(d, p, &t, &err), BL_OK);
     d->info.title = "Test";
     unsigned char *a1 = NULL, *a2 = NULL;
