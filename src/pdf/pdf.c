@@ -1191,7 +1191,7 @@ static bl_status save_haru(render *r, unsigned char **data, size_t *size)
     if (HCALL(r, HPDF_SaveToStream, r->pdf) != HPDF_OK)
         return hpdf_fail(r, "saving the document");
     HPDF_UINT32 n = HPDF_GetStreamSize(r->pdf);
-    unsigned char *p = malloc(n ? n : 1);
+    unsigned char *p = malloc((size_t)n + 1);
     if (!p)
         return nomem(r);
     HPDF_UINT32 got = 0;
@@ -1207,6 +1207,7 @@ static bl_status save_haru(render *r, unsigned char **data, size_t *size)
         r->failed = r->failed ? r->failed : "HPDF_ReadFromStream";
         return hpdf_fail(r, "reading the saved document");
     }
+    p[n] = '\0'; /* for pdf_haru_parse */
     *data = p;
     *size = n;
     return BL_OK;

@@ -241,9 +241,10 @@ bl_status pdf_haru_parse(pdf_haru *h, const unsigned char *data, size_t len, siz
     return bl_error_set(err, BL_ERR_PDF, NULL, 0, 0,                                           \
                         "libharu's document is not as expected: %s", what)
     const char *s = (const char *)data;
-    size_t i = len;
+    if (len < 32 || data[len] != '\0')
+        BAD("too short, or not NUL-terminated in memory");
     const char *sx = NULL;
-    while (i-- > 9)
+    for (size_t i = len - 9; i-- > 0;)
         if (memcmp(s + i, "startxref", 9) == 0) {
             sx = s + i;
             break;

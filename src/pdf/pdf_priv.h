@@ -67,7 +67,8 @@ typedef struct pdf_haru {
     unsigned *page, *content; /* per page: its object and its content stream's */
 } pdf_haru;
 
-/* Reads libharu's file: its xref table, catalog, page tree and each page's
+/* Reads libharu's file (data[len] must be a NUL, so that numbers at its end
+ * parse safely): its xref table, catalog, page tree and each page's
  * content stream. Anything else than libharu writes fails (BL_ERR_PDF). */
 bl_status pdf_haru_parse(pdf_haru *h, const unsigned char *data, size_t len, size_t npages,
                          bl_error *err);
