@@ -230,16 +230,41 @@ static int add_mcr(tagger *t, long elem, size_t page, unsigned mcid)
     return 1;
 }
 
+/* Whether the paragraph of item i of pg has a body run after a heading
+ * run: a heading run in (its runs follow one another on the page). */
+static int run_in(const bl_dl_page *pg, size_t i)
+{
+    const bl_dl_text *t = &pg->items[i].u.text;
+    if (!t->para || !t->element || strncmp(t->element, "heading", 7) != 0)
+        return 0;
+    for (size_t k = i + 1; k < pg->nitems; k++) {
+        const bl_dl_item *it = &pg->items[k];
+        switch (it->kind) {
+        case BL_DL_TEXT:
+            if (it->u.text.para != t->para)
+                return 0;
+            if (it->u.text.element && strcmp(it->u.text.element, "body") == 0)
+                return 1;
+            break;
+        case BL_DL_RULE:
+            break;
+        }
+    }
+    return 0;
+}
+
 /* The element a text run's content belongs to, made as reading order
  * demands: the groups (masthead, table of contents, a list of 工作信息
  * items, 版记) open and close around their paragraphs. -2 when out of
  * memory. Element 0 is the Document. */
-static long run_elem(tagger *t, const bl_dl_text *run, size_t page)
+static long run_elem(tagger *t, const bl_dl_text *run, int run_in, size_t page)
 {
     if (run->para && run->para == t->para && t->para_elem >= 0)
         return t->para_elem;
     int group;
-    const char *type = struct_type(run->element, &group);
+    /* A heading run in at the start of a paragraph (一、严密组织督查。)
+     * is part of the paragraph. */
+    const char *type = struct_type(run_in ? "body" : run->element, &group);
     if (group == -1) /* a plain paragraph stays in a list item, if in one */
         group = t->group == G_LIST ? G_LIST : G_NONE;
     int starts_item = strcmp(type, "TOCI") == 0 || (group == G_LIST && strcmp(type, "H2") == 0);
@@ -501,7 +526,7 @@ static bl_status write_page(render *r, size_t index)
                 bputs(&b, "EMC\n");
                 break;
             }
-            long e = run_elem(&r->tg, t, index);
+            long e = run_elem(&r->tg, t, run_in(pg, i), index);
             if (e == -2 || !put_text(r, &b, t, (size_t)fi, index, e)) {
                 free(b.p);
                 return nomem(r);
