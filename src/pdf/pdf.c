@@ -354,108 +354,99 @@ static int misfit_after(const bl_dl_text *t, size_t k, double size)
     return fabs(step - width1000(t->font, g->gid)) > 50.0;
 }
 
-/* The text glyphs [i, e) of t show, as a PDF text string in hex (UTF-16BE
- * with a byte-order mark); .notdef shows none, as in the ToUnicode map. */
-static void put_actual_text(buf *b, const bl_dl_text *t, size_t i, size_t e)
+/* The text t's glyphs show, as a PDF text string in hex (UTF-16BE with a
+ * byte-order mark): .notdef shows none, as in the ToUnicode map, and a
+ * space of the source set as a gap is a space. */
+static void put_actual_text(buf *b, const bl_dl_text *t)
 {
     bputs(b, "<FEFF");
-    for (size_t k = i; k < e; k++) {
+    for (size_t k = 0; k < t->nglyphs; k++) {
         const bl_dl_glyph *g = &t->glyphs[k];
-        if (g->gid == 0 || g->text_off > t->text_len)
-            continue;
-        const char *s = t->text + g->text_off;
-        size_t len = g->text_len < t->text_len - g->text_off ? g->text_len
-                                                              : t->text_len - g->text_off;
-        for (size_t p = 0; p < len;) {
-            uint32_t cp;
-            size_t n = bl_utf8_decode(s + p, len - p, &cp);
-            if (n == 0) {
-                n = 1;
-                cp = 0xFFFD;
+        if (g->gid != 0 && g->text_off <= t->text_len) {
+            const char *s = t->text + g->text_off;
+            size_t len = g->text_len < t->text_len - g->text_off ? g->text_len
+                                                                  : t->text_len - g->text_off;
+            for (size_t p = 0; p < len;) {
+                uint32_t cp;
+                size_t n = bl_utf8_decode(s + p, len - p, &cp);
+                if (n == 0) {
+                    n = 1;
+                    cp = 0xFFFD;
+                }
+                p += n;
+                pdf_butf16(b, cp);
             }
-            p += n;
-            pdf_butf16(b, cp);
         }
+        if ((g->flags & BL_DLG_SPACE_AFTER) && k + 1 < t->nglyphs)
+            pdf_butf16(b, ' ');
     }
     bput(b, ">", 1);
 }
 
+static int mark(render *r, buf *b, size_t page, long elem, const char *props);
+
 /* A text run, in the widths its font program has: glyphs on one baseline
  * share a TJ whose displacements put each glyph exactly at its display-list
  * x (after glyph g the pen has moved by W[g]; the displacement takes back
- * the difference to the next glyph's x). Where a glyph and the next do not
- * sit edge to edge and the source has no space between them, the stretch
- * of such glyphs is marked with its /ActualText, which poppler spreads
- * evenly over the stretch: no space read into a gap, no line broken at an
- * overlap. */
-static int mark(render *r, buf *b, size_t page, long elem, const char *actual_props);
-
-/* elem: the structure element the run's text belongs to, or -1 for an
- * artifact (the caller marks it). Each stretch is a marked-content sequence
- * of its own with an MCID, the /ActualText in its properties: poppler reads
- * a structure tree's text only outside nested marked content. */
+ * the difference to the next glyph's x). A run where some glyph and the
+ * next do not sit edge to edge without a space of the source between them
+ * (a compressed mark, letter-spacing) is marked with its /ActualText, which
+ * poppler spreads evenly over the run: no space read into a gap, no line
+ * broken at an overlap. elem: the structure element the run's text belongs
+ * to (one marked-content sequence with an MCID), or -1 for an artifact
+ * (the caller marks it). 0 when out of memory. */
 static int put_text(render *r, buf *b, const bl_dl_text *t, size_t font, size_t page, long elem)
 {
+    double size = t->size > 0 ? t->size : 1;
+    int actual = 0;
+    for (size_t k = 0; k + 1 < t->nglyphs && !actual; k++)
+        actual = misfit_after(t, k, size);
+    if (actual || elem >= 0) {
+        buf props = {0};
+        if (actual) {
+            bputs(&props, "/ActualText ");
+            put_actual_text(&props, t);
+        }
+        bput(&props, "", 1); /* a C string */
+        int ok = !props.oom && mark(r, b, page, elem, props.p);
+        free(props.p);
+        if (!ok)
+            return 0;
+    }
     bputs(b, "BT\n");
     put_color(b, &t->color, 0);
-    double size = t->size > 0 ? t->size : 1;
     char name[24];
     snprintf(name, sizeof name, "/F%zu ", font + 1);
     bputs(b, name);
     bnum(b, t->size, 3);
     bputs(b, "Tf\n");
-    size_t i = 0;
-    while (i < t->nglyphs) {
-        /* A stretch: a chain of glyphs that do not fit edge to edge, or
-         * the glyphs that do, up to the next such chain. */
-        size_t e = i + 1;
-        while (e < t->nglyphs && misfit_after(t, e - 1, size))
-            e++;
-        int actual = e > i + 1;
-        if (!actual)
-            while (e < t->nglyphs && t->glyphs[e].y == t->glyphs[i].y &&
-                   !misfit_after(t, e, size))
-                e++;
-        if (actual || elem >= 0) {
-            buf props = {0};
-            if (actual) {
-                bputs(&props, "/ActualText ");
-                put_actual_text(&props, t, i, e);
+    for (size_t i = 0; i < t->nglyphs;) {
+        /* A group: consecutive glyphs on the same y. */
+        const bl_dl_glyph *g0 = &t->glyphs[i];
+        bputs(b, "1 0 0 1 ");
+        bnum(b, (double)t->x + g0->x, 3);
+        bnum(b, (double)t->y + g0->y, 3);
+        bputs(b, "Tm\n[<");
+        bhex4(b, g0->gid);
+        size_t j = i + 1;
+        for (; j < t->nglyphs && t->glyphs[j].y == g0->y; j++) {
+            const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
+            double adj = width1000(t->font, p->gid) - ((double)g->x - p->x) * 1000.0 / size;
+            /* Float positions carry noise far below 0.01/1000 em. */
+            adj = round(adj * 100.0) / 100.0;
+            if (adj != 0) {
+                bputs(b, "> ");
+                bnum(b, adj, 2);
+                bput(b, "<", 1);
             }
-            bput(&props, "", 1); /* a C string */
-            int ok = !props.oom && mark(r, b, page, elem, props.p ? props.p : "");
-            free(props.p);
-            if (!ok)
-                return 0;
+            bhex4(b, g->gid);
         }
-        while (i < e) {
-            /* A group: consecutive glyphs on the same y. */
-            const bl_dl_glyph *g0 = &t->glyphs[i];
-            bputs(b, "1 0 0 1 ");
-            bnum(b, (double)t->x + g0->x, 3);
-            bnum(b, (double)t->y + g0->y, 3);
-            bputs(b, "Tm\n[<");
-            bhex4(b, g0->gid);
-            size_t j = i + 1;
-            for (; j < e && t->glyphs[j].y == g0->y; j++) {
-                const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
-                double adj = width1000(t->font, p->gid) - ((double)g->x - p->x) * 1000.0 / size;
-                /* Float positions carry noise far below 0.01/1000 em. */
-                adj = round(adj * 100.0) / 100.0;
-                if (adj != 0) {
-                    bputs(b, "> ");
-                    bnum(b, adj, 2);
-                    bput(b, "<", 1);
-                }
-                bhex4(b, g->gid);
-            }
-            bputs(b, ">] TJ\n");
-            i = j;
-        }
-        if (actual || elem >= 0)
-            bputs(b, "EMC\n");
+        bputs(b, ">] TJ\n");
+        i = j;
     }
     bputs(b, "ET\n");
+    if (actual || elem >= 0)
+        bputs(b, "EMC\n");
     return 1;
 }
 
@@ -1093,7 +1084,8 @@ static unsigned write_struct(render *r, pdf_objs *o, const pdf_haru *h)
     for (size_t i = 0; i < t->nelems; i++) {
         const s_elem *e = &t->elems[i];
         buf *b = pdf_obj_begin(o, e->num);
-        pdf_bprintf(b, "<< /Type /StructElem /S /%s /P %u 0 R /Pg %u 0 R /K [", e->type,
+        /* /Type /StructElem is optional: left out, as there are many. */
+        pdf_bprintf(b, "<< /S /%s /P %u 0 R /Pg %u 0 R /K [", e->type,
                     e->parent >= 0 ? t->elems[e->parent].num : root, h->page[e->page]);
         for (size_t q = start[i]; q < start[i + 1]; q++) {
             const s_kid *k = &t->kids[order[q]];
