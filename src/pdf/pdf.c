@@ -489,6 +489,8 @@ static bl_status write_page(render *r, size_t index)
     const bl_dl_page *pg = &r->d->pages[index];
     page_out *po = &r->pages[index];
     HPDF_Page page = HPDF_AddPage(r->pdf);
+    if (!page && !r->failed)
+        r->failed = "HPDF_AddPage";
     if (!page || HCALL(r, HPDF_Page_SetWidth, page, pg->width) != HPDF_OK ||
         HCALL(r, HPDF_Page_SetHeight, page, pg->height) != HPDF_OK)
         return hpdf_fail(r, "adding a page");
