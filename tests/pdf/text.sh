@@ -34,6 +34,14 @@ for s in samples/*.txt; do
   esac
 done
 
+# Lines with compressed marks read as one line in MuPDF too (poppler's are
+# checked by pdf-lines above).
+run mutool draw -F txt -o "$TMP/mu.txt" "$TMP/zhuanbao-2023-08.pdf"
+for line in '调小组”）组织实施，省总工会牵头制定督查考核指标体系和督查' \
+    '各市落实“三做到、四列入”：做到纳入当地发展规划、编制专项规'; do
+  check "MuPDF reads one line: $line" grep -qxF "$line" "$TMP/mu.txt"
+done
+
 # 3,300 short articles: the Subject (every title joined) passes 65,535 bytes.
 python3 - "$TMP/long.txt" <<'PY'
 import sys
