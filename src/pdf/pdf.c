@@ -1087,8 +1087,11 @@ static unsigned write_struct(render *r, pdf_objs *o, const pdf_haru *h)
         const s_elem *e = &t->elems[i];
         buf *b = pdf_obj_begin(o, e->num);
         /* /Type /StructElem is optional: left out, as there are many. */
-        pdf_bprintf(b, "<< /S /%s /P %u 0 R /Pg %u 0 R /K [", e->type,
-                    e->parent >= 0 ? t->elems[e->parent].num : root, h->page[e->page]);
+        pdf_bprintf(b, "<< /S /%s /P %u 0 R", e->type,
+                    e->parent >= 0 ? t->elems[e->parent].num : root);
+        if (e->page < r->d->npages) /* a document without pages has none */
+            pdf_bprintf(b, " /Pg %u 0 R", h->page[e->page]);
+        bputs(b, " /K [");
         for (size_t q = start[i]; q < start[i + 1]; q++) {
             const s_kid *k = &t->kids[order[q]];
             if (k->is_elem)
