@@ -115,6 +115,13 @@ printf 'base = zhuanbao\n[page]\npdfa = 2b\n' >"$TMP/a2b.layout"
 run "$BIN" render samples/jianbao-2024-03.txt --layout "$TMP/a2b.layout" -o "$TMP/layout.pdf"
 expect_status 0 "a layout with pdfa = 2b"
 check "its file says PDF/A-2b" grep -aq '<pdfaid:part>2</pdfaid:part>' "$TMP/layout.pdf"
+mkdir -p "$TMP/in" "$TMP/batch"
+cp samples/jianbao-2024-03.txt "$TMP/in/"
+run "$BIN" batch "$TMP/in" -o "$TMP/batch" --pdfa=2b -j 1
+expect_status 0 "batch --pdfa=2b"
+check "batch writes PDF/A-2b" grep -aq '<pdfaid:part>2</pdfaid:part>' "$TMP/batch/jianbao-2024-03.pdf"
+run "$BIN" batch "$TMP/in" -o "$TMP/batch2" --pdfa=2u
+expect_status 2 "batch --pdfa=2u is refused"
 run "$BIN" render samples/jianbao-2024-03.txt --pdfa=3u -o "$TMP/x.pdf"
 expect_status 2 "--pdfa=3u is refused"
 expect_err_has "--pdfa takes 1b or 2b, not '3u'" "--pdfa=3u message"
