@@ -891,7 +891,9 @@ static void write_xmp(pdf_objs *o, unsigned num, const doc_info *di, int part)
     xml_text(&x, di->creator ? di->creator : "");
     bputs(&x, "</xmp:CreatorTool>\n");
     if (*di->xmp_date)
-        pdf_bprintf(&x, "<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+        pdf_bprintf(&x,
+                    "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+                    "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
                     di->xmp_date, di->xmp_date);
     pdf_bprintf(&x, "<pdfaid:part>%d</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n",
                 part);
@@ -1118,7 +1120,9 @@ static unsigned write_struct(render *r, pdf_objs *o, const pdf_haru *h)
     bputs(b, " ] >>");
     pdf_obj_end(o);
     b = pdf_obj_begin(o, root);
-    pdf_bprintf(b, "<< /Type /StructTreeRoot /K [%u 0 R] /ParentTree %u 0 R /ParentTreeNextKey %zu >>",
+    pdf_bprintf(b,
+                "<< /Type /StructTreeRoot /K [%u 0 R] /ParentTree %u 0 R"
+                " /ParentTreeNextKey %zu >>",
                 t->elems[0].num, ptree, r->d->npages);
     pdf_obj_end(o);
     return root;

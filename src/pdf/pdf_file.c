@@ -161,7 +161,8 @@ void pdf_obj_stream(pdf_objs *o, unsigned num, const char *dict_entries, const v
         return;
     }
     pdf_buf *b = pdf_obj_begin(o, num);
-    pdf_bprintf(b, "<< /Length %zu%s", deflate ? zlen : len, deflate ? " /Filter /FlateDecode" : "");
+    pdf_bprintf(b, "<< /Length %zu%s", deflate ? zlen : len,
+                deflate ? " /Filter /FlateDecode" : "");
     if (dict_entries && *dict_entries) {
         pdf_bput(b, " ", 1);
         pdf_bputs(b, dict_entries);
