@@ -22,7 +22,7 @@
 static const char *const usage_batch =
     "usage: bulletin batch INPUTS... -o OUTDIR [-j N] [--format NAME]\n"
     "                      [--layout NAME|FILE] [--changed] [--shard K/N]\n"
-    "                      [--report FILE.json]\n"
+    "                      [--report FILE.json] [--pdfa=1b|2b]\n"
     "\n"
     "Typesets every input: files, or directories searched recursively for *.txt.\n"
     "Outputs keep the inputs' paths relative to the directory given (a file given\n"
@@ -30,6 +30,7 @@ static const char *const usage_batch =
     "  -o, --output OUTDIR   where the outputs go (created if needed)\n"
     "  -j, --jobs N          workers (default: the number of cores)\n"
     "  --format NAME         the output format (default: pdf)\n"
+    "  --pdfa=1b|2b          PDF/A-1b or PDF/A-2b (else as each layout says)\n"
     "  --layout NAME|FILE    the layout for every issue (default: each one's 版式)\n"
     "  --changed             only inputs (or layouts) changed since their output\n"
     "                        was made (resume a run; a stamp .NAME.pdf.stamp\n"
@@ -69,6 +70,7 @@ typedef struct batch {
     double start;
     const char *layout;
     const bl_writer *format;
+    int pdfa; /* -1: as each layout says */
     cli_resources res;
     pthread_mutex_t lock;
 } batch;
@@ -466,7 +468,7 @@ static void *worker(void *arg)
         job *j = &b->jobs[i];
         double t0 = now();
         bl_error_clear(&j->err);
-        cli_render_opts opts = {b->format, b->layout, NULL, &warner};
+        cli_render_opts opts = {b->format, b->layout, NULL, &warner, b->pdfa};
         cli_render_stats stats = {0};
         bl_status st;
         if (mkdirs_for(j->out) != 0)
@@ -543,6 +545,7 @@ int cli_cmd_batch(int argc, char **argv)
 {
     batch b;
     memset(&b, 0, sizeof b);
+    b.pdfa = -1;
     const char *outdir = NULL, *report = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned shard_k = 0, shard_n = 0;
@@ -598,6 +601,13 @@ int cli_cmd_batch(int argc, char **argv)
                 shard_k < 1 || shard_k > shard_n) {
                 fprintf(stderr, "bulletin batch: --shard takes K/N with 1 <= K <= N, not '%s'\n",
                         v);
+                free(inputs);
+                return EXIT_USAGE;
+            }
+        } else if (strncmp(a, "--pdfa=", 7) == 0) {
+            b.pdfa = cli_parse_pdfa(a + 7);
+            if (b.pdfa < 0) {
+                fprintf(stderr, "bulletin batch: --pdfa takes 1b or 2b, not '%s'\n", a + 7);
                 free(inputs);
                 return EXIT_USAGE;
             }

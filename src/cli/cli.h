@@ -49,7 +49,11 @@ typedef struct cli_render_opts {
     const char *layout;      /* NULL: the input's 版式, else zhuanbao */
     const char *dump_layout; /* NULL or a JSON path */
     const bl_warner *warner;
+    int pdfa;                /* -1: as the layout says; 0 plain; 1 PDF/A-1b; 2 PDF/A-2b */
 } cli_render_opts;
+
+/* --pdfa=VALUE: 1 for "1b", 2 for "2b", -1 for anything else. */
+int cli_parse_pdfa(const char *v);
 
 typedef struct cli_render_stats {
     size_t pages;

@@ -15,7 +15,7 @@ static const char *const usage_main =
     "\n"
     "commands:\n"
     "  render INPUT.txt [-o OUT.pdf] [--format NAME] [--layout NAME|FILE]\n"
-    "         [--dump-layout FILE.json]\n"
+    "         [--dump-layout FILE.json] [--pdfa=1b|2b]\n"
     "                    typeset one issue (default output: INPUT.pdf)\n"
     "  check INPUT.txt...\n"
     "                    everything render does but writing; print a summary\n"
@@ -33,7 +33,7 @@ static const char *const usage_main =
 
 static const char *const usage_render =
     "usage: bulletin render INPUT.txt [-o OUT.pdf] [--format NAME] [--layout NAME|FILE]\n"
-    "                       [--dump-layout FILE.json]\n"
+    "                       [--dump-layout FILE.json] [--pdfa=1b|2b]\n"
     "\n"
     "Typesets INPUT.txt into a PDF (by default INPUT.pdf beside the input).\n"
     "  -o, --output OUT.pdf    where to write the output (written atomically); its\n"
@@ -44,6 +44,8 @@ static const char *const usage_render =
     "  --layout NAME|FILE      a shipped layout (zhuanbao, jianbao, gongwen) or a\n"
     "                          .layout file; overrides the input's 版式\n"
     "  --dump-layout FILE.json also write the laid-out pages as JSON\n"
+    "  --pdfa=1b|2b            write PDF/A-1b or PDF/A-2b (archival: XMP, output\n"
+    "                          intent); the layout's `pdfa` key otherwise\n"
     "Dates in the PDF come from SOURCE_DATE_EPOCH when set, else the issue date.\n";
 
 static const char *const usage_check =
@@ -84,7 +86,7 @@ static int is_help(const char *a)
 static int cmd_render(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *format = NULL;
-    cli_render_opts opts = {NULL, NULL, NULL, &stderr_warner};
+    cli_render_opts opts = {NULL, NULL, NULL, &stderr_warner, -1};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
@@ -107,6 +109,10 @@ static int cmd_render(int argc, char **argv)
                 format = v;
             else
                 opts.dump_layout = v;
+        } else if (strncmp(a, "--pdfa=", 7) == 0) {
+            opts.pdfa = cli_parse_pdfa(a + 7);
+            if (opts.pdfa < 0)
+                return usage_error("render", "--pdfa takes 1b or 2b, not '%s'", a + 7);
         } else if (a[0] == '-' && a[1]) {
             return usage_error("render", "unknown option '%s'", a);
         } else if (in) {
@@ -163,7 +169,7 @@ static int check_one(cli_resources *res, const char *path)
 {
     bl_error err;
     bl_error_clear(&err);
-    cli_render_opts opts = {bl_writer_find("pdf"), NULL, NULL, &stderr_warner};
+    cli_render_opts opts = {bl_writer_find("pdf"), NULL, NULL, &stderr_warner, -1};
     cli_rendered r;
     if (cli_render(res, path, NULL, 0, &opts, &r, &err) != BL_OK)
         return fail(&err);

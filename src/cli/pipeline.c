@@ -208,7 +208,8 @@ bl_status cli_render(cli_resources *res, const char *in_path, const char *text, 
         goto done;
     if (opts->dump_layout && (st = dump_json(display, &out->dump, &out->dump_len, err)) != BL_OK)
         goto done;
-    bl_writer_opts wopts = {res->shaper};
+    int pdfa = opts->pdfa >= 0 ? opts->pdfa : cli_parse_pdfa(style->pdfa);
+    bl_writer_opts wopts = {res->shaper, pdfa > 0 ? pdfa : 0, NULL};
     st = bl_writer_run(opts->format, display, &wopts, &out->files, err);
     if (st == BL_OK)
         out->pages = display->npages;
@@ -289,4 +290,13 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
     free(outs);
     cli_rendered_free(&r);
     return st;
+}
+
+int cli_parse_pdfa(const char *v)
+{
+    if (strcmp(v, "1b") == 0 || strcmp(v, "1B") == 0)
+        return 1;
+    if (strcmp(v, "2b") == 0 || strcmp(v, "2B") == 0)
+        return 2;
+    return -1;
 }

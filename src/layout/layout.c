@@ -210,10 +210,7 @@ static bl_status toc_entry(lay_ctx *c, const lay_span *spans, size_t n, lay_para
         const bl_dl_text *t = &c->runs[r];
         if (!t->nglyphs)
             continue;
-        const bl_dl_glyph *g = &t->glyphs[t->nglyphs - 1];
-        const bl_font_info *in = bl_font_get_info(t->font);
-        float x = t->x + g->x + (float)bl_font_glyph_advance(t->font, g->gid) * t->size /
-                                    (float)in->units_per_em;
+        float x = bl_dl_text_end(t);
         if (x > end)
             end = x;
     }

@@ -293,6 +293,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     if (!out->line_first_run || !out->line_width)
         return nomem(c);
     float base_x = c->left + o->left;
+    uint32_t para = ++c->npara;
     /* Scratch for the line being cut into runs (reused across lines). */
     bl_dl_glyph *dg = bl_arena_calloc(tmp, nglyphs + 1, sizeof *dg);
     char *rt = bl_arena_alloc(tmp, total + 1);
@@ -313,6 +314,20 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 continue;
             float x = it ? base_x + ln->x[k] : 0;
             size_t nq = it ? r->glyph_count : 1;
+            /* The cluster's room ends here; a hidden item before the next
+             * drawn one is a space of the source set as a gap. */
+            float room_end = it ? x + ln->trim_left[k] + ln->advance[k] : 0;
+            uint32_t flags = 0;
+            if (it) {
+                float natural = it->width;
+                if (ln->trim_left[k] > 0)
+                    flags |= BL_DLG_TRIM_LEFT;
+                if (natural - ln->trim_left[k] - ln->advance[k] > 0.001f * it->em &&
+                    it->text_len && text[it->text_off] != ' ')
+                    flags |= BL_DLG_TRIM_RIGHT;
+                if (k + 1 < ln->count && ln->hidden[k + 1])
+                    flags |= BL_DLG_SPACE_AFTER;
+            }
             for (size_t q = 0; q < nq; q++) {
                 const bl_glyph *g = it ? glyphs[r->glyph_first + q] : NULL;
                 if (gn && (!g || r->span != run_span || g->font != run_font)) {
@@ -333,6 +348,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                     run->nglyphs = gn;
                     run->role = bl_role_name(sp->role);
                     run->element = sp->element;
+                    run->para = para;
                     gn = tn = 0;
                 }
                 if (!g)
@@ -347,6 +363,9 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 dg[gn].y = g->dy;
                 dg[gn].text_off = (uint32_t)tn;
                 dg[gn].text_len = q == 0 ? it->text_len : 0;
+                /* The last glyph of the cluster takes the rest of its room. */
+                dg[gn].advance = q + 1 < nq ? g->advance : room_end - (x + g->dx);
+                dg[gn].flags = q + 1 < nq ? 0 : flags;
                 if (q == 0) {
                     memcpy(rt + tn, text + it->text_off, it->text_len);
                     tn += it->text_len;

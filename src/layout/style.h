@@ -92,6 +92,7 @@ typedef enum bl_role {
     X(page, lines, INT, grid_lines, NULL)          /* lines per page */                 \
     X(page, chars, INT, grid_chars, NULL)          /* characters per body line */       \
     X(page, two-sided, BOOL, two_sided, NULL)                                           \
+    X(page, pdfa, STRING, pdfa, "no|1b|2b") /* PDF/A-1b or -2b (archival) */           \
     /* [masthead]: 版头 of page 1; baselines measured down from the text block top */   \
     X(masthead, classification-font, ROLE, cls_font, NULL)                              \
     X(masthead, classification-size, SIZE, cls_size, NULL)                              \

@@ -13,7 +13,7 @@ run "$BIN" --help
 expect_status 0 "--help"
 expect_out_has "render INPUT.txt" "--help lists render"
 expect_out_has "exit status: 0 success, 1 invalid input, 2 usage error, 3 I/O or internal error" "--help gives the exit statuses"
-expect_out_has "  pdf    .pdf   PDF" "--help lists the output formats"
+expect_out_has "  pdf    .pdf   tagged PDF" "--help lists the output formats"
 
 for c in render check batch; do
   run "$BIN" $c --help
