@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 
 #include "../base/utf8.h"
@@ -49,7 +50,10 @@ enum {
     IF_URL = 16,      /* in a run that is a URL */
     IF_TYPED = 32,    /* a typed space replaced by the Han/Latin gap */
     IF_FULL = 64,     /* advance about one em: its blank halves may be trimmed */
-    IF_ALNUM = 128    /* a Western letter, digit or postfix: takes the Han gap */
+    IF_ALNUM = 128,   /* a Western letter, digit or postfix: takes the Han gap */
+    IF_MARK = 256,    /* a combining mark of its own cluster: never starts a line */
+    IF_HIDDEN = 512   /* a format character (ZWSP, WJ, ZWNBSP, ZWJ...): no width,
+                         not drawn */
 };
 
 typedef struct it_info {
@@ -59,7 +63,8 @@ typedef struct it_info {
     double optl, optr; /* blank left after the mandatory pair trims */
     double endl;       /* extra left trim when last on a line (centred marks) */
     uint32_t cp;       /* first code point */
-    uint8_t cls, pos, flags;
+    uint8_t cls, pos;
+    uint16_t flags;
 } it_info;
 
 typedef struct bd_info { /* boundary k: between items k-1 and k */
@@ -119,6 +124,15 @@ static int is_western_cp(uint32_t cp)
         || (cp >= 0x1E00 && cp <= 0x1FFF) || (cp >= 0x2010 && cp <= 0x218F);
 }
 
+/* Format characters: their meaning is in the line-break class; they take
+ * no room and are not drawn (the shaper gives them no advance either). */
+static int is_format_cp(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF
+        || cp == 0x034F || cp == 0x180E || (cp >= 0x202A && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 static void classify(comp *c)
 {
     const bl_lb_params *p = c->p;
@@ -138,7 +152,13 @@ static void classify(comp *c)
         if (t->em <= 0)
             t->em = 1.0;
         t->w = fmax(0.0, finite_or(src->width, 0.0));
-        uint8_t f = 0;
+        uint16_t f = 0;
+        if (is_format_cp(cp)) {
+            f |= IF_HIDDEN;
+            t->w = 0;
+        }
+        if (u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK) == U_LB_COMBINING_MARK)
+            f |= IF_MARK; /* UAX #14 LB9: a mark stays with its base */
         if (li.cls == LBC_SPACE)
             f |= IF_SPACE;
         else if (bl_is_cjk(cp) || (li.flags & LBF_CJK))
@@ -148,6 +168,8 @@ static void classify(comp *c)
                | ((li.cls == LBC_NONE || li.cls == LBC_POSTFIX) ? IF_ALNUM : 0);
         if (t->w >= 0.75 * t->em)
             f |= IF_FULL;
+        if (f & IF_HIDDEN)
+            f &= (uint16_t)~(IF_WESTERN | IF_ALNUM | IF_CJK | IF_HAN);
         t->flags = f;
         /* CLREQ 3.1.2: the blank half of a full-width mark, by its position. */
         if ((f & IF_FULL) && li.cls != LBC_NONE) {
@@ -206,7 +228,7 @@ static void mark_typed_spaces(comp *c)
         it_info *t = &c->it[i];
         if (t->cp != 0x20 || c->items[i].text_len != 1)
             continue;
-        uint8_t l = c->it[i - 1].flags, r = c->it[i + 1].flags;
+        uint16_t l = c->it[i - 1].flags, r = c->it[i + 1].flags;
         if (((l & IF_HAN) && (r & IF_ALNUM)) || ((l & IF_ALNUM) && (r & IF_HAN))) {
             t->flags |= IF_TYPED;
             t->w = 0;
@@ -226,6 +248,10 @@ static int break_rule(const comp *c, size_t k)
     const it_info *A = &c->it[k - 1], *B = &c->it[k];
     if (B->cls == LBC_SPACE)
         return 0; /* UAX #14 LB7: spaces stay at the end of the line */
+    if (A->cls == LBC_GLUE || B->cls == LBC_GLUE)
+        return 0; /* UAX #14 LB8a, LB11, LB12: WJ, ZWNBSP, ZWJ, no-break spaces */
+    if (B->flags & IF_MARK)
+        return 0; /* UAX #14 LB9: never before a combining mark */
     if (A->cls == LBC_OPEN)
         return 0; /* GB/T 15834 5.1: the first half of a pair never ends a line */
     if (is_no_start(B))
@@ -310,7 +336,7 @@ static void measure_boundaries(comp *c)
         /* CLREQ 3.8: justification spreads space between characters, never
          * inside a Latin word or number, —— or ……; between Latin words the
          * space (the boundary after it) is the glue. */
-        b->adj = !(B->cls == LBC_SPACE)
+        b->adj = !(B->cls == LBC_SPACE) && !(B->flags & (IF_HIDDEN | IF_MARK))
               && !((A->flags & IF_WESTERN) && (B->flags & IF_WESTERN))
               && !(A->cls == LBC_DASH && B->cls == LBC_DASH)
               && !(A->cls == LBC_ELLIPSIS && B->cls == LBC_ELLIPSIS)
@@ -332,7 +358,7 @@ static void prefix_sums(comp *c)
     c->pv[0] = c->pc[0] = 0;
     for (size_t i = 0; i < c->n; i++) {
         const it_info *t = &c->it[i];
-        int space = (t->flags & (IF_SPACE | IF_TYPED)) != 0;
+        int space = (t->flags & (IF_SPACE | IF_TYPED | IF_HIDDEN)) != 0;
         c->pw[i + 1] = c->pw[i] + t->w;
         c->popt[i + 1] = c->popt[i] + t->optl + t->optr;
         c->pss[i + 1] = c->pss[i] + (space && !(t->flags & IF_TYPED) ? t->w / 3 : 0);
@@ -597,7 +623,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
     for (size_t k = a; k < m->p; k++) {
         const it_info *t = &c->it[k];
         size_t o = k - a;
-        if (k >= e || (t->flags & IF_TYPED) || e <= a) {
+        if (k >= e || (t->flags & (IF_TYPED | IF_HIDDEN)) || e <= a) {
             hidden[o] = 1;
             x[o] = (float)pen; /* shifted by the line's left below */
             adv[o] = trim[o] = 0;

@@ -113,6 +113,32 @@ static int attaches(uint32_t cp)
            (cp >= 0x20D0 && cp <= 0x20FF);
 }
 
+/* Format characters that HarfBuzz hides (zero advance, nothing drawn):
+ * ZWSP, ZWNJ, ZWJ, the bidi marks, WJ and the invisible operators, ZWNBSP
+ * (U+FEFF), CGJ, the Mongolian vowel separator. They are never "missing"
+ * from a font: they have a meaning (a break opportunity, a joiner), not a
+ * glyph; the composer gives them that meaning. */
+static int is_format(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF
+        || cp == 0x034F || cp == 0x180E || (cp >= 0x202A && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* A base with this many combining marks is shaped in pieces: HarfBuzz's
+ * mark handling is quadratic in the length of a mark run, and no script
+ * stacks more than a few (UAX #15's stream-safe format allows 30). */
+#define MAX_MARK_RUN 30
+
+static int is_mark(uint32_t cp)
+{
+    hb_unicode_general_category_t gc =
+        hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK
+        || gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK
+        || gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+}
+
 /* Chinese quotation marks, set full-width in Chinese text (GB/T 15834 4.1:
  * 引号 take a full character space); Noto CJK's default glyphs for these
  * code points are the proportional Western ones. */
@@ -149,6 +175,8 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
     hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
     hb_buffer_set_script(buf, g->latin ? HB_SCRIPT_LATIN : HB_SCRIPT_HAN);
     hb_buffer_set_language(buf, hb_language_from_string("zh-Hans", -1));
+    /* A piece of a long mark run starts with a mark: no dotted circle. */
+    hb_buffer_set_flags(buf, HB_BUFFER_FLAG_DO_NOT_INSERT_DOTTED_CIRCLE);
     /* fwid on the quotation marks only: elsewhere it would widen Latin. */
     hb_feature_t feats[65];
     unsigned nf = 0;
@@ -218,7 +246,17 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
     bl_glyph *glyphs = NULL;
     size_t n = 0, cap = 0;
     const bl_font *primary = chain->fonts[0];
-    size_t i = 0;
+    /* A tab is white space (UAX #14 BA, a breaking space): shaped as a
+     * space, byte for byte, so the clusters still index text. */
+    if (memchr(text, '\t', len)) {
+        char *copy = bl_arena_alloc(arena, len);
+        if (!copy)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
+        for (size_t b = 0; b < len; b++)
+            copy[b] = text[b] == '\t' ? ' ' : text[b];
+        text = copy;
+    }
+    size_t i = 0, marks = 0;
     seg cur = {0, 0, 0, 0};
     int have = 0;
     while (i <= len) {
@@ -237,6 +275,8 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
                     fi = (int)j;
                     break;
                 }
+            if (fi < 0 && is_format(cp))
+                fi = have && cur.font >= 0 ? cur.font : 0;
             latin = is_latin(cp);
             /* Marks follow their base; neutral characters (digits, spaces,
              * Western punctuation) stay in the current segment's font and
@@ -251,6 +291,11 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
         }
         /* Missing characters are one segment each: one .notdef per character. */
         int brk = i == len || !have || fi != cur.font || latin != cur.latin || fi < 0;
+        marks = i < len && is_mark(cp) ? marks + 1 : 0;
+        if (marks > MAX_MARK_RUN) {
+            brk = 1;
+            marks = 1;
+        }
         if (brk && have) {
             if (cur.font < 0) {
                 if (n == cap) {

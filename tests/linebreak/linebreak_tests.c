@@ -488,6 +488,46 @@ static void test_balanced(void)
     CHECK(c.res.nlines == 2 && c.res.lines[1].count > 1);
 }
 
+/* Format characters have their Unicode meaning (UAX #14): ZWSP is a break
+ * of no width, WJ and ZWNBSP glue, a tab is a breaking space; a combining
+ * mark that is an item of its own never starts a line. The zero-width ones
+ * are hidden. */
+static void test_format_chars(void)
+{
+    bl_lb_params p = params(5, 16);
+    /* Latin words joined by ZWSP break there, never inside a word. */
+    composed c = compose("abcd\u200Befgh\u200Bijkl\u200Bmnop", 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "abcdefgh|ijklmnop"); /* hidden items are not shown */
+    CHECK_INT(c.res.lines[1].first, 10);
+    CHECK_INT(hiddenof(&c, 4), 1);
+    /* ZWSP takes no room; justification may open it (the only slot). */
+    CHECK_NEAR(xof(&c, 5), 48, 0.01);
+    /* WJ: no break on either side, even between Han. */
+    CHECK_STR(lines_of("一二三四五六七", 5), "一二三四五|六七");
+    c = compose("一二三四五\u2060六七", 16, &p);
+    CHECK_STR(c.lines, "一二三四|五六七");
+    CHECK_INT(hiddenof(&c, 5), 1);
+    CHECK_NEAR(xof(&c, 6) - xof(&c, 4), 16, 0.01); /* no slot doubled around it */
+    CHECK_STR(lines_of("一二三四五\uFEFF六七", 5), "一二三四|五六七");
+    CHECK_STR(lines_of("一二三四五\u00A0六七", 5.5f), "一二三四|五\u00A0六七");
+    /* A tab is a breaking space. */
+    CHECK_STR(lines_of("abcdefgh\tijkl", 5), "abcdefgh|ijkl");
+    /* A combining mark (an item of its own) stays with its base. */
+    CHECK_STR(lines_of("一二三四五\u0301六七", 5), "一二三四|五\u0301六七");
+    /* 50,000 ZWJ ZWSP WJ ZWNBSP: composed, linear, nothing drawn. */
+    size_t len = 50000 * 12 + 3;
+    char *s = bl_arena_alloc(arena, len + 1);
+    memcpy(s, "文", 3);
+    for (size_t i = 0; i < 50000; i++)
+        memcpy(s + 3 + 12 * i, "\u200D\u200B\u2060\uFEFF", 12);
+    s[len] = '\0';
+    c = compose(s, 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "文");
+    CHECK(c.res.measured <= 100 * c.n + (1u << 20));
+}
+
 static void test_errors(void)
 {
     bl_lb_params p = params(5, 16);
@@ -773,6 +813,7 @@ int main(void)
     test_widow();
     test_alignment();
     test_balanced();
+    test_format_chars();
     test_errors();
     test_generated();
     test_linear();
