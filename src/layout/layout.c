@@ -238,9 +238,11 @@ static bl_status flow_toc(lay_ctx *c)
                 if (!src)
                     return nomem(c);
                 flow_opts f2 = {0, 0, 0, NULL, 0};
-                st = flow_line(c, lay_span_str(c, src, (bl_role)s->toc_source_font, size,
-                                               BLACK, "toc-source"),
-                               BL_ALIGN_RIGHT, 0, &f2);
+                lay_span ss = lay_span_str(c, src, (bl_role)s->toc_source_font, size, BLACK,
+                                           "toc-source");
+                ss.src = &p->article->source;
+                ss.src_lead = strlen("——");
+                st = flow_line(c, ss, BL_ALIGN_RIGHT, 0, &f2);
                 if (st != BL_OK)
                     return st;
             }
@@ -313,7 +315,9 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
                                     s->body_color, "source");
         sp.text = src;
         sp.len = strlen(src);
-        sp.src = NULL;
+        /* Positions in the source line map back past the format's prefix. */
+        const char *key = strstr(s->source_format, "{source}");
+        sp.src_lead = key ? (size_t)(key - s->source_format) : 0;
         if ((st = flow_line(c, sp, al, 0, &sf)) != BL_OK)
             return st;
     }
@@ -357,6 +361,9 @@ static bl_status flow_section(lay_ctx *c, const bl_section *sec, int first_conte
         if (src) {
             tail = lay_span_str(c, src, (bl_role)s->item_source_font, s->body_size,
                                 s->body_color, "item-source");
+            const char *key = strstr(s->item_source_format, "{source}");
+            tail.src = &it->source;
+            tail.src_lead = key ? (size_t)(key - s->item_source_format) : 0;
         }
         for (size_t k = 0; k < it->nparas; k++) {
             int last = k + 1 == it->nparas;

@@ -11,7 +11,7 @@ lay_span lay_span_text(lay_ctx *c, const bl_text *t, bl_role role, float size,
                        bl_color color, const char *element)
 {
     (void)c;
-    lay_span s = {t->s, t->len, role, size, color, element, t, 0};
+    lay_span s = {t->s, t->len, role, size, color, element, t, 0, 0};
     return s;
 }
 
@@ -19,7 +19,7 @@ lay_span lay_span_str(lay_ctx *c, const char *str, bl_role role, float size, bl_
                       const char *element)
 {
     (void)c;
-    lay_span s = {str, strlen(str), role, size, color, element, NULL, 0};
+    lay_span s = {str, strlen(str), role, size, color, element, NULL, 0, 0};
     return s;
 }
 
@@ -121,6 +121,24 @@ static bl_status nomem(lay_ctx *c)
                         "out of memory laying out the pages");
 }
 
+/* Where byte off of the paragraph text (the spans joined) is in the input:
+ * {0, 0} for text made for the page. */
+static bl_srcpos para_pos(const lay_span *spans, size_t nspans, const size_t *span_off,
+                          size_t off)
+{
+    bl_srcpos none = {0, 0};
+    size_t s = 0;
+    while (s + 1 < nspans && span_off[s + 1] <= off)
+        s++;
+    const lay_span *sp = &spans[s];
+    if (!sp->src)
+        return none;
+    size_t k = off - span_off[s];
+    k = k > sp->src_lead ? k - sp->src_lead : 0;
+    k += sp->src_off;
+    return bl_text_pos(sp->src, k < sp->src->len ? k : sp->src->len);
+}
+
 static void warn_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
 {
     bl_srcpos pos = {0, 0};
@@ -207,14 +225,37 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     bl_lb_result res;
     bl_status st = bl_lb_compose(text, total, items, nitems, &p, tmp, &res, c->err);
     if (st != BL_OK) {
-        /* The composer names the text; add where it is in the input. */
-        if (c->err->line == 0 && nspans && spans[0].src) {
-            bl_srcpos pos = spans[0].src->pos;
-            c->err->line = pos.line;
-            c->err->col = pos.col;
-            snprintf(c->err->file, sizeof c->err->file, "%s", c->doc->file);
+        /* The composer names the text; add where it is in the input: the
+         * unit that does not fit, else the paragraph. */
+        if (c->err->line == 0 && nspans) {
+            bl_srcpos pos = {0, 0};
+            if (st == BL_ERR_LAYOUT && res.error_item < nitems)
+                pos = para_pos(spans, nspans, span_off, items[res.error_item].text_off);
+            if (pos.line == 0 && spans[0].src)
+                pos = spans[0].src->pos;
+            if (pos.line) {
+                c->err->line = pos.line;
+                c->err->col = pos.col;
+                snprintf(c->err->file, sizeof c->err->file, "%s", c->doc->file);
+            }
         }
         return st;
+    }
+    /* An emergency break inside a word or URL: say where, so the author can
+     * add a break (a space, a ZWSP) or shorten it. */
+    for (size_t e = 0; e < res.nemergency; e++) {
+        const bl_lb_item *it = &items[res.emergency[e]];
+        bl_srcpos pos = para_pos(spans, nspans, span_off, it->text_off);
+        size_t from = res.emergency[e] >= 8 ? items[res.emergency[e] - 8].text_off : 0;
+        while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from++;
+        size_t to = it->text_off + 24 < total ? it->text_off + 24 : total;
+        while (to < total && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to++;
+        bl_warn(c->env->warner, BL_ERR_LAYOUT, c->doc->file, pos.line, pos.col,
+                "no break opportunity fits the line: '%.*s' broken inside a word "
+                "(emergency break before '%.*s')",
+                (int)(to - from), text + from, (int)it->text_len, text + it->text_off);
     }
     out->nlines = res.nlines;
     out->line_first_run = bl_arena_calloc(c->arena, res.nlines + 1, sizeof(size_t));

@@ -39,6 +39,9 @@
 #define WORK_BASE (1u << 20)  /* and that many in any case */
 #define NARROW_WINDOW 16      /* candidates at each end of the look-back once
                                  the work budget is spent */
+#define URL_BREAK 50.0        /* demerits of a break inside a URL */
+#define EMERGENCY 1e8         /* demerits of an emergency break: only when the
+                                 unit has no other break and is too wide */
 #define EPS 1e-3              /* pt: widths arrive as floats; a line that is full
                                  to within float rounding is full */
 
@@ -52,8 +55,9 @@ enum {
     IF_FULL = 64,     /* advance about one em: its blank halves may be trimmed */
     IF_ALNUM = 128,   /* a Western letter, digit or postfix: takes the Han gap */
     IF_MARK = 256,    /* a combining mark of its own cluster: never starts a line */
-    IF_HIDDEN = 512   /* a format character (ZWSP, WJ, ZWNBSP, ZWJ...): no width,
+    IF_HIDDEN = 512,  /* a format character (ZWSP, WJ, ZWNBSP, ZWJ...): no width,
                          not drawn */
+    IF_SCHEME = 1024  /* the scheme of a URL and its "://" (never broken) */
 };
 
 typedef struct it_info {
@@ -70,8 +74,10 @@ typedef struct it_info {
 typedef struct bd_info { /* boundary k: between items k-1 and k */
     double pta, ptb;     /* mandatory trims: right of k-1, left of k */
     double gap;          /* Han/Latin gap */
-    uint8_t brk, adj;    /* a break is allowed; justification may add space */
+    uint8_t brk, adj;    /* a break is allowed (BRK_*); justification may add space */
 } bd_info;
+
+enum { BRK_NONE = 0, BRK_OK = 1, BRK_URL = 2, BRK_EMERGENCY = 3 };
 
 typedef struct comp {
     const char *text;
@@ -213,9 +219,19 @@ static void mark_urls(comp *c)
             t++;
         const char *run = c->text + c->items[s].text_off;
         size_t rlen = c->items[t - 1].text_off + c->items[t - 1].text_len - c->items[s].text_off;
-        if (contains(run, rlen, "://") || (rlen > 4 && memcmp(run, "www.", 4) == 0))
+        if (contains(run, rlen, "://") || (rlen > 4 && memcmp(run, "www.", 4) == 0)) {
             for (size_t i = s; i < t; i++)
                 c->it[i].flags |= IF_URL;
+            /* Up to the end of the first "://": the scheme stays whole. */
+            size_t end = s;
+            for (size_t i = s; i + 2 < t; i++)
+                if (c->it[i].cp == ':' && c->it[i + 1].cp == '/' && c->it[i + 2].cp == '/') {
+                    end = i + 3;
+                    break;
+                }
+            for (size_t i = s; i < end; i++)
+                c->it[i].flags |= IF_SCHEME;
+        }
         s = t;
     }
 }
@@ -242,7 +258,22 @@ static int is_no_start(const it_info *t)
         || t->cls == LBC_POSTFIX;
 }
 
-/* The tailoring: 1 allowed, 0 forbidden, -1 undecided (ICU decides). */
+/* Between two items of a URL: after a slash, before . ? & = - (the
+ * Chicago Manual's rule, docs/layouts.md), no hyphen added, never inside the
+ * scheme; these marks may start a line there. */
+static int url_rule(const it_info *A, const it_info *B)
+{
+    if (A->flags & IF_SCHEME)
+        return BRK_NONE;
+    if (A->cp == '/' && B->cp != '/')
+        return BRK_URL;
+    if ((B->cp == '.' || B->cp == '?' || B->cp == '&' || B->cp == '=' || B->cp == '-')
+        && A->cp != '/' && A->cp != '.' && A->cp != '-')
+        return BRK_URL;
+    return BRK_NONE;
+}
+
+/* The tailoring: BRK_* when decided, -1 undecided (ICU decides). */
 static int break_rule(const comp *c, size_t k)
 {
     const it_info *A = &c->it[k - 1], *B = &c->it[k];
@@ -252,6 +283,8 @@ static int break_rule(const comp *c, size_t k)
         return 0; /* UAX #14 LB8a, LB11, LB12: WJ, ZWNBSP, ZWJ, no-break spaces */
     if (B->flags & IF_MARK)
         return 0; /* UAX #14 LB9: never before a combining mark */
+    if ((A->flags & IF_URL) && (B->flags & IF_URL))
+        return url_rule(A, B);
     if (A->cls == LBC_OPEN)
         return 0; /* GB/T 15834 5.1: the first half of a pair never ends a line */
     if (is_no_start(B))
@@ -263,11 +296,8 @@ static int break_rule(const comp *c, size_t k)
         return 0; /* a single dash is a 连接号 (2—3, 9704—2012): not at line start */
     if (A->cls == LBC_SPACE)
         return 1; /* UAX #14 LB18: break after spaces */
-    if ((A->flags & IF_WESTERN) && (B->flags & IF_WESTERN)) {
-        /* Latin words and numbers (87.6% 1,280) never split; a URL may
-         * break after a slash. */
-        return (A->flags & IF_URL) && A->cp == '/' && B->cp != '/';
-    }
+    if ((A->flags & IF_WESTERN) && (B->flags & IF_WESTERN))
+        return 0; /* Latin words and numbers (87.6% 1,280) never split */
     if ((A->flags | B->flags) & IF_CJK)
         return 1; /* UAX #14 LB31 for ideographs: between any two, and Han/Latin */
     return -1;
@@ -415,6 +445,14 @@ static double widow_penalty(const comp *c, const line_m *m)
     return nv <= 1 ? WIDOW_ONE : WIDOW_PUNCT;
 }
 
+/* Demerits of ending a line at item boundary p for the kind of break. */
+static double break_cost(const comp *c, size_t p)
+{
+    if (p >= c->n)
+        return 0;
+    return c->bd[p].brk == BRK_EMERGENCY ? EMERGENCY : c->bd[p].brk == BRK_URL ? URL_BREAK : 0;
+}
+
 /* Badness of a line (0 = set at its natural width). */
 static double badness(const comp *c, const line_m *m)
 {
@@ -509,7 +547,8 @@ static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
         d = 1;
     } else {
         double b = badness(c, &m);
-        d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow_penalty(c, &m);
+        d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow_penalty(c, &m)
+          + break_cost(c, p);
     }
     if (x->best[i] + d < x->best[j]) {
         x->best[j] = x->best[i] + d;
@@ -556,7 +595,7 @@ static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
     if (m.need - m.shrink > EPS || prev == INFINITY)
         return 0;
     double slack = -m.need / c->em;
-    double d = slack * slack + widow_penalty(c, &m);
+    double d = slack * slack + widow_penalty(c, &m) + break_cost(c, p);
     if (m.need > EPS)
         d += SHRINK_BADNESS * (m.need / m.shrink);
     /* A space between two Western words (GB/T 9704) is no sense unit:
@@ -696,6 +735,51 @@ static bl_status unit_error(const comp *c, size_t j, bl_error *err)
                         (int)n, c->text + off, more, m.w - m.shrink, avail);
 }
 
+/* The allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n. */
+static void collect_breaks(comp *c)
+{
+    c->nb = 0;
+    c->has_space_breaks = 0;
+    c->bp[c->nb++] = 0;
+    for (size_t k = 1; k < c->n; k++)
+        if (c->bd[k].brk) {
+            c->bp[c->nb++] = k;
+            if (c->it[k - 1].flags & IF_SPACE)
+                c->has_space_breaks = 1;
+        }
+    c->bp[c->nb++] = c->n;
+}
+
+/* A unit between two breakpoints that is wider than any line even fully
+ * compressed (a long URL or word, a run of Latin without spaces) may break
+ * between any two of its characters, but never before a mark, a joiner or
+ * a space, and never against GB/T 15834's prohibitions (an opening mark
+ * at a line end, a closing one at a start): one measure per unit, linear. Returns whether any opened. */
+static int open_emergency_breaks(comp *c)
+{
+    double maxavail = fmax(c->avail0, c->avail1);
+    int opened = 0;
+    for (size_t i = 0; i + 1 < c->nb; i++) {
+        size_t a = c->bp[i], p = c->bp[i + 1];
+        if (p - a < 2)
+            continue;
+        line_m m;
+        measure_line(c, a, p, &m);
+        if (m.w - m.shrink <= maxavail + EPS)
+            continue;
+        for (size_t k = a + 1; k < p; k++) {
+            const it_info *A = &c->it[k - 1], *B = &c->it[k];
+            if (B->cls == LBC_SPACE || A->cls == LBC_GLUE || B->cls == LBC_GLUE
+                || (B->flags & (IF_MARK | IF_HIDDEN)) || (A->flags & IF_HIDDEN)
+                || A->cls == LBC_OPEN || is_no_start(B))
+                continue; /* the prohibitions still hold */
+            c->bd[k].brk = BRK_EMERGENCY;
+            opened = 1;
+        }
+    }
+    return opened;
+}
+
 bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, size_t n,
                         const bl_lb_params *params, bl_arena *arena, bl_lb_result *out,
                         bl_error *err)
@@ -703,6 +787,9 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     out->lines = NULL;
     out->nlines = 0;
     out->measured = 0;
+    out->emergency = NULL;
+    out->nemergency = 0;
+    out->error_item = 0;
     if (n == 0)
         return BL_OK;
     if (!text || !items || !params || len > INT32_MAX)
@@ -762,14 +849,9 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     measure_boundaries(&c);
     prefix_sums(&c);
 
-    c.bp[c.nb++] = 0;
-    for (size_t k = 1; k < n; k++)
-        if (c.bd[k].brk) {
-            c.bp[c.nb++] = k;
-            if (c.it[k - 1].flags & IF_SPACE)
-                c.has_space_breaks = 1;
-        }
-    c.bp[c.nb++] = n;
+    collect_breaks(&c);
+    if (open_emergency_breaks(&c))
+        collect_breaks(&c);
 
     best = malloc(c.nb * sizeof *best);
     from = malloc(c.nb * sizeof *from);
@@ -792,6 +874,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     } else {
         size_t bad = run_dp(&c, params->balance && params->align != BL_ALIGN_JUSTIFY, best, from);
         if (bad) {
+            out->error_item = c.bp[bad - 1];
             st = unit_error(&c, bad, err);
             goto cleanup;
         }
@@ -834,11 +917,23 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
     }
+    size_t nem = 0;
+    for (size_t j = c.nb - 1; j > 0; j = from[j])
+        nem += c.bd[c.bp[from[j]]].brk == BRK_EMERGENCY && from[j] > 0;
+    size_t *em = nem ? bl_arena_calloc(arena, nem, sizeof *em) : NULL;
+    if (nem && !em) {
+        st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
+        goto cleanup;
+    }
+    out->emergency = em;
+    out->nemergency = nem;
     size_t l = nlines, j = c.nb - 1;
     while (l > 0) {
         size_t i = from[j];
         line_m m;
         measure_line(&c, c.bp[i], c.bp[j], &m);
+        if (i > 0 && c.bd[c.bp[i]].brk == BRK_EMERGENCY)
+            em[--nem] = c.bp[i];
         l--;
         set_line(&c, &m, l == nlines - 1, &lines[l], xs + m.a, hid + m.a, advs + m.a,
                  trims + m.a);
@@ -846,6 +941,19 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     }
     out->lines = lines;
     out->nlines = nlines;
+    /* One report per unit (a long URL is one warning, however many lines
+     * it takes): drop an emergency break with no other break since the
+     * previous one. */
+    size_t kept = 0;
+    for (size_t e = 0; e < out->nemergency; e++) {
+        int first = e == 0;
+        for (size_t b = e ? em[e - 1] + 1 : 0; !first && b < em[e]; b++)
+            if (c.bd[b].brk && c.bd[b].brk != BRK_EMERGENCY)
+                first = 1;
+        if (first)
+            em[kept++] = em[e];
+    }
+    out->nemergency = kept;
 
 cleanup:
     free(c.it);

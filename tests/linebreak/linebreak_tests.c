@@ -233,6 +233,11 @@ static void test_url(void)
 {
     CHECK_STR(lines_of("访问https://www.example.com/path/to/page了解", 15),
               "访问https://www.example.com/|path/to/page了解");
+    /* After a slash, before . ? & = -, never in the scheme, no hyphen. */
+    CHECK_STR(lines_of("见https://www.example.com.cn/a?id=12&x=y-z文", 9),
+              "见https://www|.example.com.cn/a|?id=12&x=y-z文");
+    CHECK_STR(lines_of("见https://www.example.com.cn/a?id=12&x=y-z文", 6),
+              "见|https://www|.example.com|.cn/a?id=12|&x=y-z文");
     /* Outside a URL a slash does not break: GB/T stays whole. */
     CHECK_STR(lines_of("依照GB/T标准", 4.5f), "依照GB/T|标准");
     CHECK(strstr(lines_of("依照GB/T标准", 3.5f), "GB/T") != NULL);
@@ -530,15 +535,24 @@ static void test_format_chars(void)
 
 static void test_errors(void)
 {
+    /* A unit wider than the measure gets emergency breaks, listed. */
     bl_lb_params p = params(5, 16);
     composed c = compose("一ABCDEFGHIJKLMNOP二", 16, &p);
-    CHECK_INT(c.st, BL_ERR_LAYOUT);
-    CHECK_INT(c.err.code, BL_ERR_LAYOUT);
-    CHECK(strstr(c.err.message, "ABCDEFGHIJKLMNOP") != NULL);
-    CHECK_INT(c.res.nlines, 0);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "一ABCDEF|GHIJKLMNOP|二");
+    CHECK_INT(c.res.nemergency, 1);
+    CHECK_INT(c.res.emergency[0], 7); /* G starts a line after an emergency break */
+    CHECK(justified(&c, &p));
+    /* Only when needed: a word that fits keeps its break at the space. */
+    CHECK_STR(lines_of("一二 ABCDEFGH", 5), "一二|ABCDEFGH");
+    CHECK_INT(compose("一二 ABCDEFGH", 16, &p).res.nemergency, 0);
+    /* The prohibitions hold even then: “三” in 30 pt cannot be set. */
     c = compose("一二“三”", 16, &(bl_lb_params){30, 0, 0, BL_ALIGN_JUSTIFY, 0, 0});
     CHECK_INT(c.st, BL_ERR_LAYOUT);
+    CHECK_INT(c.err.code, BL_ERR_LAYOUT);
     CHECK(strstr(c.err.message, "“三”") != NULL);
+    CHECK_INT(c.res.error_item, 2); /* where the unit starts, for file:line:col */
+    CHECK_INT(c.res.nlines, 0);
 }
 
 /* Generated paragraphs (a fixed LCG, so the run is reproducible): the lines
