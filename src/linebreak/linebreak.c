@@ -408,6 +408,19 @@ static void prefix_sums(comp *c)
         c->vis_end[p] = (c->it[p - 1].flags & (IF_SPACE | IF_TYPED)) ? c->vis_end[p - 1] : p;
 }
 
+/* The punctuation blank a line [a, e) may give up to take one more
+ * character (先挤进): the optional halves of its marks but the last (which
+ * loses its blank half anyway, GB/T 15834 5.1.10) and but an opening mark
+ * at the line's start (never compressed there, so the left edge stays
+ * straight), at most 1 字 in all: ½ 字 from each of two marks. */
+static double punct_shrink(const comp *c, size_t a, size_t e)
+{
+    if (e <= a + 1)
+        return 0;
+    double sum = c->popt[e - 1] - c->popt[a] - c->it[a].optl;
+    return fmin(fmax(sum, 0.0), c->em);
+}
+
 /* Measures the line of items [a, p). Returns 0 when it shows nothing. */
 static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
 {
@@ -425,7 +438,7 @@ static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
     const it_info *last = &c->it[e - 1];
     m->w = c->pw[e] - c->pw[a] - (c->qpt[e - 1] - c->qpt[a]) + (c->qg[e - 1] - c->qg[a])
          - (last->rb + last->endl);
-    m->shrink = c->popt[e - 1] - c->popt[a] + c->pss[e] - c->pss[a]
+    m->shrink = punct_shrink(c, a, e) + c->pss[e] - c->pss[a]
               + 0.5 * (c->qg[e - 1] - c->qg[a]);
     m->slots = c->qadj[e - 1] - c->qadj[a];
     m->need = m->w - (a == 0 ? c->avail0 : c->avail1);
@@ -644,17 +657,36 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
     double avail = m->a == 0 ? c->avail0 : c->avail1;
     double indent = m->a == 0 ? c->indent0 : c->indent1;
     size_t a = m->a, e = m->e;
-    /* 先挤进: punctuation first, then the glue (spaces, gaps), evenly. */
-    double fp = 0, fg = 0, per_slot = 0;
+    /* 先挤进: punctuation first, from the fewest marks (the largest blanks,
+     * the later of equals: ½ 字 from each of two marks in the usual case),
+     * then the glue (spaces, gaps), evenly. take[] (in trim[] until the
+     * loop below overwrites it) is the optional blank taken from each. */
+    double fg = 0, per_slot = 0;
+    for (size_t k = a; k < m->p; k++)
+        trim[k - a] = 0;
     if (m->need > EPS) {
-        double popt = c->popt[e - 1] - c->popt[a];
+        double popt = punct_shrink(c, a, e);
         double glue = m->shrink - popt;
-        if (m->need <= popt + EPS) {
-            fp = popt > 0 ? fmin(1.0, m->need / popt) : 0;
-        } else {
-            fp = 1;
-            fg = glue > 0 ? fmin(1.0, (m->need - popt) / glue) : 0;
+        double want = fmin(m->need, popt);
+        for (int pick = 0; pick < 8 && want > EPS; pick++) {
+            size_t best = SIZE_MAX;
+            double bo = 0;
+            for (size_t k = a; k + 1 < e; k++) {
+                const it_info *t = &c->it[k];
+                double o = (k == a ? 0 : t->optl) + t->optr - trim[k - a];
+                if (o > EPS && o >= bo - EPS) {
+                    bo = o;
+                    best = k;
+                }
+            }
+            if (best == SIZE_MAX)
+                break;
+            double t = fmin(bo, want);
+            trim[best - a] += (float)t;
+            want -= t;
         }
+        if (m->need > popt + EPS)
+            fg = glue > 0 ? fmin(1.0, (m->need - popt) / glue) : 0;
     } else if (!last && p->align == BL_ALIGN_JUSTIFY && m->slots > 0 && m->need < -EPS) {
         per_slot = -m->need / (double)m->slots;
     }
@@ -681,8 +713,12 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
             lt = (k > a ? c->bd[k].ptb : 0) + t->endl;
             rt = t->rb;
         } else {
-            lt = (k > a ? c->bd[k].ptb : 0) + fp * t->optl;
-            rt = c->bd[k + 1].pta + fp * t->optr;
+            /* The blank taken, from the mark's blank sides in proportion
+             * (a centred mark gives a quarter on each side). */
+            double ol = k > a ? t->optl : 0, take = trim[o];
+            double fl = ol + t->optr > 0 ? ol / (ol + t->optr) : 0;
+            lt = (k > a ? c->bd[k].ptb : 0) + take * fl;
+            rt = c->bd[k + 1].pta + take * (1 - fl);
         }
         sw = t->w - lt - rt;
         if ((t->flags & IF_SPACE))

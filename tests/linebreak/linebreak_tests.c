@@ -300,25 +300,58 @@ static void test_compression(void)
     CHECK_NEAR(xof(&c, 1), 18, 0.01); /* 4 em + ½ 字 stretched by 2 pt a slot */
     CHECK_NEAR(xof(&c, 4), 72, 0.01); /* 72 + ½ 字 = 80: nothing hangs */
     CHECK(justified(&c, &p));
+    /* One rule for an opening mark at a line's start: it keeps its whole
+     * cell (the left edge stays straight); nothing else gives: 四 goes down. */
     p = params(5.5f, 16);
     c = compose("（一二三四）。五六", 16, &p);
-    CHECK_STR(c.lines, "（一二三四）。|五六");
-    CHECK_NEAR(xof(&c, 0), -8, 0.01); /* （ lost its left half: origin moves left */
-    CHECK_NEAR(xof(&c, 1), 8, 0.01);
-    CHECK_NEAR(xof(&c, 5), 72, 0.01);
-    CHECK_NEAR(xof(&c, 6), 80, 0.01);
+    CHECK_STR(c.lines, "（一二三|四）。五六");
+    CHECK_NEAR(xof(&c, 0), 0, 0.01);
+    CHECK_NEAR(c.res.lines[0].trim_left[0], 0, 0.01);
+    CHECK_NEAR(c.res.lines[0].advance[0], 16, 0.01);
     CHECK(justified(&c, &p));
-    /* The set advance and left trim of each item are handed over: （ gave up
-     * its left half, ） its right half before 。, which at the line end takes
-     * ½ 字; the last item's cell ends where the line does. */
+    /* 先挤进: ½ 字 from each of two marks pulls one character in (here
+     * rather than leave 四 alone on a line)... */
+    p = params(5, 16);
+    c = compose("一，二，三四", 16, &p);
+    CHECK_STR(c.lines, "一，二，三四");
+    static const float pulled[] = {0, 16, 24, 40, 48, 64};
+    for (size_t i = 0; i < 6; i++)
+        CHECK_NEAR(xof(&c, i), pulled[i], 0.01);
+    CHECK(justified(&c, &p));
+    /* ...but marks elsewhere in the line keep their cells: the two nearest
+     * the end give, the first ， keeps its whole cell. */
+    p = params(6, 16);
+    c = compose("一，二，三，四五六七八", 16, &p);
+    CHECK_STR(c.lines, "一，二，三，四|五六七八");
+    CHECK_NEAR(xof(&c, 2) - xof(&c, 1), 16, 0.01);
+    CHECK(justified(&c, &p));
+    /* Never more than one character beyond the grid, and never a push of
+     * three marks' worth: otherwise the line is spread (推出). */
+    c = compose("一，二，三，四，五六七八", 16, &(bl_lb_params){80, 0, 0, BL_ALIGN_JUSTIFY, 0, 16});
+    for (size_t l = 0; l < c.res.nlines; l++) {
+        size_t vis = 0;
+        for (size_t k = 0; k < c.res.lines[l].count; k++)
+            vis += !c.res.lines[l].hidden[k];
+        CHECK(vis <= 6);
+    }
+    /* A paragraph's short last line keeps its marks whole. */
+    p = params(10, 16);
+    c = compose("一、二、三", 16, &p);
+    CHECK_NEAR(xof(&c, 2), 32, 0.01);
+    /* The set advance and left trim of each item are handed over: 《 gave
+     * up its left half after “, 。 at the line end its right half; the last
+     * item's cell ends where the line does. */
+    p.align = BL_ALIGN_LEFT;
+    c = compose("一“《二》。", 16, &p);
     const bl_lb_line *ln = &c.res.lines[0];
-    CHECK_NEAR(ln->trim_left[0], 8, 0.01);
-    CHECK_NEAR(ln->advance[0], 8, 0.01);
+    CHECK_NEAR(ln->trim_left[2], 8, 0.01);
+    CHECK_NEAR(ln->advance[2], 8, 0.01);
+    CHECK_NEAR(ln->x[2], 24, 0.01);
     CHECK_NEAR(ln->trim_left[1], 0, 0.01);
     CHECK_NEAR(ln->advance[1], 16, 0.01);
+    CHECK_NEAR(ln->advance[4], 8, 0.01); /* 》。: 1.5 字 */
     CHECK_NEAR(ln->advance[5], 8, 0.01);
-    CHECK_NEAR(ln->advance[6], 8, 0.01);
-    CHECK_NEAR(ln->x[6] + ln->trim_left[6] + ln->advance[6], ln->left + ln->width, 0.01);
+    CHECK_NEAR(ln->x[5] + ln->trim_left[5] + ln->advance[5], ln->left + ln->width, 0.01);
 }
 
 /* CLREQ 3.2.1: ¼ 字 between Han and Latin letters or digits. */
