@@ -350,7 +350,8 @@ static bl_status flow_section(lay_ctx *c, const bl_section *sec, int first_conte
         float bw = 0;
         if (*s->item_bullet && (st = lay_measure(c, ts, 1, 0, &bw)) != BL_OK)
             return st;
-        lay_para_opts po = {c->width, 0, 0, bw, BL_ALIGN_LEFT, 0, 0, 0};
+        /* balanced: a heading that wraps breaks at words (GB/T 9704 7.3.1) */
+        lay_para_opts po = {c->width, 0, 0, bw, BL_ALIGN_LEFT, 1, 0, 0};
         flow_opts tf = {i == 0 ? after : s->item_space_before, 1, 0, str(&it->title), 1};
         if ((st = flow_para(c, ts, 2, &po, &tf)) != BL_OK)
             return st;

@@ -32,6 +32,12 @@
 #define WIDOW_ONE 1e10       /* last line of one character (孤字) */
 #define WIDOW_PUNCT 5e9      /* last line of one character and its punctuation */
 #define BALANCE_NOT_SPACE 100.0 /* balanced titles: a break not at a space, in em² */
+#define BALANCE_NOT_WORD 400.0  /* ... not at a word boundary (ICU's dictionary) */
+#define BALANCE_IN_QUOTES 400.0 /* ... inside 《》 or “” */
+#define BALANCE_WIDER 30.0      /* ... a line wider than the one above (not a trapezoid);
+                                   less than a break off the typed spaces */
+#define BALANCE_SHORT 200.0     /* ... a line under 3/5 of the one above */
+#define BALANCE_EXTRA_LINE 150.0 /* one line more than the fewest */
 #define MAX_BALANCED_LINES 8
 #define MAX_CANDIDATES 4096   /* breakpoints looked back from one break */
 #define WORK_PER_BREAK 32     /* candidate lines measured per breakpoint on average
@@ -75,6 +81,7 @@ typedef struct bd_info { /* boundary k: between items k-1 and k */
     double pta, ptb;     /* mandatory trims: right of k-1, left of k */
     double gap;          /* Han/Latin gap */
     uint8_t brk, adj;    /* a break is allowed (BRK_*); justification may add space */
+    uint8_t word, inq;   /* titles: a word boundary (ICU); inside 《》 or “” */
 } bd_info;
 
 enum { BRK_NONE = 0, BRK_OK = 1, BRK_URL = 2, BRK_EMERGENCY = 3 };
@@ -592,6 +599,7 @@ static size_t run_dp(const comp *c, int mode, double *best, size_t *from)
 typedef struct bal_ctx {
     size_t q;     /* the line being placed, 1-based */
     double *cost; /* cost[q * nb + j]: best cost of q lines ending at break j */
+    double *lastw; /* lastw[q * nb + j]: the width of that chain's last line */
     size_t *from;
 } bal_ctx;
 
@@ -618,8 +626,24 @@ static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
                 && (c->it[p].flags & IF_WESTERN);
     if (p < c->n && c->has_space_breaks && (!at_space || in_latin))
         d += in_latin ? 2 * BALANCE_NOT_SPACE : BALANCE_NOT_SPACE;
+    /* Typed spaces first, then ICU's word boundaries; never inside 《》 or
+     * “” when another break works. */
+    if (p < c->n && !at_space && !c->bd[p].word)
+        d += BALANCE_NOT_WORD;
+    if (p < c->n && c->bd[p].inq)
+        d += BALANCE_IN_QUOTES;
+    /* The shape (GB/T 9704 7.3.1): a trapezoid, each line no wider than
+     * the one above, and no line far shorter than its neighbour. */
+    double w = m.w - (m.need > 0 ? m.need : 0), above = x->lastw[(x->q - 1) * nb + i];
+    if (x->q > 1 && w > above + 0.05 * c->em) {
+        double over = (w - above) / c->em;
+        d += BALANCE_WIDER + 0.5 * over * over;
+    }
+    if (x->q > 1 && w < 0.6 * above)
+        d += BALANCE_SHORT;
     if (prev + d < x->cost[x->q * nb + j]) {
         x->cost[x->q * nb + j] = prev + d;
+        x->lastw[x->q * nb + j] = w;
         x->from[x->q * nb + j] = i;
     }
     return 0;
@@ -632,13 +656,16 @@ static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
 static int run_balanced(const comp *c, size_t lines, double *cost, size_t *from)
 {
     size_t nb = c->nb;
+    double *lastw = cost + (lines + 1) * nb;
     for (size_t q = 0; q <= lines; q++)
-        for (size_t j = 0; j < nb; j++)
+        for (size_t j = 0; j < nb; j++) {
             cost[q * nb + j] = INFINITY;
+            lastw[q * nb + j] = INFINITY;
+        }
     cost[0] = 0;
     size_t spent = 0, budget = WORK_PER_BREAK * nb * lines + WORK_BASE;
     for (size_t q = 1; q <= lines; q++) {
-        bal_ctx x = {q, cost, from};
+        bal_ctx x = {q, cost, lastw, from};
         for (size_t j = 1; j < nb; j++) {
             size_t p = c->bp[j];
             if ((q < lines) == (p == c->n))
@@ -771,6 +798,49 @@ static bl_status unit_error(const comp *c, size_t j, bl_error *err)
                         (int)n, c->text + off, more, m.w - m.shrink, avail);
 }
 
+/* For titles: ICU's dictionary-based word boundaries for Chinese
+ * (UBRK_WORD, locale zh) and the boundaries inside 《》 or “” (GB/T 9704
+ * 7.3.1: a wrapped title keeps words and sense units whole). Without ICU
+ * data every boundary counts as a word boundary. */
+static bl_status mark_words(comp *c, bl_error *err)
+{
+    int depth = 0;
+    for (size_t k = 1; k < c->n; k++) {
+        uint32_t a = c->it[k - 1].cp;
+        if (a == 0x300A || a == 0x201C || a == 0x3008 || a == 0x300C)
+            depth++;
+        else if ((a == 0x300B || a == 0x201D || a == 0x3009 || a == 0x300D) && depth > 0)
+            depth--;
+        c->bd[k].inq = depth > 0 && c->it[k].cp != 0x300B && c->it[k].cp != 0x201D
+                    && c->it[k].cp != 0x3009 && c->it[k].cp != 0x300D;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, c->text, (int64_t)c->len, &st);
+    UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    if (U_SUCCESS(st))
+        ubrk_setUText(bi, ut, &st);
+    if (U_FAILURE(st)) {
+        ubrk_close(bi);
+        utext_close(ut);
+        if (st == U_MEMORY_ALLOCATION_ERROR)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                "out of memory opening the word breaker");
+        for (size_t k = 1; k < c->n; k++)
+            c->bd[k].word = 1;
+        return BL_OK;
+    }
+    size_t k = 1;
+    for (int32_t b = ubrk_first(bi); b != UBRK_DONE && k < c->n; b = ubrk_next(bi)) {
+        while (k < c->n && c->items[k].text_off < (uint32_t)b)
+            k++;
+        if (k < c->n && c->items[k].text_off == (uint32_t)b)
+            c->bd[k].word = 1;
+    }
+    ubrk_close(bi);
+    utext_close(ut);
+    return BL_OK;
+}
+
 /* The allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n. */
 static void collect_breaks(comp *c)
 {
@@ -880,6 +950,8 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
         if (c.it[i].em > c.em)
             c.em = c.it[i].em;
     st = find_breaks(&c, err);
+    if (st == BL_OK && params->balance && params->align != BL_ALIGN_JUSTIFY)
+        st = mark_words(&c, err);
     if (st != BL_OK)
         goto cleanup;
     measure_boundaries(&c);
@@ -918,7 +990,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     if (!balanced && params->balance && params->align != BL_ALIGN_JUSTIFY) {
         size_t want = (size_t)best[c.nb - 1];
         if (want >= 2 && want <= MAX_BALANCED_LINES) {
-            bal = malloc((want + 1) * c.nb * sizeof *bal);
+            bal = malloc(2 * (want + 1) * c.nb * sizeof *bal);
             bfrom = calloc((want + 1) * c.nb, sizeof *bfrom);
             if (!bal || !bfrom) {
                 st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
@@ -928,6 +1000,27 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
             if (run_balanced(&c, want, bal, bfrom)) {
                 balanced = 1;
                 nlines = want;
+                /* A break inside 《》 or off the words may be avoided with
+                 * one line more: take it when that is better by more than
+                 * the line costs. */
+                double got = bal[want * c.nb + c.nb - 1];
+                if (got >= BALANCE_NOT_WORD && want < MAX_BALANCED_LINES) {
+                    double *bal2 = malloc(2 * (want + 2) * c.nb * sizeof *bal2);
+                    size_t *bfrom2 = calloc((want + 2) * c.nb, sizeof *bfrom2);
+                    if (bal2 && bfrom2 && run_balanced(&c, want + 1, bal2, bfrom2)
+                        && bal2[(want + 1) * c.nb + c.nb - 1] + BALANCE_EXTRA_LINE < got) {
+                        free(bal);
+                        free(bfrom);
+                        bal = bal2;
+                        bfrom = bfrom2;
+                        bal2 = NULL;
+                        bfrom2 = NULL;
+                        want++;
+                        nlines = want;
+                    }
+                    free(bal2);
+                    free(bfrom2);
+                }
                 /* Copy the chosen chain into from[], which the setting loop walks. */
                 size_t j = c.nb - 1;
                 for (size_t q = want; q > 0; q--) {

@@ -566,6 +566,26 @@ static void test_format_chars(void)
     CHECK(c.res.measured <= 100 * c.n + (1u << 20));
 }
 
+/* GB/T 9704 7.3.1: titles break at typed spaces, then at ICU's word
+ * boundaries, never inside 《》 when another break works, as a trapezoid. */
+static void test_title_words(void)
+{
+    bl_lb_params p = {20 * 22, 0, 0, BL_ALIGN_CENTER, 1, 0};
+    composed c = compose("中共中央办公厅国务院办公厅关于进一步推进政治建设和加强基层治理的实施意见",
+                         22, &p);
+    CHECK_STR(c.lines, "中共中央办公厅国务院办公厅关于进一步|推进政治建设和加强基层治理的实施意见");
+    c = compose("关于推进产业工人队伍建设改革评价考核工作情况的通报", 22, &p);
+    CHECK_STR(c.lines, "关于推进产业工人队伍建设改革|评价考核工作情况的通报");
+    CHECK(c.res.lines[1].width <= c.res.lines[0].width); /* a trapezoid */
+    /* 《》 stays whole, with a line more when two lines would split it. */
+    p.measure = 12 * 22;
+    c = compose("关于印发《党政机关公文格式》国家标准的通知", 22, &p);
+    CHECK_STR(c.lines, "关于印发|《党政机关公文格式》|国家标准的通知");
+    p.measure = 20 * 22;
+    c = compose("依照GB/T 9704—2012《党政机关公文格式》国家标准编排的公文样式", 22, &p);
+    CHECK(strstr(c.lines, "《党政机关公文格式》") != NULL);
+}
+
 static void test_errors(void)
 {
     /* A unit wider than the measure gets emergency breaks, listed. */
@@ -861,6 +881,7 @@ int main(void)
     test_alignment();
     test_balanced();
     test_format_chars();
+    test_title_words();
     test_errors();
     test_generated();
     test_linear();
