@@ -140,11 +140,41 @@ static int is_mark(uint32_t cp)
 }
 
 /* Chinese quotation marks, set full-width in Chinese text (GB/T 15834 4.1:
- * 引号 take a full character space); Noto CJK's default glyphs for these
- * code points are the proportional Western ones. */
+ * 引号 take a full character space, fwid); in a Latin passage they take the
+ * proportional Western forms (pwid; see latin_quote). */
 static int is_quote(uint32_t cp)
 {
     return cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D;
+}
+
+/* The code point before byte i of text (0 at the start). */
+static uint32_t cp_before(const char *text, size_t i)
+{
+    if (i == 0)
+        return 0;
+    size_t j = i - 1;
+    while (j > 0 && ((unsigned char)text[j] & 0xC0) == 0x80)
+        j--;
+    uint32_t cp = 0;
+    bl_utf8_decode(text + j, i - j, &cp);
+    return cp;
+}
+
+/* A quotation mark of a Latin passage: the character it encloses (after an
+ * opening mark, before a closing one) is a Latin letter or digit and the
+ * one on its other side is not Chinese. It keeps its proportional Western
+ * glyph: Latin text in a Chinese paragraph takes Latin quotes. */
+static int latin_quote(const char *text, size_t len, size_t i, size_t k, uint32_t cp)
+{
+    uint32_t after = 0, before = cp_before(text, i);
+    if (i + k < len)
+        bl_utf8_decode(text + i + k, len - i - k, &after);
+    int opening = cp == 0x201C || cp == 0x2018;
+    uint32_t in = opening ? after : before, out = opening ? before : after;
+    int in_latin = (in >= 'A' && in <= 'Z') || (in >= 'a' && in <= 'z') || (in >= '0' && in <= '9')
+                || (in >= 0xC0 && in < 0x250);
+    return in_latin && !bl_is_cjk(out) && !(out >= 0x3000 && out <= 0x303F)
+        && !(out >= 0xFF00 && out <= 0xFFEF);
 }
 
 /* Latin letters are shaped as script Latin so the font's Latin kerning
@@ -187,9 +217,14 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
         size_t k = bl_utf8_decode(text + i, g->end - i, &cp);
         if (k == 0)
             k = 1;
+        /* A Latin passage's quotes take the proportional forms (pwid): the
+         * face's default ones for zh-Hans are full-width. */
         if (is_quote(cp))
-            feats[nf++] = (hb_feature_t){HB_TAG('f', 'w', 'i', 'd'), 1, (unsigned)i,
-                                         (unsigned)(i + k)};
+            feats[nf++] = latin_quote(text, len, i, k, cp)
+                              ? (hb_feature_t){HB_TAG('p', 'w', 'i', 'd'), 1, (unsigned)i,
+                                               (unsigned)(i + k)}
+                              : (hb_feature_t){HB_TAG('f', 'w', 'i', 'd'), 1, (unsigned)i,
+                                               (unsigned)(i + k)};
         i += k;
     }
     hb_shape(e.font, buf, feats, nf);
@@ -221,6 +256,8 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
         o->dy = (float)pos[i].y_offset * scale;
         o->flags = 0;
         if (is_quote(o->cp) && o->advance < size * 0.99f &&
+            !latin_quote(text, len, o->cluster, bl_utf8_decode(text + o->cluster, len - o->cluster,
+                                                               &(uint32_t){0}), o->cp) &&
             (i + 1 == count || info[i + 1].cluster != info[i].cluster)) {
             /* The face has no full-width form (LXGW WenKai has no fwid):
              * set the proportional glyph in an em box, the opening mark on

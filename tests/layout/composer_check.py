@@ -140,5 +140,16 @@ for i, t in enumerate(text):
         check(gaps and max(gaps) < 1.1 * PITCH,
               f"line before the URL not letter-spaced (pitch {max(gaps or [0]):.2f} pt, grid {PITCH:.2f})")
     pos = end
+# ---- Latin quotes in a Latin passage, Chinese ones in Chinese text
+chars = [ch for p in pages(os.path.join(d, "latin.pdf")) for ln in p if abs(ln.size - 16) < 0.1
+         for ch in ln.chars]
+for i, ch in enumerate(chars):
+    if ch.c in "“”‘’":
+        nb = chars[i + 1].c if ch.c in "“‘" else chars[i - 1].c
+        latin = nb.isascii() and nb.isalnum()
+        w = ch.x1 - ch.x
+        check((w < 0.6 * 16) if latin else (abs(w - 16) < 0.5),
+              f"quote {ch.c} next to {nb}: {w:.1f} pt wide ({'Latin' if latin else 'Chinese'})")
+check(sum(ch.c in "“”‘’" for ch in chars) == 6, "six quotes in latin.pdf")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
