@@ -152,6 +152,21 @@ static void warn_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
             (unsigned)g->cp, bl_role_name(sp->role));
 }
 
+/* The glyph of a hyphen in span sp's font and size. */
+static bl_status shape_hyphen(lay_ctx *c, bl_arena *tmp, const lay_span *sp, bl_glyph *out)
+{
+    bl_glyph *g = NULL;
+    size_t n = 0;
+    bl_status st = bl_shape_text(c->env->shaper, c->chains[sp->role], sp->size, "-", 1, tmp,
+                                 &g, &n, c->err);
+    if (st != BL_OK)
+        return st;
+    if (n != 1 || (g[0].flags & BL_GLYPH_MISSING))
+        return BL_ERR_FONT; /* no hyphen: the line is set without hyphenation */
+    *out = g[0];
+    return BL_OK;
+}
+
 /* Sets a paragraph; everything but the runs and the line tables is
  * scratch in tmp, so a long document does not keep each paragraph's shaping
  * and composition data to the end. */
@@ -221,7 +236,19 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     if (nitems && o->tracking)
         items[nitems - 1].width -= o->tracking; /* no letter-space after the last */
 
-    bl_lb_params p = {o->measure, o->first_indent, o->indent, o->align, o->balance, o->grid};
+    /* Hyphenation for justified text with Latin words: the hyphen's
+     * advance in em, from the first span's font. */
+    float hyphen_em = 0;
+    if (o->align == BL_ALIGN_JUSTIFY && !o->balance && nspans) {
+        int letters = 0;
+        for (size_t b = 0; b < total && !letters; b++)
+            letters = (text[b] | 0x20) >= 'a' && (text[b] | 0x20) <= 'z';
+        bl_glyph hg;
+        if (letters && shape_hyphen(c, tmp, &spans[0], &hg) == BL_OK && spans[0].size > 0)
+            hyphen_em = hg.advance / spans[0].size;
+    }
+    bl_lb_params p = {o->measure, o->first_indent, o->indent, o->align, o->balance, o->grid,
+                      hyphen_em};
     bl_lb_result res;
     bl_status st = bl_lb_compose(text, total, items, nitems, &p, tmp, &res, c->err);
     if (st != BL_OK) {
@@ -324,6 +351,34 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 x += g->advance;
                 gn++;
             }
+        }
+        if (ln->hyphen > 0 && ln->count) {
+            /* The hyphen of a hyphenated word, a run of its own in the
+             * span of the line's last item, at the line's end. */
+            size_t last = ln->first + ln->count - 1;
+            while (last > ln->first && ln->hidden[last - ln->first])
+                last--;
+            const lay_span *sp = &spans[refs[last].span];
+            bl_glyph hg;
+            if (shape_hyphen(c, tmp, sp, &hg) != BL_OK)
+                continue; /* cannot happen: the composer was given its width */
+            bl_dl_text *run = new_run(c);
+            bl_dl_glyph *rg = bl_arena_calloc(c->arena, 1, sizeof *rg);
+            char *rtext = bl_arena_strndup(c->arena, "-", 1);
+            if (!run || !rg || !rtext)
+                return nomem(c);
+            rg->gid = hg.gid;
+            rg->text_len = 1;
+            run->font = hg.font;
+            run->size = sp->size;
+            run->color = sp->color;
+            run->x = base_x + ln->left + ln->width - ln->hyphen;
+            run->text = rtext;
+            run->text_len = 1;
+            run->glyphs = rg;
+            run->nglyphs = 1;
+            run->role = bl_role_name(sp->role);
+            run->element = sp->element;
         }
     }
     out->line_first_run[res.nlines] = c->nruns;

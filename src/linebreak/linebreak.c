@@ -12,7 +12,9 @@
  * dynamic programme costs O(n · breakpoints per line). */
 #include "linebreak.h"
 
+#include <hyphen.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -46,6 +48,9 @@
 #define NARROW_WINDOW 16      /* candidates at each end of the look-back once
                                  the work budget is spent */
 #define URL_BREAK 50.0        /* demerits of a break inside a URL */
+#define HYPHEN_BREAK 2500.0   /* demerits of a hyphen (TeX's \\hyphenpenalty 50, squared) */
+#define HYPHEN_MIN_WORD 6     /* letters a word needs to be hyphenated */
+#define HYPHEN_DICT "/usr/share/hyphen/hyph_en_US.dic" /* Debian hyphen-en-us */
 #define EMERGENCY 1e8         /* demerits of an emergency break: only when the
                                  unit has no other break and is too wide */
 #define EPS 1e-3              /* pt: widths arrive as floats; a line that is full
@@ -84,7 +89,7 @@ typedef struct bd_info { /* boundary k: between items k-1 and k */
     uint8_t word, inq;   /* titles: a word boundary (ICU); inside 《》 or “” */
 } bd_info;
 
-enum { BRK_NONE = 0, BRK_OK = 1, BRK_URL = 2, BRK_EMERGENCY = 3 };
+enum { BRK_NONE = 0, BRK_OK = 1, BRK_URL = 2, BRK_HYPHEN = 3, BRK_EMERGENCY = 4 };
 
 typedef struct comp {
     const char *text;
@@ -104,6 +109,7 @@ typedef struct comp {
     size_t *bp;      /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
     double em;       /* the paragraph's em, for scaling costs */
+    double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
     double indent0, indent1; /* the parameters' indents, made finite */
     double avail0, avail1; /* room on the first line, on the others */
     int has_space_breaks;
@@ -114,6 +120,7 @@ typedef struct comp {
 typedef struct line_m {
     size_t a, e, p;
     double w, shrink, need;
+    double hyph; /* the width of the hyphen added at its end, or 0 */
     size_t slots;
 } line_m;
 
@@ -436,6 +443,7 @@ static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
     m->a = a;
     m->p = p;
     m->e = e;
+    m->hyph = 0;
     if (e <= a) {
         m->w = m->shrink = 0;
         m->slots = 0;
@@ -448,6 +456,8 @@ static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
     m->shrink = punct_shrink(c, a, e) + c->pss[e] - c->pss[a]
               + 0.5 * (c->qg[e - 1] - c->qg[a]);
     m->slots = c->qadj[e - 1] - c->qadj[a];
+    m->hyph = p < c->n && c->bd[p].brk == BRK_HYPHEN ? c->hyphen * c->it[p - 1].em : 0;
+    m->w += m->hyph; /* the added hyphen */
     m->need = m->w - (a == 0 ? c->avail0 : c->avail1);
     return 1;
 }
@@ -470,7 +480,12 @@ static double break_cost(const comp *c, size_t p)
 {
     if (p >= c->n)
         return 0;
-    return c->bd[p].brk == BRK_EMERGENCY ? EMERGENCY : c->bd[p].brk == BRK_URL ? URL_BREAK : 0;
+    switch (c->bd[p].brk) {
+    case BRK_EMERGENCY: return EMERGENCY;
+    case BRK_HYPHEN: return HYPHEN_BREAK;
+    case BRK_URL: return URL_BREAK;
+    default: return 0;
+    }
 }
 
 /* Badness of a line (0 = set at its natural width). */
@@ -755,6 +770,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
         trim[o] = (float)lt;
         pen += sw;
     }
+    pen += m->hyph; /* room for the hyphen the caller draws */
     double width = pen;
     double left = indent;
     if (p->align == BL_ALIGN_CENTER)
@@ -773,6 +789,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
     ln->hidden = hidden;
     ln->advance = adv;
     ln->trim_left = trim;
+    ln->hyphen = (float)m->hyph;
 }
 
 /* Writes the error for the unbreakable unit ending at breakpoint j. */
@@ -796,6 +813,70 @@ static bl_status unit_error(const comp *c, size_t j, bl_error *err)
                         "'%.*s%s' cannot be broken and is wider than the measure "
                         "(%.1f pt > %.1f pt)",
                         (int)n, c->text + off, more, m.w - m.shrink, avail);
+}
+
+/* The en-US hyphenation patterns, loaded once per process (read-only
+ * afterwards, so shared by threads); NULL when the file is missing. */
+static HyphenDict *hyph_dict;
+static pthread_once_t hyph_once = PTHREAD_ONCE_INIT;
+
+static void hyph_load(void)
+{
+    hyph_dict = hnj_hyphen_load(HYPHEN_DICT);
+}
+
+static int is_ascii_letter(uint32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+/* Hyphenation points inside Latin words of HYPHEN_MIN_WORD letters or more
+ * (never in a URL, never two letters from a word's start or three from its
+ * end), where no other break is allowed. */
+static void mark_hyphens(comp *c)
+{
+    pthread_once(&hyph_once, hyph_load);
+    if (!hyph_dict)
+        return;
+    char word[64], hy[64 + 5];
+    for (size_t s = 0; s < c->n;) {
+        if (!is_ascii_letter(c->it[s].cp) || c->items[s].text_len != 1
+            || (c->it[s].flags & IF_URL)) {
+            s++;
+            continue;
+        }
+        size_t t = s;
+        while (t < c->n && is_ascii_letter(c->it[t].cp) && c->items[t].text_len == 1)
+            t++;
+        size_t len = t - s;
+        /* A letter run that is part of a longer token (digits, _ or a dot
+         * glued on) is no plain word: leave it whole. */
+        int plain = !(s > 0 && (c->it[s - 1].flags & IF_WESTERN) && !(c->it[s - 1].flags & IF_SPACE)
+                      && c->it[s - 1].cls != LBC_OPEN)
+                 && !(t < c->n && (c->it[t].flags & IF_WESTERN) && c->it[t].cls == LBC_NONE);
+        if (plain && len >= HYPHEN_MIN_WORD && len < sizeof word) {
+            for (size_t i = 0; i < len; i++) {
+                uint32_t cp = c->it[s + i].cp;
+                word[i] = (char)(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+            }
+            word[len] = '\0';
+            char **rep = NULL;
+            int *pos = NULL, *cut = NULL;
+            if (hnj_hyphen_hyphenate3(hyph_dict, word, (int)len, hy, NULL, &rep, &pos, &cut, 2,
+                                      3, 2, 3) == 0 && !rep)
+                for (size_t i = 0; i + 1 < len; i++)
+                    if ((hy[i] & 1) && c->bd[s + i + 1].brk == BRK_NONE)
+                        c->bd[s + i + 1].brk = BRK_HYPHEN;
+            if (rep) { /* non-standard hyphenation: not for these patterns */
+                for (size_t i = 0; i < len; i++)
+                    free(rep[i]);
+                free(rep);
+            }
+            free(pos);
+            free(cut);
+        }
+        s = t;
+    }
 }
 
 /* For titles: ICU's dictionary-based word boundaries for Chinese
@@ -952,6 +1033,9 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     st = find_breaks(&c, err);
     if (st == BL_OK && params->balance && params->align != BL_ALIGN_JUSTIFY)
         st = mark_words(&c, err);
+    c.hyphen = isfinite(params->hyphen) && params->hyphen > 0 && params->hyphen < 2 ? params->hyphen : 0;
+    if (st == BL_OK && c.hyphen > 0 && !params->balance)
+        mark_hyphens(&c);
     if (st != BL_OK)
         goto cleanup;
     measure_boundaries(&c);

@@ -39,6 +39,9 @@ typedef struct bl_lb_params {
                            word boundaries (centred titles that wrap) */
     float grid;         /* if > 0, the character pitch of the grid, pt: full
                            lines of plain Han text hold measure/grid characters */
+    float hyphen;       /* if > 0, the advance of a hyphen in em: Latin words
+                           of 6 letters or more may then be hyphenated (libhyphen,
+                           en-US patterns) where nothing better breaks the line */
 } bl_lb_params;
 
 typedef struct bl_lb_line {
@@ -60,6 +63,9 @@ typedef struct bl_lb_line {
     const float *trim_left; /* count entries: the blank trimmed off the item's
                             left side, pt (its origin is x, already moved left
                             by it); the right trim is width - trim_left - advance */
+    float hyphen;        /* > 0: the line ends inside a word and the caller
+                            draws a hyphen this wide (pt) at left + width - hyphen
+                            (width includes it) */
 } bl_lb_line;
 
 typedef struct bl_lb_result {

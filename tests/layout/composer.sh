@@ -31,10 +31,11 @@ w("url", "# 网址\n\n" + "各单位可登录门户网站查询本次督查的�
   "详情请访问https://www.example.gov.cn/zhengce/content/2023-03/28/content_5748933.htm?from=timeline&isappinstalled=0&share=weixin-friend了解。")
 w("longword", "# 长串\n\n请下载文件content_" + "x" * 100 + ".html后填写。")
 w("latin", "# 引号\n\n会上宣读了倡议书，其英文版开头是：We said “Build skills, not walls” and the ‘open’ door. 中文“引号”照旧。")
+w("hyphen", "# 连字\n\n" + "会议采用了internationalization和standardization的方法，以及comprehensive的documentation，推动了interoperability与accessibility的持续improvement，提高了effectiveness。" * 3)
 w("close", "# 括号\n\n第一段。\n\n正文" + "）" * 90)
 PY
 render() { run timeout 60 "$BIN" render "$TMP/$1.txt" -o "$TMP/$1.pdf"; }
-for f in titles punct url latin; do
+for f in titles punct url latin hyphen; do
   render $f
   expect_status 0 "render $f"
 done

@@ -151,5 +151,23 @@ for i, ch in enumerate(chars):
         check((w < 0.6 * 16) if latin else (abs(w - 16) < 0.5),
               f"quote {ch.c} next to {nb}: {w:.1f} pt wide ({'Latin' if latin else 'Chinese'})")
 check(sum(ch.c in "“”‘’" for ch in chars) == 6, "six quotes in latin.pdf")
+# ---- hyphenated Latin words: a line ending in a hyphen continues the word on the next
+# line; the hyphen ends at the measure; no line before a long word is letter-spaced.
+src = "".join(open(os.path.join(d, "hyphen.txt"), encoding="utf-8").read().split("# 连字", 1)[1].split())
+lines = [ln for p in pages(os.path.join(d, "hyphen.pdf")) for ln in p
+         if abs(ln.size - 16) < 0.1 and len(ln.text) > 4]
+hyph = 0
+for a, b in zip(lines, lines[1:]):
+    if a.text.endswith("-") and a.text[-2:-1].isalpha():
+        hyph += 1
+        bt = b.text[:-1] if b.text.endswith("-") else b.text
+        check((a.text[:-1] + bt).replace(" ", "") in src, f"hyphen joins a word: {a.text[-8:]} / {b.text[:8]}")
+        check(abs(a.x1 - (LEFT + WIDTH)) < 0.6, f"the hyphen ends at the measure ({a.x1 / MM:.1f} mm)")
+check(hyph >= 2, f"long words are hyphenated ({hyph} hyphens)")
+for ln in lines:
+    cs = ln.chars
+    gaps = [b.x - a.x for a, b in zip(cs, cs[1:]) if ord(a.c) > 0x3000 and ord(b.c) > 0x3000
+            and a.c not in MARKS and b.c not in MARKS]
+    check(not gaps or max(gaps) < 1.25 * PITCH, f"no letter-spaced line: {ln.text[:12]} ({max(gaps or [0]):.1f} pt)")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -16,7 +16,7 @@ class Char:
 class Line:
     def __init__(self, y, chars):
         self.y = y
-        self.chars = sorted(chars, key=lambda ch: ch.x)
+        self.chars = chars  # content order: MuPDF gives a ligature's letters one x
         self.text = "".join(ch.c for ch in self.chars)
         self.x0 = self.chars[0].x
         self.x1 = max(ch.x1 for ch in self.chars)

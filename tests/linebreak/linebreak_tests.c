@@ -33,7 +33,7 @@ static float synthetic_width(uint32_t cp, float em)
 
 static bl_lb_params params(float measure_em, float em)
 {
-    bl_lb_params p = {measure_em * em, 0, 0, BL_ALIGN_JUSTIFY, 0, 0};
+    bl_lb_params p = {measure_em * em, 0, 0, BL_ALIGN_JUSTIFY, 0, 0, 0};
     return p;
 }
 
@@ -327,7 +327,7 @@ static void test_compression(void)
     CHECK(justified(&c, &p));
     /* Never more than one character beyond the grid, and never a push of
      * three marks' worth: otherwise the line is spread (推出). */
-    c = compose("一，二，三，四，五六七八", 16, &(bl_lb_params){80, 0, 0, BL_ALIGN_JUSTIFY, 0, 16});
+    c = compose("一，二，三，四，五六七八", 16, &(bl_lb_params){80, 0, 0, BL_ALIGN_JUSTIFY, 0, 16, 0});
     for (size_t l = 0; l < c.res.nlines; l++) {
         size_t vis = 0;
         for (size_t k = 0; k < c.res.lines[l].count; k++)
@@ -391,7 +391,7 @@ static void test_han_latin_gap(void)
 /* The character grid: 28 characters a line at 3号 in a 156 mm measure. */
 static void test_grid(void)
 {
-    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28, 0};
     char s[60 * 3 + 1] = "";
     for (int i = 0; i < 60; i++)
         strcat(s, "字");
@@ -433,7 +433,7 @@ static void test_grid(void)
 /* Every line but the last fills the measure; the last is flush left. */
 static void test_justification(void)
 {
-    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 0};
+    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 0, 0};
     composed c = compose(sample_para, 16, &p);
     CHECK_INT(c.st, BL_OK);
     CHECK(c.res.nlines >= 8);
@@ -504,7 +504,7 @@ static void test_alignment(void)
 
 static void test_balanced(void)
 {
-    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_CENTER, 1, 0};
+    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_CENTER, 1, 0, 0};
     composed c = compose("强化问题导向 抓实督导检查 推动党委政府深化产业工人队伍建设改革", 22, &p);
     CHECK_INT(c.st, BL_OK);
     CHECK_STR(c.lines, "强化问题导向 抓实督导检查|推动党委政府深化产业工人队伍建设改革");
@@ -570,7 +570,7 @@ static void test_format_chars(void)
  * boundaries, never inside 《》 when another break works, as a trapezoid. */
 static void test_title_words(void)
 {
-    bl_lb_params p = {20 * 22, 0, 0, BL_ALIGN_CENTER, 1, 0};
+    bl_lb_params p = {20 * 22, 0, 0, BL_ALIGN_CENTER, 1, 0, 0};
     composed c = compose("中共中央办公厅国务院办公厅关于进一步推进政治建设和加强基层治理的实施意见",
                          22, &p);
     CHECK_STR(c.lines, "中共中央办公厅国务院办公厅关于进一步|推进政治建设和加强基层治理的实施意见");
@@ -584,6 +584,39 @@ static void test_title_words(void)
     p.measure = 20 * 22;
     c = compose("依照GB/T 9704—2012《党政机关公文格式》国家标准编排的公文样式", 22, &p);
     CHECK(strstr(c.lines, "《党政机关公文格式》") != NULL);
+}
+
+/* Long Latin words are hyphenated (en-US patterns) where that beats
+ * pushing the word down; the line's width includes the hyphen the caller
+ * draws. Never in a URL, a short word or a title. */
+static void test_hyphenation(void)
+{
+    bl_lb_params p = params(12, 16);
+    p.hyphen = 0.33f;
+    composed c = compose("会议采用了internationalization和standardization的方法", 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "会议采用了internation|alization和standardiza|tion的方法");
+    CHECK_NEAR(c.res.lines[0].hyphen, 0.33 * 16, 0.01);
+    CHECK_NEAR(c.res.lines[2].hyphen, 0, 0.01);
+    CHECK(justified(&c, &p));
+    /* The last letter ends where the hyphen begins. */
+    const bl_lb_line *ln = &c.res.lines[0];
+    size_t k = ln->count - 1;
+    CHECK_NEAR(ln->x[k] + ln->advance[k], ln->left + ln->width - ln->hyphen, 0.01);
+    /* Without a hyphen width: no hyphenation, the word goes down whole. */
+    p.hyphen = 0;
+    c = compose("会议采用了internationalization和standardization的方法", 16, &p);
+    CHECK(strstr(c.lines, "internationalization") != NULL);
+    p.hyphen = 0.33f;
+    /* Not in a URL, not in a word under six letters, not in a title. */
+    c = compose("见https://example.com/internationalization/page", 16, &p);
+    for (size_t l = 0; l < c.res.nlines; l++)
+        CHECK_NEAR(c.res.lines[l].hyphen, 0, 0.01);
+    CHECK_STR(lines_of("一二三四五六七八九十一二abcde", 13), "一二三四五六七八九十一二|abcde");
+    bl_lb_params t = {12 * 16, 0, 0, BL_ALIGN_CENTER, 1, 0, 0.33f};
+    c = compose("会议采用了internationalization和standardization的方法", 16, &t);
+    for (size_t l = 0; l < c.res.nlines; l++)
+        CHECK_NEAR(c.res.lines[l].hyphen, 0, 0.01);
 }
 
 static void test_errors(void)
@@ -600,7 +633,7 @@ static void test_errors(void)
     CHECK_STR(lines_of("一二 ABCDEFGH", 5), "一二|ABCDEFGH");
     CHECK_INT(compose("一二 ABCDEFGH", 16, &p).res.nemergency, 0);
     /* The prohibitions hold even then: “三” in 30 pt cannot be set. */
-    c = compose("一二“三”", 16, &(bl_lb_params){30, 0, 0, BL_ALIGN_JUSTIFY, 0, 0});
+    c = compose("一二“三”", 16, &(bl_lb_params){30, 0, 0, BL_ALIGN_JUSTIFY, 0, 0, 0});
     CHECK_INT(c.st, BL_ERR_LAYOUT);
     CHECK_INT(c.err.code, BL_ERR_LAYOUT);
     CHECK(strstr(c.err.message, "“三”") != NULL);
@@ -679,7 +712,7 @@ static size_t work_para(int k, size_t *nlines)
     for (int i = 0; i < k; i++)
         memcpy(s + len * (size_t)i, sample_para, len);
     s[len * (size_t)k] = '\0';
-    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28, 0};
     composed c = compose(s, 16, &p);
     CHECK_INT(c.st, BL_OK);
     *nlines = c.res.nlines;
@@ -712,7 +745,7 @@ static bl_lb_item *items_of(const char *s, size_t len, float em, size_t *n)
  * (Han/Latin gaps in, the line-end mark at ½ 字). */
 static void test_measuring(void)
 {
-    bl_lb_params p = {1e6f, 0, 0, BL_ALIGN_LEFT, 0, 0};
+    bl_lb_params p = {1e6f, 0, 0, BL_ALIGN_LEFT, 0, 0, 0};
     composed c = compose("中文ABC中文，", 16, &p);
     CHECK_INT(c.st, BL_OK);
     CHECK_INT(c.res.nlines, 1);
@@ -822,7 +855,7 @@ static void check_linear_work(const char *what, const char *piece, const bl_lb_p
  * the work linear. */
 static void test_mebibyte(void)
 {
-    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28, 0};
     size_t nlines;
     check_linear_work("mixed", "一、严密组织督查。2022年，“省协调小组”（以下简称）抽查2—3家，87.6%……",
                       &p, 0, &nlines);
@@ -882,6 +915,7 @@ int main(void)
     test_balanced();
     test_format_chars();
     test_title_words();
+    test_hyphenation();
     test_errors();
     test_generated();
     test_linear();
