@@ -111,8 +111,9 @@ bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, fl
 
 /* Per-item bookkeeping beside the composer's bl_lb_item. */
 typedef struct item_ref {
-    size_t span;
-    size_t glyph_first, glyph_count; /* in the glyph array of all spans */
+    uint32_t span;
+    uint32_t glyph_first, glyph_count; /* in the glyph array of all spans
+                                          (a paragraph is under 2^31 bytes) */
 } item_ref;
 
 static bl_status nomem(lay_ctx *c)
@@ -225,9 +226,9 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
             it->text_len = end - start;
             it->width = w + o->tracking;
             it->em = spans[s].size;
-            refs[nitems].span = s;
-            refs[nitems].glyph_first = gi;
-            refs[nitems].glyph_count = h - g;
+            refs[nitems].span = (uint32_t)s;
+            refs[nitems].glyph_first = (uint32_t)gi;
+            refs[nitems].glyph_count = (uint32_t)(h - g);
             nitems++;
             gi += h - g;
             g = h;

@@ -73,18 +73,20 @@ enum {
 
 typedef struct it_info {
     double w;          /* natural width (grid tracking included; 0 for a typed space) */
-    double em;
-    double lb, rb;     /* raw blank halves of a full-width mark */
-    double optl, optr; /* blank left after the mandatory pair trims */
-    double endl;       /* extra left trim when last on a line (centred marks) */
+    /* Floats: halves and quarters of an em are exact in them, and a
+     * paragraph of millions of items keeps its memory within bounds. */
+    float em;
+    float lb, rb;     /* raw blank halves of a full-width mark */
+    float optl, optr; /* blank left after the mandatory pair trims */
+    float endl;       /* extra left trim when last on a line (centred marks) */
     uint32_t cp;       /* first code point */
     uint8_t cls, pos;
     uint16_t flags;
 } it_info;
 
 typedef struct bd_info { /* boundary k: between items k-1 and k */
-    double pta, ptb;     /* mandatory trims: right of k-1, left of k */
-    double gap;          /* Han/Latin gap */
+    float pta, ptb;      /* mandatory trims: right of k-1, left of k */
+    float gap;           /* Han/Latin gap */
     uint8_t brk, adj;    /* a break is allowed (BRK_*); justification may add space */
     uint8_t word, inq;   /* titles: a word boundary (ICU); inside 《》 or “” */
 } bd_info;
@@ -101,12 +103,13 @@ typedef struct comp {
     bd_info *bd;
     /* item prefix sums over [0, k) */
     double *pw, *popt, *pss;
-    size_t *pv, *pc; /* visible items, visible characters without prohibitions */
+    /* Indexes as uint32_t: n < 2^31 (the text's length is bounded). */
+    uint32_t *pv, *pc; /* visible items, visible characters without prohibitions */
     /* boundary prefix sums over boundaries 1..k */
     double *qpt, *qg;
-    size_t *qadj;
-    size_t *vis_end; /* vis_end[p]: the line ending at break p shows items [.., vis_end[p]) */
-    size_t *bp;      /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
+    uint32_t *qadj;
+    uint32_t *vis_end; /* vis_end[p]: the line ending at break p shows items [.., vis_end[p]) */
+    uint32_t *bp;    /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
     double em;       /* the paragraph's em, for scaling costs */
     double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
@@ -1008,7 +1011,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     c.it = calloc(n, sizeof *c.it);
     c.bd = calloc(n + 1, sizeof *c.bd);
     double *dbl = calloc(5 * (n + 1), sizeof *dbl);
-    size_t *sz = calloc(5 * (n + 1), sizeof *sz);
+    uint32_t *sz = calloc(5 * (n + 1), sizeof *sz);
     if (!c.it || !c.bd || !dbl || !sz) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;

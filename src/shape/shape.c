@@ -282,6 +282,15 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
         return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "shaping needs a font chain");
     bl_glyph *glyphs = NULL;
     size_t n = 0, cap = 0;
+    /* Room for one glyph per character up front: growing by doubling
+     * inside an arena would keep every smaller copy (a megabyte paragraph
+     * is a million glyphs). */
+    for (size_t b = 0; b < len; b++)
+        cap += ((unsigned char)text[b] & 0xC0) != 0x80;
+    cap += 8;
+    glyphs = bl_arena_alloc(arena, cap * sizeof *glyphs);
+    if (!glyphs)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
     const bl_font *primary = chain->fonts[0];
     /* A tab is white space (UAX #14 BA, a breaking space): shaped as a
      * space, byte for byte, so the clusters still index text. */
