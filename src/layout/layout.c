@@ -227,7 +227,7 @@ static bl_status flow_toc(lay_ctx *c)
         lay_span spans[2] = {
             lay_span_str(c, bullet, (bl_role)s->toc_entry_font, size, BLACK, "toc-entry"),
             lay_span_text(c, name, (bl_role)s->toc_entry_font, size, BLACK, "toc-entry")};
-        lay_para_opts po = {c->width, 0, 0, bullet_w, BL_ALIGN_JUSTIFY, 0, 0, 0};
+        lay_para_opts po = {c->width, 0, 0, bullet_w, BL_ALIGN_LEFT, 1, 0, 0};
         flow_opts fo = {0, 1, 0, NULL, 0};
         if ((st = toc_entry(c, spans, 2, po, &fo, (bl_role)s->toc_entry_font)) != BL_OK)
             return st;
@@ -261,7 +261,7 @@ static bl_status flow_toc(lay_ctx *c)
             if ((st = lay_measure(c, is, 1, 0, &numw)) != BL_OK)
                 return st;
             float ind = s->toc_item_indent * size;
-            lay_para_opts ipo = {c->width, 0, ind, ind + numw, BL_ALIGN_JUSTIFY, 0, 0, 0};
+            lay_para_opts ipo = {c->width, 0, ind, ind + numw, BL_ALIGN_LEFT, 1, 0, 0};
             flow_opts ifo = {0, k + 1 < sec->nitems, 0, NULL, 0};
             if ((st = toc_entry(c, is, 2, ipo, &ifo, (bl_role)s->toc_item_font)) != BL_OK)
                 return st;
