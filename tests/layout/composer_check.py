@@ -88,6 +88,22 @@ hl = [h for h in heads if h and ("关于推进" in h or "下一步" in h or "工
 check(len(hl) == 2, f"the 工作信息 heading wraps to two lines ({heads})")
 check(not split_words(hl), f"the heading breaks at a word: {split_words(hl)}")
 
+# The 目录 on page 1: an entry that wraps breaks at words, never inside 《》.
+entries, cur = [], []
+for ln in ps[0]:
+    if abs(ln.size - 16) > 0.1 or "Sans" not in ln.chars[0].font or ln.text.startswith("目"):
+        continue
+    if ln.text.startswith("◆") and cur:
+        entries.append(cur)
+        cur = []
+    cur.append(ln.text.lstrip("◆ "))
+if cur:
+    entries.append(cur)
+check(sum(len(e) > 1 for e in entries) >= 2, f"目录 entries that wrap ({entries})")
+for e in entries:
+    check(not split_words(e), f"目录 entry breaks at a word: {split_words(e)}")
+    check(not in_quotes(e), f"目录 entry not broken inside 《》: {e}")
+
 # ---- punctuation
 body_text = open(os.path.join(d, "punct.txt"), encoding="utf-8").read()
 body_text = "".join(body_text.split("# 标点", 1)[1].split())
