@@ -32,6 +32,7 @@ w("url", "# 网址\n\n" + "各单位可登录门户网站查询本次督查的�
 w("longword", "# 长串\n\n请下载文件content_" + "x" * 100 + ".html后填写。")
 w("latin", "# 引号\n\n会上宣读了倡议书，其英文版开头是：We said “Build skills, not walls” and the ‘open’ door. 中文“引号”照旧。")
 w("hyphen", "# 连字\n\n" + "会议采用了internationalization和standardization的方法，以及comprehensive的documentation，推动了interoperability与accessibility的持续improvement，提高了effectiveness。" * 3)
+w("longtitle", "# 测试" + "y" * 80 + "文\n来源：网站content_" + "z" * 70 + "\n\n正文。")
 w("close", "# 括号\n\n第一段。\n\n正文" + "）" * 90)
 PY
 render() { run timeout 60 "$BIN" render "$TMP/$1.txt" -o "$TMP/$1.pdf"; }
@@ -53,6 +54,15 @@ expect_err_has "$TMP/longword.txt:7:" "the emergency break's warning names its l
 check "the warning quotes the word" grep -q "warning: no break opportunity fits the line: '.*xxxx" "$TMP/err"
 check "the word is printed whole, over two lines" sh -c \
   "pdftotext '$TMP/longword.pdf' - | tr -d '\n' | grep -q 'content_x\{100\}\.html'"
+
+# In a title and in a 来源 too, the warning points into the token (its
+# line, a column past the field's name).
+render longtitle
+expect_status 0 "a title and a 来源 with unbreakable tokens are set"
+check "the title's warning is on its line, inside the token" \
+  grep -q "^$TMP/longtitle.txt:5:[0-9][0-9]: warning: no break opportunity fits the line: 'yyy" "$TMP/err"
+check "the 来源's warning is on its line, inside the token" \
+  grep -q "^$TMP/longtitle.txt:6:[0-9][0-9]: warning: no break opportunity fits the line: 'zzz" "$TMP/err"
 
 # A unit that cannot be set even so: the error points at it, not the paragraph.
 render close
