@@ -162,14 +162,31 @@ static uint32_t cp_before(const char *text, size_t i)
 
 /* A quotation mark of a Latin passage: the character it encloses (after an
  * opening mark, before a closing one) is a Latin letter or digit and the
- * one on its other side is not Chinese. It keeps its proportional Western
- * glyph: Latin text in a Chinese paragraph takes Latin quotes. */
+ * one on its other side is not Chinese; a closing mark goes with its
+ * opening one. It keeps its proportional Western glyph: Latin text in a
+ * Chinese paragraph takes Latin quotes. */
 static int latin_quote(const char *text, size_t len, size_t i, size_t k, uint32_t cp)
 {
+    int opening = cp == 0x201C || cp == 0x2018;
+    if (!opening) {
+        /* A closing mark follows its opening one (looked for nearby:
+         * quotes are short), so a pair is one kind or the other. */
+        uint32_t open = cp == 0x201D ? 0x201C : 0x2018;
+        for (size_t j = i, steps = 0; j > 0 && steps < 256; steps++) {
+            do
+                j--;
+            while (j > 0 && ((unsigned char)text[j] & 0xC0) == 0x80);
+            uint32_t c = 0;
+            bl_utf8_decode(text + j, len - j, &c);
+            if (c == cp)
+                break; /* an earlier pair: decide this one by its neighbours */
+            if (c == open)
+                return latin_quote(text, len, j, 3, open);
+        }
+    }
     uint32_t after = 0, before = cp_before(text, i);
     if (i + k < len)
         bl_utf8_decode(text + i + k, len - i - k, &after);
-    int opening = cp == 0x201C || cp == 0x2018;
     uint32_t in = opening ? after : before, out = opening ? before : after;
     int in_latin = (in >= 'A' && in <= 'Z') || (in >= 'a' && in <= 'z') || (in >= '0' && in <= '9')
                 || (in >= 0xC0 && in < 0x250);
