@@ -115,6 +115,7 @@ typedef struct comp {
     double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
     double indent0, indent1; /* the parameters' indents, made finite */
     double avail0, avail1; /* room on the first line, on the others */
+    double maxavail;       /* the larger of the two */
     int has_space_breaks;
     size_t *measured; /* candidate lines measured: the composer's unit of work */
 } comp;
@@ -435,7 +436,8 @@ static double punct_shrink(const comp *c, size_t a, size_t e)
     if (e <= a + 1)
         return 0;
     double sum = c->popt[e - 1] - c->popt[a] - c->it[a].optl;
-    return fmin(fmax(sum, 0.0), c->em);
+    /* comparisons, not fmin/fmax: this is on the composer's hot path */
+    return sum < 0 ? 0 : sum > c->em ? c->em : sum;
 }
 
 /* Measures the line of items [a, p). Returns 0 when it shows nothing. */
@@ -459,8 +461,10 @@ static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
     m->shrink = punct_shrink(c, a, e) + c->pss[e] - c->pss[a]
               + 0.5 * (c->qg[e - 1] - c->qg[a]);
     m->slots = c->qadj[e - 1] - c->qadj[a];
-    m->hyph = p < c->n && c->bd[p].brk == BRK_HYPHEN ? c->hyphen * c->it[p - 1].em : 0;
-    m->w += m->hyph; /* the added hyphen */
+    if (c->hyphen > 0 && p < c->n && c->bd[p].brk == BRK_HYPHEN) {
+        m->hyph = c->hyphen * c->it[p - 1].em;
+        m->w += m->hyph; /* the added hyphen */
+    }
     m->need = m->w - (a == 0 ? c->avail0 : c->avail1);
     return 1;
 }
@@ -576,7 +580,7 @@ static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
     line_m m;
     if (!measure_line(c, a, p, &m) && !(a == 0 && p == c->n))
         return 0; /* a line of nothing but spaces */
-    if (m.w - m.shrink > fmax(c->avail0, c->avail1) + EPS)
+    if (m.w - m.shrink > c->maxavail + EPS)
         return 1;
     if (m.need - m.shrink > EPS || x->best[i] == INFINITY)
         return 0;
@@ -628,7 +632,7 @@ static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
     line_m m;
     if (!measure_line(c, a, p, &m))
         return 0;
-    if (m.w - m.shrink > fmax(c->avail0, c->avail1) + EPS)
+    if (m.w - m.shrink > c->maxavail + EPS)
         return 1;
     double prev = x->cost[(x->q - 1) * nb + i];
     if (m.need - m.shrink > EPS || prev == INFINITY)
@@ -1006,6 +1010,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     /* In float, like every position the composer returns. */
     c.avail0 = (float)(measure - c.indent0);
     c.avail1 = (float)(measure - c.indent1);
+    c.maxavail = c.avail0 > c.avail1 ? c.avail0 : c.avail1;
     double *best = NULL, *bal = NULL;
     size_t *from = NULL, *bfrom = NULL;
     c.it = calloc(n, sizeof *c.it);
