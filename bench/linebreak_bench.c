@@ -64,7 +64,7 @@ static int make_items(para *p)
 
 static int compose(const para *p, bl_arena *a, size_t *lines)
 {
-    bl_lb_params prm = {442.2f, 2 * 442.2f / 28, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_params prm = {442.2f, 2 * 442.2f / 28, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28, 0};
     bl_lb_result r;
     bl_error err;
     bl_error_clear(&err);

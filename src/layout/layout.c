@@ -269,7 +269,7 @@ static bl_status flow_toc(lay_ctx *c)
         lay_span spans[2] = {
             lay_span_str(c, bullet, (bl_role)s->toc_entry_font, size, BLACK, "toc-entry"),
             lay_span_text(c, name, (bl_role)s->toc_entry_font, size, BLACK, "toc-entry")};
-        lay_para_opts po = {c->width, 0, 0, bullet_w, BL_ALIGN_JUSTIFY, 0, 0, 0};
+        lay_para_opts po = {c->width, 0, 0, bullet_w, BL_ALIGN_LEFT, 1, 0, 0};
         flow_opts fo = {0, 1, 0, NULL, 0};
         if ((st = toc_entry(c, spans, 2, po, &fo, (bl_role)s->toc_entry_font)) != BL_OK)
             return st;
@@ -280,9 +280,11 @@ static bl_status flow_toc(lay_ctx *c)
                 if (!src)
                     return nomem(c);
                 flow_opts f2 = {0, 0, 0, NULL, 0};
-                st = flow_line(c, lay_span_str(c, src, (bl_role)s->toc_source_font, size,
-                                               BLACK, "toc-source"),
-                               BL_ALIGN_RIGHT, 0, &f2);
+                lay_span ss = lay_span_str(c, src, (bl_role)s->toc_source_font, size, BLACK,
+                                           "toc-source");
+                ss.src = &p->article->source;
+                ss.src_lead = strlen("——");
+                st = flow_line(c, ss, BL_ALIGN_RIGHT, 0, &f2);
                 if (st != BL_OK)
                     return st;
             }
@@ -301,7 +303,7 @@ static bl_status flow_toc(lay_ctx *c)
             if ((st = lay_measure(c, is, 1, 0, &numw)) != BL_OK)
                 return st;
             float ind = s->toc_item_indent * size;
-            lay_para_opts ipo = {c->width, 0, ind, ind + numw, BL_ALIGN_JUSTIFY, 0, 0, 0};
+            lay_para_opts ipo = {c->width, 0, ind, ind + numw, BL_ALIGN_LEFT, 1, 0, 0};
             flow_opts ifo = {0, k + 1 < sec->nitems, 0, NULL, 0};
             if ((st = toc_entry(c, is, 2, ipo, &ifo, (bl_role)s->toc_item_font)) != BL_OK)
                 return st;
@@ -362,7 +364,9 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
                                     s->body_color, "source");
         sp.text = src;
         sp.len = strlen(src);
-        sp.src = NULL;
+        /* Positions in the source line map back past the format's prefix. */
+        const char *key = strstr(s->source_format, "{source}");
+        sp.src_lead = key ? (size_t)(key - s->source_format) : 0;
         if ((st = flow_line(c, sp, al, 0, &sf)) != BL_OK)
             return st;
     }
@@ -395,7 +399,8 @@ static bl_status flow_section(lay_ctx *c, const bl_section *sec, int first_conte
         float bw = 0;
         if (*s->item_bullet && (st = lay_measure(c, ts, 1, 0, &bw)) != BL_OK)
             return st;
-        lay_para_opts po = {c->width, 0, 0, bw, BL_ALIGN_LEFT, 0, 0, 0};
+        /* balanced: a heading that wraps breaks at words (GB/T 9704 7.3.1) */
+        lay_para_opts po = {c->width, 0, 0, bw, BL_ALIGN_LEFT, 1, 0, 0};
         flow_opts tf = {i == 0 ? after : s->item_space_before, 1, 0, str(&it->title), 1};
         if ((st = flow_para(c, ts, 2, &po, &tf)) != BL_OK)
             return st;
@@ -406,6 +411,9 @@ static bl_status flow_section(lay_ctx *c, const bl_section *sec, int first_conte
         if (src) {
             tail = lay_span_str(c, src, (bl_role)s->item_source_font, s->body_size,
                                 s->body_color, "item-source");
+            const char *key = strstr(s->item_source_format, "{source}");
+            tail.src = &it->source;
+            tail.src_lead = key ? (size_t)(key - s->item_source_format) : 0;
         }
         for (size_t k = 0; k < it->nparas; k++) {
             int last = k + 1 == it->nparas;

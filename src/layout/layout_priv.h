@@ -15,6 +15,8 @@ typedef struct lay_span {
     const char *element;  /* for the dump: "body", "heading1", "source", ... */
     const bl_text *src;   /* where the text came from (for warnings), or NULL */
     size_t src_off;       /* offset of text within src->s */
+    size_t src_lead;      /* bytes of text before src's begin (a format's
+                             prefix, such as the bracket of a source) */
 } lay_span;
 
 /* A line waiting to be placed: runs positioned relative to its baseline. */

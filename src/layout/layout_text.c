@@ -11,7 +11,7 @@ lay_span lay_span_text(lay_ctx *c, const bl_text *t, bl_role role, float size,
                        bl_color color, const char *element)
 {
     (void)c;
-    lay_span s = {t->s, t->len, role, size, color, element, t, 0};
+    lay_span s = {t->s, t->len, role, size, color, element, t, 0, 0};
     return s;
 }
 
@@ -19,7 +19,7 @@ lay_span lay_span_str(lay_ctx *c, const char *str, bl_role role, float size, bl_
                       const char *element)
 {
     (void)c;
-    lay_span s = {str, strlen(str), role, size, color, element, NULL, 0};
+    lay_span s = {str, strlen(str), role, size, color, element, NULL, 0, 0};
     return s;
 }
 
@@ -111,8 +111,9 @@ bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, fl
 
 /* Per-item bookkeeping beside the composer's bl_lb_item. */
 typedef struct item_ref {
-    size_t span;
-    size_t glyph_first, glyph_count; /* in the glyph array of all spans */
+    uint32_t span;
+    uint32_t glyph_first, glyph_count; /* in the glyph array of all spans
+                                          (a paragraph is under 2^31 bytes) */
 } item_ref;
 
 static bl_status nomem(lay_ctx *c)
@@ -196,12 +197,45 @@ void lay_warn_missing(lay_ctx *c)
     }
 }
 
+/* Where byte off of the paragraph text (the spans joined) is in the input:
+ * {0, 0} for text made for the page. */
+static bl_srcpos para_pos(const lay_span *spans, size_t nspans, const size_t *span_off,
+                          size_t off)
+{
+    bl_srcpos none = {0, 0};
+    size_t s = 0;
+    while (s + 1 < nspans && span_off[s + 1] <= off)
+        s++;
+    const lay_span *sp = &spans[s];
+    if (!sp->src)
+        return none;
+    size_t k = off - span_off[s];
+    k = k > sp->src_lead ? k - sp->src_lead : 0;
+    k += sp->src_off;
+    return bl_text_pos(sp->src, k < sp->src->len ? k : sp->src->len);
+}
+
 static bl_status note_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
 {
     bl_srcpos pos = {0, 0};
     if (sp->src)
         pos = bl_text_pos(sp->src, sp->src_off + g->cluster);
     return lay_note_missing(c, g->cp, sp->role, pos.line, pos.col);
+}
+
+/* The glyph of a hyphen in span sp's font and size. */
+static bl_status shape_hyphen(lay_ctx *c, bl_arena *tmp, const lay_span *sp, bl_glyph *out)
+{
+    bl_glyph *g = NULL;
+    size_t n = 0;
+    bl_status st = bl_shape_text(c->env->shaper, c->chains[sp->role], sp->size, "-", 1, tmp,
+                                 &g, &n, c->err);
+    if (st != BL_OK)
+        return st;
+    if (n != 1 || (g[0].flags & BL_GLYPH_MISSING))
+        return BL_ERR_FONT; /* no hyphen: the line is set without hyphenation */
+    *out = g[0];
+    return BL_OK;
 }
 
 /* Sets a paragraph; everything but the runs and the line tables is
@@ -263,9 +297,9 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
             it->text_len = end - start;
             it->width = w + o->tracking;
             it->em = spans[s].size;
-            refs[nitems].span = s;
-            refs[nitems].glyph_first = gi;
-            refs[nitems].glyph_count = h - g;
+            refs[nitems].span = (uint32_t)s;
+            refs[nitems].glyph_first = (uint32_t)gi;
+            refs[nitems].glyph_count = (uint32_t)(h - g);
             nitems++;
             gi += h - g;
             g = h;
@@ -274,18 +308,53 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     if (nitems && o->tracking)
         items[nitems - 1].width -= o->tracking; /* no letter-space after the last */
 
-    bl_lb_params p = {o->measure, o->first_indent, o->indent, o->align, o->balance, o->grid};
+    /* Hyphenation for justified text with Latin words: the hyphen's
+     * advance in em, from the first span's font. */
+    float hyphen_em = 0;
+    if (o->align == BL_ALIGN_JUSTIFY && !o->balance && nspans) {
+        int letters = 0;
+        for (size_t b = 0; b < total && !letters; b++)
+            letters = (text[b] | 0x20) >= 'a' && (text[b] | 0x20) <= 'z';
+        bl_glyph hg;
+        if (letters && shape_hyphen(c, tmp, &spans[0], &hg) == BL_OK && spans[0].size > 0)
+            hyphen_em = hg.advance / spans[0].size;
+    }
+    bl_lb_params p = {o->measure, o->first_indent, o->indent, o->align, o->balance, o->grid,
+                      hyphen_em};
     bl_lb_result res;
     bl_status st = bl_lb_compose(text, total, items, nitems, &p, tmp, &res, c->err);
     if (st != BL_OK) {
-        /* The composer names the text; add where it is in the input. */
-        if (c->err->line == 0 && nspans && spans[0].src) {
-            bl_srcpos pos = spans[0].src->pos;
-            c->err->line = pos.line;
-            c->err->col = pos.col;
-            snprintf(c->err->file, sizeof c->err->file, "%s", c->doc->file);
+        /* The composer names the text; add where it is in the input: the
+         * unit that does not fit, else the paragraph. */
+        if (c->err->line == 0 && nspans) {
+            bl_srcpos pos = {0, 0};
+            if (st == BL_ERR_LAYOUT && res.error_item < nitems)
+                pos = para_pos(spans, nspans, span_off, items[res.error_item].text_off);
+            if (pos.line == 0 && spans[0].src)
+                pos = spans[0].src->pos;
+            if (pos.line) {
+                c->err->line = pos.line;
+                c->err->col = pos.col;
+                snprintf(c->err->file, sizeof c->err->file, "%s", c->doc->file);
+            }
         }
         return st;
+    }
+    /* An emergency break inside a word or URL: say where, so the author can
+     * add a break (a space, a ZWSP) or shorten it. */
+    for (size_t e = 0; e < res.nemergency; e++) {
+        const bl_lb_item *it = &items[res.emergency[e]];
+        bl_srcpos pos = para_pos(spans, nspans, span_off, it->text_off);
+        size_t from = res.emergency[e] >= 8 ? items[res.emergency[e] - 8].text_off : 0;
+        while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from++;
+        size_t to = it->text_off + 24 < total ? it->text_off + 24 : total;
+        while (to < total && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to++;
+        bl_warn(c->env->warner, BL_ERR_LAYOUT, c->doc->file, pos.line, pos.col,
+                "no break opportunity fits the line: '%.*s' broken inside a word "
+                "(emergency break before '%.*s')",
+                (int)(to - from), text + from, (int)it->text_len, text + it->text_off);
     }
     out->nlines = res.nlines;
     out->line_first_run = bl_arena_calloc(c->arena, res.nlines + 1, sizeof(size_t));
@@ -373,6 +442,36 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 x += g->advance;
                 gn++;
             }
+        }
+        if (ln->hyphen > 0 && ln->count) {
+            /* The hyphen of a hyphenated word, a run of its own in the
+             * span of the line's last item, at the line's end. */
+            size_t last = ln->first + ln->count - 1;
+            while (last > ln->first && ln->hidden[last - ln->first])
+                last--;
+            const lay_span *sp = &spans[refs[last].span];
+            bl_glyph hg;
+            if (shape_hyphen(c, tmp, sp, &hg) != BL_OK)
+                continue; /* cannot happen: the composer was given its width */
+            bl_dl_text *run = new_run(c);
+            bl_dl_glyph *rg = bl_arena_calloc(c->arena, 1, sizeof *rg);
+            char *rtext = bl_arena_strndup(c->arena, "-", 1);
+            if (!run || !rg || !rtext)
+                return nomem(c);
+            rg->gid = hg.gid;
+            rg->text_len = 1;
+            rg->advance = hg.advance;
+            run->font = hg.font;
+            run->size = sp->size;
+            run->color = sp->color;
+            run->x = base_x + ln->left + ln->width - ln->hyphen;
+            run->text = rtext;
+            run->text_len = 1;
+            run->glyphs = rg;
+            run->nglyphs = 1;
+            run->role = bl_role_name(sp->role);
+            run->element = sp->element;
+            run->para = para;
         }
     }
     out->line_first_run[res.nlines] = c->nruns;

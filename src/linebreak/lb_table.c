@@ -21,6 +21,10 @@
  *    blank half (the composer only trims marks whose advance is about an em).
  *  - % ‰ ‱ ℃ ° ′ ″ and their full-width forms follow a number and never start
  *    a line (CLREQ 3.1.7 "postfixed abbreviations").
+ *  - Format characters have their UAX #14 meaning: ZWSP (U+200B) is a
+ *    break opportunity of no width; WJ (U+2060), ZWNBSP (U+FEFF), ZWJ and
+ *    the no-break spaces glue their neighbours; a tab is a breaking space.
+ *    The composer sets the zero-width ones hidden (nothing is drawn).
  *  - — ― ⸺ and … ⋯ carry LBF_CJK so that they break like Chinese text and are
  *    set on the character grid; ‘ ’ “ ” and · likewise (in Chinese text they
  *    are full-width marks).
@@ -55,6 +59,7 @@ static const lb_entry table[] = {
     {0x005D, CLOSE_(LBP_NONE)},               /* ] */
     {0x007B, OPEN_(LBP_NONE)},                /* { */
     {0x007D, CLOSE_(LBP_NONE)},               /* } */
+    {0x00A0, {LBC_GLUE, LBP_NONE, 0}},       /* no-break space */
     {0x00B0, {LBC_POSTFIX, LBP_NONE, 0}},     /* ° degree */
     {0x00B7, {LBC_MIDDLE, LBP_CENTRE, LBF_CJK}}, /* · 间隔号 (GB/T 15834 4.14) */
     {0x2000, {LBC_SPACE, LBP_NONE, 0}},       /* en quad .. hair space: breaking spaces */
@@ -64,10 +69,13 @@ static const lb_entry table[] = {
     {0x2004, {LBC_SPACE, LBP_NONE, 0}},
     {0x2005, {LBC_SPACE, LBP_NONE, 0}},
     {0x2006, {LBC_SPACE, LBP_NONE, 0}},
+    {0x2007, {LBC_GLUE, LBP_NONE, 0}},       /* figure space (no break) */
     {0x2008, {LBC_SPACE, LBP_NONE, 0}},
     {0x2009, {LBC_SPACE, LBP_NONE, 0}},
     {0x200A, {LBC_SPACE, LBP_NONE, 0}},
     {0x200B, {LBC_SPACE, LBP_NONE, 0}},       /* zero width space: a break opportunity */
+    {0x200D, {LBC_GLUE, LBP_NONE, 0}},       /* zero width joiner */
+    {0x2011, {LBC_GLUE, LBP_NONE, 0}},       /* non-breaking hyphen */
     {0x2013, {LBC_MIDDLE, LBP_NONE, 0}},      /* – en dash as 连接号: not at line start */
     {0x2014, {LBC_DASH, LBP_NONE, LBF_CJK}},  /* — 破折号 half / 连接号 */
     {0x2015, {LBC_DASH, LBP_NONE, LBF_CJK}},  /* ― horizontal bar, used for 破折号 */
@@ -77,10 +85,12 @@ static const lb_entry table[] = {
     {0x201D, {LBC_CLOSE, LBP_LEFT, LBF_CJK}},      /* ” */
     {0x2026, {LBC_ELLIPSIS, LBP_NONE, LBF_CJK}}, /* … 省略号 half */
     {0x2027, {LBC_MIDDLE, LBP_CENTRE, LBF_CJK}}, /* ‧ hyphenation point as 间隔号 */
+    {0x202F, {LBC_GLUE, LBP_NONE, 0}},       /* narrow no-break space */
     {0x2030, {LBC_POSTFIX, LBP_NONE, 0}},     /* ‰ */
     {0x2031, {LBC_POSTFIX, LBP_NONE, 0}},     /* ‱ */
     {0x2032, {LBC_POSTFIX, LBP_NONE, 0}},     /* ′ */
     {0x2033, {LBC_POSTFIX, LBP_NONE, 0}},     /* ″ */
+    {0x2060, {LBC_GLUE, LBP_NONE, 0}},       /* word joiner */
     {0x2103, {LBC_POSTFIX, LBP_NONE, 0}},     /* ℃ */
     {0x22EF, {LBC_ELLIPSIS, LBP_NONE, LBF_CJK}}, /* ⋯ midline ellipsis */
     {0x2E3A, {LBC_DASH, LBP_NONE, LBF_CJK}},  /* ⸺ two-em dash */
@@ -109,6 +119,7 @@ static const lb_entry table[] = {
     {0x301E, CLOSE_(LBP_LEFT)},               /* 〞 */
     {0x301F, CLOSE_(LBP_LEFT)},               /* 〟 */
     {0x30FB, {LBC_MIDDLE, LBP_CENTRE, 0}},    /* ・ katakana middle dot as 间隔号 */
+    {0xFEFF, {LBC_GLUE, LBP_NONE, 0}},       /* zero width no-break space */
     {0xFF01, STOP_(LBP_LEFT)},                /* ！ */
     {0xFF05, {LBC_POSTFIX, LBP_NONE, 0}},     /* ％ */
     {0xFF08, OPEN_(LBP_RIGHT)},               /* （ */

@@ -17,7 +17,9 @@ typedef enum lb_class {
     LBC_DASH,     /* 破折号 —: two make one mark that never splits; a single one
                      between numbers is a 连接号 (a range) and never starts a line */
     LBC_ELLIPSIS, /* 省略号 …: two make one mark that never splits */
-    LBC_SPACE     /* a breaking space: a line may end after it, never before it */
+    LBC_SPACE,    /* a breaking space: a line may end after it, never before it */
+    LBC_GLUE      /* WJ, ZWNBSP (U+FEFF), ZWJ, no-break spaces: no break on
+                     either side (UAX #14 WJ, GL, ZWJ) */
 } lb_class;
 
 /* Where the glyph sits in its em box in zh-Hans fonts, i.e. which half is

@@ -12,10 +12,13 @@
  * dynamic programme costs O(n · breakpoints per line). */
 #include "linebreak.h"
 
+#include <hyphen.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 
 #include "../base/utf8.h"
@@ -31,6 +34,12 @@
 #define WIDOW_ONE 1e10       /* last line of one character (孤字) */
 #define WIDOW_PUNCT 5e9      /* last line of one character and its punctuation */
 #define BALANCE_NOT_SPACE 100.0 /* balanced titles: a break not at a space, in em² */
+#define BALANCE_NOT_WORD 400.0  /* ... not at a word boundary (ICU's dictionary) */
+#define BALANCE_IN_QUOTES 400.0 /* ... inside 《》 or “” */
+#define BALANCE_WIDER 30.0      /* ... a line wider than the one above (not a trapezoid);
+                                   less than a break off the typed spaces */
+#define BALANCE_SHORT 200.0     /* ... a line under 3/5 of the one above */
+#define BALANCE_EXTRA_LINE 150.0 /* one line more than the fewest */
 #define MAX_BALANCED_LINES 8
 #define MAX_CANDIDATES 4096   /* breakpoints looked back from one break */
 #define WORK_PER_BREAK 32     /* candidate lines measured per breakpoint on average
@@ -38,6 +47,12 @@
 #define WORK_BASE (1u << 20)  /* and that many in any case */
 #define NARROW_WINDOW 16      /* candidates at each end of the look-back once
                                  the work budget is spent */
+#define URL_BREAK 50.0        /* demerits of a break inside a URL */
+#define HYPHEN_BREAK 2500.0   /* demerits of a hyphen (TeX's \\hyphenpenalty 50, squared) */
+#define HYPHEN_MIN_WORD 6     /* letters a word needs to be hyphenated */
+#define HYPHEN_DICT "/usr/share/hyphen/hyph_en_US.dic" /* Debian hyphen-en-us */
+#define EMERGENCY 1e8         /* demerits of an emergency break: only when the
+                                 unit has no other break and is too wide */
 #define EPS 1e-3              /* pt: widths arrive as floats; a line that is full
                                  to within float rounding is full */
 
@@ -49,24 +64,34 @@ enum {
     IF_URL = 16,      /* in a run that is a URL */
     IF_TYPED = 32,    /* a typed space replaced by the Han/Latin gap */
     IF_FULL = 64,     /* advance about one em: its blank halves may be trimmed */
-    IF_ALNUM = 128    /* a Western letter, digit or postfix: takes the Han gap */
+    IF_ALNUM = 128,   /* a Western letter, digit or postfix: takes the Han gap */
+    IF_MARK = 256,    /* a combining mark of its own cluster: never starts a line */
+    IF_HIDDEN = 512,  /* a format character (ZWSP, WJ, ZWNBSP, ZWJ...): no width,
+                         not drawn */
+    IF_SCHEME = 1024  /* the scheme of a URL and its "://" (never broken) */
 };
 
 typedef struct it_info {
     double w;          /* natural width (grid tracking included; 0 for a typed space) */
-    double em;
-    double lb, rb;     /* raw blank halves of a full-width mark */
-    double optl, optr; /* blank left after the mandatory pair trims */
-    double endl;       /* extra left trim when last on a line (centred marks) */
+    /* Floats: halves and quarters of an em are exact in them, and a
+     * paragraph of millions of items keeps its memory within bounds. */
+    float em;
+    float lb, rb;     /* raw blank halves of a full-width mark */
+    float optl, optr; /* blank left after the mandatory pair trims */
+    float endl;       /* extra left trim when last on a line (centred marks) */
     uint32_t cp;       /* first code point */
-    uint8_t cls, pos, flags;
+    uint8_t cls, pos;
+    uint16_t flags;
 } it_info;
 
 typedef struct bd_info { /* boundary k: between items k-1 and k */
-    double pta, ptb;     /* mandatory trims: right of k-1, left of k */
-    double gap;          /* Han/Latin gap */
-    uint8_t brk, adj;    /* a break is allowed; justification may add space */
+    float pta, ptb;      /* mandatory trims: right of k-1, left of k */
+    float gap;           /* Han/Latin gap */
+    uint8_t brk, adj;    /* a break is allowed (BRK_*); justification may add space */
+    uint8_t word, inq;   /* titles: a word boundary (ICU); inside 《》 or “” */
 } bd_info;
+
+enum { BRK_NONE = 0, BRK_OK = 1, BRK_URL = 2, BRK_HYPHEN = 3, BRK_EMERGENCY = 4 };
 
 typedef struct comp {
     const char *text;
@@ -78,16 +103,19 @@ typedef struct comp {
     bd_info *bd;
     /* item prefix sums over [0, k) */
     double *pw, *popt, *pss;
-    size_t *pv, *pc; /* visible items, visible characters without prohibitions */
+    /* Indexes as uint32_t: n < 2^31 (the text's length is bounded). */
+    uint32_t *pv, *pc; /* visible items, visible characters without prohibitions */
     /* boundary prefix sums over boundaries 1..k */
     double *qpt, *qg;
-    size_t *qadj;
-    size_t *vis_end; /* vis_end[p]: the line ending at break p shows items [.., vis_end[p]) */
-    size_t *bp;      /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
+    uint32_t *qadj;
+    uint32_t *vis_end; /* vis_end[p]: the line ending at break p shows items [.., vis_end[p]) */
+    uint32_t *bp;    /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
     double em;       /* the paragraph's em, for scaling costs */
+    double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
     double indent0, indent1; /* the parameters' indents, made finite */
     double avail0, avail1; /* room on the first line, on the others */
+    double maxavail;       /* the larger of the two */
     int has_space_breaks;
     size_t *measured; /* candidate lines measured: the composer's unit of work */
 } comp;
@@ -96,6 +124,7 @@ typedef struct comp {
 typedef struct line_m {
     size_t a, e, p;
     double w, shrink, need;
+    double hyph; /* the width of the hyphen added at its end, or 0 */
     size_t slots;
 } line_m;
 
@@ -119,6 +148,15 @@ static int is_western_cp(uint32_t cp)
         || (cp >= 0x1E00 && cp <= 0x1FFF) || (cp >= 0x2010 && cp <= 0x218F);
 }
 
+/* Format characters: their meaning is in the line-break class; they take
+ * no room and are not drawn (the shaper gives them no advance either). */
+static int is_format_cp(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF
+        || cp == 0x034F || cp == 0x180E || (cp >= 0x202A && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 static void classify(comp *c)
 {
     const bl_lb_params *p = c->p;
@@ -138,7 +176,13 @@ static void classify(comp *c)
         if (t->em <= 0)
             t->em = 1.0;
         t->w = fmax(0.0, finite_or(src->width, 0.0));
-        uint8_t f = 0;
+        uint16_t f = 0;
+        if (is_format_cp(cp)) {
+            f |= IF_HIDDEN;
+            t->w = 0;
+        }
+        if (u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK) == U_LB_COMBINING_MARK)
+            f |= IF_MARK; /* UAX #14 LB9: a mark stays with its base */
         if (li.cls == LBC_SPACE)
             f |= IF_SPACE;
         else if (bl_is_cjk(cp) || (li.flags & LBF_CJK))
@@ -148,6 +192,8 @@ static void classify(comp *c)
                | ((li.cls == LBC_NONE || li.cls == LBC_POSTFIX) ? IF_ALNUM : 0);
         if (t->w >= 0.75 * t->em)
             f |= IF_FULL;
+        if (f & IF_HIDDEN)
+            f &= (uint16_t)~(IF_WESTERN | IF_ALNUM | IF_CJK | IF_HAN);
         t->flags = f;
         /* CLREQ 3.1.2: the blank half of a full-width mark, by its position. */
         if ((f & IF_FULL) && li.cls != LBC_NONE) {
@@ -191,9 +237,19 @@ static void mark_urls(comp *c)
             t++;
         const char *run = c->text + c->items[s].text_off;
         size_t rlen = c->items[t - 1].text_off + c->items[t - 1].text_len - c->items[s].text_off;
-        if (contains(run, rlen, "://") || (rlen > 4 && memcmp(run, "www.", 4) == 0))
+        if (contains(run, rlen, "://") || (rlen > 4 && memcmp(run, "www.", 4) == 0)) {
             for (size_t i = s; i < t; i++)
                 c->it[i].flags |= IF_URL;
+            /* Up to the end of the first "://": the scheme stays whole. */
+            size_t end = s;
+            for (size_t i = s; i + 2 < t; i++)
+                if (c->it[i].cp == ':' && c->it[i + 1].cp == '/' && c->it[i + 2].cp == '/') {
+                    end = i + 3;
+                    break;
+                }
+            for (size_t i = s; i < end; i++)
+                c->it[i].flags |= IF_SCHEME;
+        }
         s = t;
     }
 }
@@ -206,7 +262,7 @@ static void mark_typed_spaces(comp *c)
         it_info *t = &c->it[i];
         if (t->cp != 0x20 || c->items[i].text_len != 1)
             continue;
-        uint8_t l = c->it[i - 1].flags, r = c->it[i + 1].flags;
+        uint16_t l = c->it[i - 1].flags, r = c->it[i + 1].flags;
         if (((l & IF_HAN) && (r & IF_ALNUM)) || ((l & IF_ALNUM) && (r & IF_HAN))) {
             t->flags |= IF_TYPED;
             t->w = 0;
@@ -220,12 +276,33 @@ static int is_no_start(const it_info *t)
         || t->cls == LBC_POSTFIX;
 }
 
-/* The tailoring: 1 allowed, 0 forbidden, -1 undecided (ICU decides). */
+/* Between two items of a URL: after a slash, before . ? & = - (the
+ * Chicago Manual's rule, docs/layouts.md), no hyphen added, never inside the
+ * scheme; these marks may start a line there. */
+static int url_rule(const it_info *A, const it_info *B)
+{
+    if (A->flags & IF_SCHEME)
+        return BRK_NONE;
+    if (A->cp == '/' && B->cp != '/')
+        return BRK_URL;
+    if ((B->cp == '.' || B->cp == '?' || B->cp == '&' || B->cp == '=' || B->cp == '-')
+        && A->cp != '/' && A->cp != '.' && A->cp != '-')
+        return BRK_URL;
+    return BRK_NONE;
+}
+
+/* The tailoring: BRK_* when decided, -1 undecided (ICU decides). */
 static int break_rule(const comp *c, size_t k)
 {
     const it_info *A = &c->it[k - 1], *B = &c->it[k];
     if (B->cls == LBC_SPACE)
         return 0; /* UAX #14 LB7: spaces stay at the end of the line */
+    if (A->cls == LBC_GLUE || B->cls == LBC_GLUE)
+        return 0; /* UAX #14 LB8a, LB11, LB12: WJ, ZWNBSP, ZWJ, no-break spaces */
+    if (B->flags & IF_MARK)
+        return 0; /* UAX #14 LB9: never before a combining mark */
+    if ((A->flags & IF_URL) && (B->flags & IF_URL))
+        return url_rule(A, B);
     if (A->cls == LBC_OPEN)
         return 0; /* GB/T 15834 5.1: the first half of a pair never ends a line */
     if (is_no_start(B))
@@ -237,11 +314,8 @@ static int break_rule(const comp *c, size_t k)
         return 0; /* a single dash is a 连接号 (2—3, 9704—2012): not at line start */
     if (A->cls == LBC_SPACE)
         return 1; /* UAX #14 LB18: break after spaces */
-    if ((A->flags & IF_WESTERN) && (B->flags & IF_WESTERN)) {
-        /* Latin words and numbers (87.6% 1,280) never split; a URL may
-         * break after a slash. */
-        return (A->flags & IF_URL) && A->cp == '/' && B->cp != '/';
-    }
+    if ((A->flags & IF_WESTERN) && (B->flags & IF_WESTERN))
+        return 0; /* Latin words and numbers (87.6% 1,280) never split */
     if ((A->flags | B->flags) & IF_CJK)
         return 1; /* UAX #14 LB31 for ideographs: between any two, and Han/Latin */
     return -1;
@@ -310,7 +384,7 @@ static void measure_boundaries(comp *c)
         /* CLREQ 3.8: justification spreads space between characters, never
          * inside a Latin word or number, —— or ……; between Latin words the
          * space (the boundary after it) is the glue. */
-        b->adj = !(B->cls == LBC_SPACE)
+        b->adj = !(B->cls == LBC_SPACE) && !(B->flags & (IF_HIDDEN | IF_MARK))
               && !((A->flags & IF_WESTERN) && (B->flags & IF_WESTERN))
               && !(A->cls == LBC_DASH && B->cls == LBC_DASH)
               && !(A->cls == LBC_ELLIPSIS && B->cls == LBC_ELLIPSIS)
@@ -332,7 +406,7 @@ static void prefix_sums(comp *c)
     c->pv[0] = c->pc[0] = 0;
     for (size_t i = 0; i < c->n; i++) {
         const it_info *t = &c->it[i];
-        int space = (t->flags & (IF_SPACE | IF_TYPED)) != 0;
+        int space = (t->flags & (IF_SPACE | IF_TYPED | IF_HIDDEN)) != 0;
         c->pw[i + 1] = c->pw[i] + t->w;
         c->popt[i + 1] = c->popt[i] + t->optl + t->optr;
         c->pss[i + 1] = c->pss[i] + (space && !(t->flags & IF_TYPED) ? t->w / 3 : 0);
@@ -352,6 +426,20 @@ static void prefix_sums(comp *c)
         c->vis_end[p] = (c->it[p - 1].flags & (IF_SPACE | IF_TYPED)) ? c->vis_end[p - 1] : p;
 }
 
+/* The punctuation blank a line [a, e) may give up to take one more
+ * character (先挤进): the optional halves of its marks but the last (which
+ * loses its blank half anyway, GB/T 15834 5.1.10) and but an opening mark
+ * at the line's start (never compressed there, so the left edge stays
+ * straight), at most 1 字 in all: ½ 字 from each of two marks. */
+static double punct_shrink(const comp *c, size_t a, size_t e)
+{
+    if (e <= a + 1)
+        return 0;
+    double sum = c->popt[e - 1] - c->popt[a] - c->it[a].optl;
+    /* comparisons, not fmin/fmax: this is on the composer's hot path */
+    return sum < 0 ? 0 : sum > c->em ? c->em : sum;
+}
+
 /* Measures the line of items [a, p). Returns 0 when it shows nothing. */
 static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
 {
@@ -360,6 +448,7 @@ static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
     m->a = a;
     m->p = p;
     m->e = e;
+    m->hyph = 0;
     if (e <= a) {
         m->w = m->shrink = 0;
         m->slots = 0;
@@ -369,9 +458,13 @@ static int measure_line(const comp *c, size_t a, size_t p, line_m *m)
     const it_info *last = &c->it[e - 1];
     m->w = c->pw[e] - c->pw[a] - (c->qpt[e - 1] - c->qpt[a]) + (c->qg[e - 1] - c->qg[a])
          - (last->rb + last->endl);
-    m->shrink = c->popt[e - 1] - c->popt[a] + c->pss[e] - c->pss[a]
+    m->shrink = punct_shrink(c, a, e) + c->pss[e] - c->pss[a]
               + 0.5 * (c->qg[e - 1] - c->qg[a]);
     m->slots = c->qadj[e - 1] - c->qadj[a];
+    if (c->hyphen > 0 && p < c->n && c->bd[p].brk == BRK_HYPHEN) {
+        m->hyph = c->hyphen * c->it[p - 1].em;
+        m->w += m->hyph; /* the added hyphen */
+    }
     m->need = m->w - (a == 0 ? c->avail0 : c->avail1);
     return 1;
 }
@@ -387,6 +480,19 @@ static double widow_penalty(const comp *c, const line_m *m)
     if (nc > 1)
         return 0;
     return nv <= 1 ? WIDOW_ONE : WIDOW_PUNCT;
+}
+
+/* Demerits of ending a line at item boundary p for the kind of break. */
+static double break_cost(const comp *c, size_t p)
+{
+    if (p >= c->n)
+        return 0;
+    switch (c->bd[p].brk) {
+    case BRK_EMERGENCY: return EMERGENCY;
+    case BRK_HYPHEN: return HYPHEN_BREAK;
+    case BRK_URL: return URL_BREAK;
+    default: return 0;
+    }
 }
 
 /* Badness of a line (0 = set at its natural width). */
@@ -474,7 +580,7 @@ static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
     line_m m;
     if (!measure_line(c, a, p, &m) && !(a == 0 && p == c->n))
         return 0; /* a line of nothing but spaces */
-    if (m.w - m.shrink > fmax(c->avail0, c->avail1) + EPS)
+    if (m.w - m.shrink > c->maxavail + EPS)
         return 1;
     if (m.need - m.shrink > EPS || x->best[i] == INFINITY)
         return 0;
@@ -483,7 +589,8 @@ static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
         d = 1;
     } else {
         double b = badness(c, &m);
-        d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow_penalty(c, &m);
+        d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow_penalty(c, &m)
+          + break_cost(c, p);
     }
     if (x->best[i] + d < x->best[j]) {
         x->best[j] = x->best[i] + d;
@@ -514,6 +621,7 @@ static size_t run_dp(const comp *c, int mode, double *best, size_t *from)
 typedef struct bal_ctx {
     size_t q;     /* the line being placed, 1-based */
     double *cost; /* cost[q * nb + j]: best cost of q lines ending at break j */
+    double *lastw; /* lastw[q * nb + j]: the width of that chain's last line */
     size_t *from;
 } bal_ctx;
 
@@ -524,13 +632,13 @@ static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
     line_m m;
     if (!measure_line(c, a, p, &m))
         return 0;
-    if (m.w - m.shrink > fmax(c->avail0, c->avail1) + EPS)
+    if (m.w - m.shrink > c->maxavail + EPS)
         return 1;
     double prev = x->cost[(x->q - 1) * nb + i];
     if (m.need - m.shrink > EPS || prev == INFINITY)
         return 0;
     double slack = -m.need / c->em;
-    double d = slack * slack + widow_penalty(c, &m);
+    double d = slack * slack + widow_penalty(c, &m) + break_cost(c, p);
     if (m.need > EPS)
         d += SHRINK_BADNESS * (m.need / m.shrink);
     /* A space between two Western words (GB/T 9704) is no sense unit:
@@ -540,8 +648,24 @@ static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
                 && (c->it[p].flags & IF_WESTERN);
     if (p < c->n && c->has_space_breaks && (!at_space || in_latin))
         d += in_latin ? 2 * BALANCE_NOT_SPACE : BALANCE_NOT_SPACE;
+    /* Typed spaces first, then ICU's word boundaries; never inside 《》 or
+     * “” when another break works. */
+    if (p < c->n && !at_space && !c->bd[p].word)
+        d += BALANCE_NOT_WORD;
+    if (p < c->n && c->bd[p].inq)
+        d += BALANCE_IN_QUOTES;
+    /* The shape (GB/T 9704 7.3.1): a trapezoid, each line no wider than
+     * the one above, and no line far shorter than its neighbour. */
+    double w = m.w - (m.need > 0 ? m.need : 0), above = x->lastw[(x->q - 1) * nb + i];
+    if (x->q > 1 && w > above + 0.05 * c->em) {
+        double over = (w - above) / c->em;
+        d += BALANCE_WIDER + 0.5 * over * over;
+    }
+    if (x->q > 1 && w < 0.6 * above)
+        d += BALANCE_SHORT;
     if (prev + d < x->cost[x->q * nb + j]) {
         x->cost[x->q * nb + j] = prev + d;
+        x->lastw[x->q * nb + j] = w;
         x->from[x->q * nb + j] = i;
     }
     return 0;
@@ -554,13 +678,16 @@ static int bal_visit(const comp *c, size_t i, size_t j, void *vctx)
 static int run_balanced(const comp *c, size_t lines, double *cost, size_t *from)
 {
     size_t nb = c->nb;
+    double *lastw = cost + (lines + 1) * nb;
     for (size_t q = 0; q <= lines; q++)
-        for (size_t j = 0; j < nb; j++)
+        for (size_t j = 0; j < nb; j++) {
             cost[q * nb + j] = INFINITY;
+            lastw[q * nb + j] = INFINITY;
+        }
     cost[0] = 0;
     size_t spent = 0, budget = WORK_PER_BREAK * nb * lines + WORK_BASE;
     for (size_t q = 1; q <= lines; q++) {
-        bal_ctx x = {q, cost, from};
+        bal_ctx x = {q, cost, lastw, from};
         for (size_t j = 1; j < nb; j++) {
             size_t p = c->bp[j];
             if ((q < lines) == (p == c->n))
@@ -579,17 +706,36 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
     double avail = m->a == 0 ? c->avail0 : c->avail1;
     double indent = m->a == 0 ? c->indent0 : c->indent1;
     size_t a = m->a, e = m->e;
-    /* 先挤进: punctuation first, then the glue (spaces, gaps), evenly. */
-    double fp = 0, fg = 0, per_slot = 0;
+    /* 先挤进: punctuation first, from the fewest marks (the largest blanks,
+     * the later of equals: ½ 字 from each of two marks in the usual case),
+     * then the glue (spaces, gaps), evenly. take[] (in trim[] until the
+     * loop below overwrites it) is the optional blank taken from each. */
+    double fg = 0, per_slot = 0;
+    for (size_t k = a; k < m->p; k++)
+        trim[k - a] = 0;
     if (m->need > EPS) {
-        double popt = c->popt[e - 1] - c->popt[a];
+        double popt = punct_shrink(c, a, e);
         double glue = m->shrink - popt;
-        if (m->need <= popt + EPS) {
-            fp = popt > 0 ? fmin(1.0, m->need / popt) : 0;
-        } else {
-            fp = 1;
-            fg = glue > 0 ? fmin(1.0, (m->need - popt) / glue) : 0;
+        double want = fmin(m->need, popt);
+        for (int pick = 0; pick < 8 && want > EPS; pick++) {
+            size_t best = SIZE_MAX;
+            double bo = 0;
+            for (size_t k = a; k + 1 < e; k++) {
+                const it_info *t = &c->it[k];
+                double o = (k == a ? 0 : t->optl) + t->optr - trim[k - a];
+                if (o > EPS && o >= bo - EPS) {
+                    bo = o;
+                    best = k;
+                }
+            }
+            if (best == SIZE_MAX)
+                break;
+            double t = fmin(bo, want);
+            trim[best - a] += (float)t;
+            want -= t;
         }
+        if (m->need > popt + EPS)
+            fg = glue > 0 ? fmin(1.0, (m->need - popt) / glue) : 0;
     } else if (!last && p->align == BL_ALIGN_JUSTIFY && m->slots > 0 && m->need < -EPS) {
         per_slot = -m->need / (double)m->slots;
     }
@@ -597,7 +743,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
     for (size_t k = a; k < m->p; k++) {
         const it_info *t = &c->it[k];
         size_t o = k - a;
-        if (k >= e || (t->flags & IF_TYPED) || e <= a) {
+        if (k >= e || (t->flags & (IF_TYPED | IF_HIDDEN)) || e <= a) {
             hidden[o] = 1;
             x[o] = (float)pen; /* shifted by the line's left below */
             adv[o] = trim[o] = 0;
@@ -616,8 +762,12 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
             lt = (k > a ? c->bd[k].ptb : 0) + t->endl;
             rt = t->rb;
         } else {
-            lt = (k > a ? c->bd[k].ptb : 0) + fp * t->optl;
-            rt = c->bd[k + 1].pta + fp * t->optr;
+            /* The blank taken, from the mark's blank sides in proportion
+             * (a centred mark gives a quarter on each side). */
+            double ol = k > a ? t->optl : 0, take = trim[o];
+            double fl = ol + t->optr > 0 ? ol / (ol + t->optr) : 0;
+            lt = (k > a ? c->bd[k].ptb : 0) + take * fl;
+            rt = c->bd[k + 1].pta + take * (1 - fl);
         }
         sw = t->w - lt - rt;
         if ((t->flags & IF_SPACE))
@@ -627,6 +777,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
         trim[o] = (float)lt;
         pen += sw;
     }
+    pen += m->hyph; /* room for the hyphen the caller draws */
     double width = pen;
     double left = indent;
     if (p->align == BL_ALIGN_CENTER)
@@ -645,6 +796,7 @@ static void set_line(const comp *c, const line_m *m, int last, bl_lb_line *ln, f
     ln->hidden = hidden;
     ln->advance = adv;
     ln->trim_left = trim;
+    ln->hyphen = (float)m->hyph;
 }
 
 /* Writes the error for the unbreakable unit ending at breakpoint j. */
@@ -674,6 +826,158 @@ static bl_status unit_error(const comp *c, size_t j, bl_error *err)
                         labs(a10 % 10));
 }
 
+/* The en-US hyphenation patterns, loaded once per process (read-only
+ * afterwards, so shared by threads); NULL when the file is missing. */
+static HyphenDict *hyph_dict;
+static pthread_once_t hyph_once = PTHREAD_ONCE_INIT;
+
+static void hyph_load(void)
+{
+    hyph_dict = hnj_hyphen_load(HYPHEN_DICT);
+}
+
+static int is_ascii_letter(uint32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+/* Hyphenation points inside Latin words of HYPHEN_MIN_WORD letters or more
+ * (never in a URL, never two letters from a word's start or three from its
+ * end), where no other break is allowed. */
+static void mark_hyphens(comp *c)
+{
+    pthread_once(&hyph_once, hyph_load);
+    if (!hyph_dict)
+        return;
+    char word[64], hy[64 + 5];
+    for (size_t s = 0; s < c->n;) {
+        if (!is_ascii_letter(c->it[s].cp) || c->items[s].text_len != 1
+            || (c->it[s].flags & IF_URL)) {
+            s++;
+            continue;
+        }
+        size_t t = s;
+        while (t < c->n && is_ascii_letter(c->it[t].cp) && c->items[t].text_len == 1)
+            t++;
+        size_t len = t - s;
+        /* A letter run that is part of a longer token (digits, _ or a dot
+         * glued on) is no plain word: leave it whole. */
+        int plain = !(s > 0 && (c->it[s - 1].flags & IF_WESTERN) && !(c->it[s - 1].flags & IF_SPACE)
+                      && c->it[s - 1].cls != LBC_OPEN)
+                 && !(t < c->n && (c->it[t].flags & IF_WESTERN) && c->it[t].cls == LBC_NONE);
+        if (plain && len >= HYPHEN_MIN_WORD && len < sizeof word) {
+            for (size_t i = 0; i < len; i++) {
+                uint32_t cp = c->it[s + i].cp;
+                word[i] = (char)(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+            }
+            word[len] = '\0';
+            char **rep = NULL;
+            int *pos = NULL, *cut = NULL;
+            if (hnj_hyphen_hyphenate3(hyph_dict, word, (int)len, hy, NULL, &rep, &pos, &cut, 2,
+                                      3, 2, 3) == 0 && !rep)
+                for (size_t i = 0; i + 1 < len; i++)
+                    if ((hy[i] & 1) && c->bd[s + i + 1].brk == BRK_NONE)
+                        c->bd[s + i + 1].brk = BRK_HYPHEN;
+            if (rep) { /* non-standard hyphenation: not for these patterns */
+                for (size_t i = 0; i < len; i++)
+                    free(rep[i]);
+                free(rep);
+            }
+            free(pos);
+            free(cut);
+        }
+        s = t;
+    }
+}
+
+/* For titles: ICU's dictionary-based word boundaries for Chinese
+ * (UBRK_WORD, locale zh) and the boundaries inside 《》 or “” (GB/T 9704
+ * 7.3.1: a wrapped title keeps words and sense units whole). Without ICU
+ * data every boundary counts as a word boundary. */
+static bl_status mark_words(comp *c, bl_error *err)
+{
+    int depth = 0;
+    for (size_t k = 1; k < c->n; k++) {
+        uint32_t a = c->it[k - 1].cp;
+        if (a == 0x300A || a == 0x201C || a == 0x3008 || a == 0x300C)
+            depth++;
+        else if ((a == 0x300B || a == 0x201D || a == 0x3009 || a == 0x300D) && depth > 0)
+            depth--;
+        c->bd[k].inq = depth > 0 && c->it[k].cp != 0x300B && c->it[k].cp != 0x201D
+                    && c->it[k].cp != 0x3009 && c->it[k].cp != 0x300D;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, c->text, (int64_t)c->len, &st);
+    UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    if (U_SUCCESS(st))
+        ubrk_setUText(bi, ut, &st);
+    if (U_FAILURE(st)) {
+        ubrk_close(bi);
+        utext_close(ut);
+        if (st == U_MEMORY_ALLOCATION_ERROR)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                "out of memory opening the word breaker");
+        for (size_t k = 1; k < c->n; k++)
+            c->bd[k].word = 1;
+        return BL_OK;
+    }
+    size_t k = 1;
+    for (int32_t b = ubrk_first(bi); b != UBRK_DONE && k < c->n; b = ubrk_next(bi)) {
+        while (k < c->n && c->items[k].text_off < (uint32_t)b)
+            k++;
+        if (k < c->n && c->items[k].text_off == (uint32_t)b)
+            c->bd[k].word = 1;
+    }
+    ubrk_close(bi);
+    utext_close(ut);
+    return BL_OK;
+}
+
+/* The allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n. */
+static void collect_breaks(comp *c)
+{
+    c->nb = 0;
+    c->has_space_breaks = 0;
+    c->bp[c->nb++] = 0;
+    for (size_t k = 1; k < c->n; k++)
+        if (c->bd[k].brk) {
+            c->bp[c->nb++] = k;
+            if (c->it[k - 1].flags & IF_SPACE)
+                c->has_space_breaks = 1;
+        }
+    c->bp[c->nb++] = c->n;
+}
+
+/* A unit between two breakpoints that is wider than any line even fully
+ * compressed (a long URL or word, a run of Latin without spaces) may break
+ * between any two of its characters, but never before a mark, a joiner or
+ * a space, and never against GB/T 15834's prohibitions (an opening mark
+ * at a line end, a closing one at a start): one measure per unit, linear. Returns whether any opened. */
+static int open_emergency_breaks(comp *c)
+{
+    double maxavail = fmax(c->avail0, c->avail1);
+    int opened = 0;
+    for (size_t i = 0; i + 1 < c->nb; i++) {
+        size_t a = c->bp[i], p = c->bp[i + 1];
+        if (p - a < 2)
+            continue;
+        line_m m;
+        measure_line(c, a, p, &m);
+        if (m.w - m.shrink <= maxavail + EPS)
+            continue;
+        for (size_t k = a + 1; k < p; k++) {
+            const it_info *A = &c->it[k - 1], *B = &c->it[k];
+            if (B->cls == LBC_SPACE || A->cls == LBC_GLUE || B->cls == LBC_GLUE
+                || (B->flags & (IF_MARK | IF_HIDDEN)) || (A->flags & IF_HIDDEN)
+                || A->cls == LBC_OPEN || is_no_start(B))
+                continue; /* the prohibitions still hold */
+            c->bd[k].brk = BRK_EMERGENCY;
+            opened = 1;
+        }
+    }
+    return opened;
+}
+
 bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, size_t n,
                         const bl_lb_params *params, bl_arena *arena, bl_lb_result *out,
                         bl_error *err)
@@ -681,6 +985,9 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     out->lines = NULL;
     out->nlines = 0;
     out->measured = 0;
+    out->emergency = NULL;
+    out->nemergency = 0;
+    out->error_item = 0;
     if (n == 0)
         return BL_OK;
     if (!text || !items || !params || len > INT32_MAX)
@@ -707,12 +1014,13 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     /* In float, like every position the composer returns. */
     c.avail0 = (float)(measure - c.indent0);
     c.avail1 = (float)(measure - c.indent1);
+    c.maxavail = c.avail0 > c.avail1 ? c.avail0 : c.avail1;
     double *best = NULL, *bal = NULL;
     size_t *from = NULL, *bfrom = NULL;
     c.it = calloc(n, sizeof *c.it);
     c.bd = calloc(n + 1, sizeof *c.bd);
     double *dbl = calloc(5 * (n + 1), sizeof *dbl);
-    size_t *sz = calloc(5 * (n + 1), sizeof *sz);
+    uint32_t *sz = calloc(5 * (n + 1), sizeof *sz);
     if (!c.it || !c.bd || !dbl || !sz) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
@@ -735,19 +1043,19 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
         if (c.it[i].em > c.em)
             c.em = c.it[i].em;
     st = find_breaks(&c, err);
+    if (st == BL_OK && params->balance && params->align != BL_ALIGN_JUSTIFY)
+        st = mark_words(&c, err);
+    c.hyphen = isfinite(params->hyphen) && params->hyphen > 0 && params->hyphen < 2 ? params->hyphen : 0;
+    if (st == BL_OK && c.hyphen > 0 && !params->balance)
+        mark_hyphens(&c);
     if (st != BL_OK)
         goto cleanup;
     measure_boundaries(&c);
     prefix_sums(&c);
 
-    c.bp[c.nb++] = 0;
-    for (size_t k = 1; k < n; k++)
-        if (c.bd[k].brk) {
-            c.bp[c.nb++] = k;
-            if (c.it[k - 1].flags & IF_SPACE)
-                c.has_space_breaks = 1;
-        }
-    c.bp[c.nb++] = n;
+    collect_breaks(&c);
+    if (open_emergency_breaks(&c))
+        collect_breaks(&c);
 
     best = malloc(c.nb * sizeof *best);
     from = malloc(c.nb * sizeof *from);
@@ -770,6 +1078,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     } else {
         size_t bad = run_dp(&c, params->balance && params->align != BL_ALIGN_JUSTIFY, best, from);
         if (bad) {
+            out->error_item = c.bp[bad - 1];
             st = unit_error(&c, bad, err);
             goto cleanup;
         }
@@ -777,7 +1086,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     if (!balanced && params->balance && params->align != BL_ALIGN_JUSTIFY) {
         size_t want = (size_t)best[c.nb - 1];
         if (want >= 2 && want <= MAX_BALANCED_LINES) {
-            bal = malloc((want + 1) * c.nb * sizeof *bal);
+            bal = malloc(2 * (want + 1) * c.nb * sizeof *bal);
             bfrom = calloc((want + 1) * c.nb, sizeof *bfrom);
             if (!bal || !bfrom) {
                 st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
@@ -787,6 +1096,27 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
             if (run_balanced(&c, want, bal, bfrom)) {
                 balanced = 1;
                 nlines = want;
+                /* A break inside 《》 or off the words may be avoided with
+                 * one line more: take it when that is better by more than
+                 * the line costs. */
+                double got = bal[want * c.nb + c.nb - 1];
+                if (got >= BALANCE_NOT_WORD && want < MAX_BALANCED_LINES) {
+                    double *bal2 = malloc(2 * (want + 2) * c.nb * sizeof *bal2);
+                    size_t *bfrom2 = calloc((want + 2) * c.nb, sizeof *bfrom2);
+                    if (bal2 && bfrom2 && run_balanced(&c, want + 1, bal2, bfrom2)
+                        && bal2[(want + 1) * c.nb + c.nb - 1] + BALANCE_EXTRA_LINE < got) {
+                        free(bal);
+                        free(bfrom);
+                        bal = bal2;
+                        bfrom = bfrom2;
+                        bal2 = NULL;
+                        bfrom2 = NULL;
+                        want++;
+                        nlines = want;
+                    }
+                    free(bal2);
+                    free(bfrom2);
+                }
                 /* Copy the chosen chain into from[], which the setting loop walks. */
                 size_t j = c.nb - 1;
                 for (size_t q = want; q > 0; q--) {
@@ -812,11 +1142,23 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
     }
+    size_t nem = 0;
+    for (size_t j = c.nb - 1; j > 0; j = from[j])
+        nem += c.bd[c.bp[from[j]]].brk == BRK_EMERGENCY && from[j] > 0;
+    size_t *em = nem ? bl_arena_calloc(arena, nem, sizeof *em) : NULL;
+    if (nem && !em) {
+        st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
+        goto cleanup;
+    }
+    out->emergency = em;
+    out->nemergency = nem;
     size_t l = nlines, j = c.nb - 1;
     while (l > 0) {
         size_t i = from[j];
         line_m m;
         measure_line(&c, c.bp[i], c.bp[j], &m);
+        if (i > 0 && c.bd[c.bp[i]].brk == BRK_EMERGENCY)
+            em[--nem] = c.bp[i];
         l--;
         set_line(&c, &m, l == nlines - 1, &lines[l], xs + m.a, hid + m.a, advs + m.a,
                  trims + m.a);
@@ -824,6 +1166,19 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     }
     out->lines = lines;
     out->nlines = nlines;
+    /* One report per unit (a long URL is one warning, however many lines
+     * it takes): drop an emergency break with no other break since the
+     * previous one. */
+    size_t kept = 0;
+    for (size_t e = 0; e < out->nemergency; e++) {
+        int first = e == 0;
+        for (size_t b = e ? em[e - 1] + 1 : 0; !first && b < em[e]; b++)
+            if (c.bd[b].brk && c.bd[b].brk != BRK_EMERGENCY)
+                first = 1;
+        if (first)
+            em[kept++] = em[e];
+    }
+    out->nemergency = kept;
 
 cleanup:
     free(c.it);

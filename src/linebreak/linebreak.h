@@ -39,6 +39,9 @@ typedef struct bl_lb_params {
                            word boundaries (centred titles that wrap) */
     float grid;         /* if > 0, the character pitch of the grid, pt: full
                            lines of plain Han text hold measure/grid characters */
+    float hyphen;       /* if > 0, the advance of a hyphen in em: Latin words
+                           of 6 letters or more may then be hyphenated (libhyphen,
+                           en-US patterns) where nothing better breaks the line */
 } bl_lb_params;
 
 typedef struct bl_lb_line {
@@ -60,6 +63,9 @@ typedef struct bl_lb_line {
     const float *trim_left; /* count entries: the blank trimmed off the item's
                             left side, pt (its origin is x, already moved left
                             by it); the right trim is width - trim_left - advance */
+    float hyphen;        /* > 0: the line ends inside a word and the caller
+                            draws a hyphen this wide (pt) at left + width - hyphen
+                            (width includes it) */
 } bl_lb_line;
 
 typedef struct bl_lb_result {
@@ -67,15 +73,25 @@ typedef struct bl_lb_result {
     size_t nlines;
     size_t measured; /* candidate lines measured: the work done, which tests
                         bound to grow linearly with n (never timed) */
+    const size_t *emergency; /* items that start a line after an emergency
+                        break (a unit wider than the measure, such as a long
+                        URL or word, broken between any two characters): the
+                        caller warns about each */
+    size_t nemergency;
+    size_t error_item; /* on BL_ERR_LAYOUT: the first item of the unit that
+                          does not fit, for the caller's file:line:col */
 } bl_lb_result;
 
 /* Composes a paragraph. text[0..len) is the paragraph; items[0..n) cover it
  * in order. Everything in *out is allocated from arena (scratch memory is
  * released before return). A justified line ends exactly at measure
- * (left + width == measure); hidden items have zero width. Fails with
- * BL_ERR_LAYOUT only when a single unbreakable unit is wider than the
- * measure (err->message quotes its text; file and line are left for the
- * caller), with BL_ERR_NOMEM when out of memory, with BL_ERR_USAGE when an
+ * (left + width == measure); hidden items have zero width. A unit with no
+ * break opportunity that is wider than the measure (a long URL, a long word)
+ * gets emergency breaks between its characters, listed in out->emergency.
+ * Fails with BL_ERR_LAYOUT only when a single item is wider than the
+ * measure (err->message quotes the unit's text; out->error_item says where
+ * it is, file and line are left for the caller), with BL_ERR_NOMEM when out
+ * of memory, with BL_ERR_USAGE when an
  * item lies outside text. n == 0 gives
  * zero lines. Widths or ems that are NaN, infinite or negative are taken as
  * zero (ems as 1 pt); a NaN measure as 0. Runs in time linear in n, however

@@ -117,12 +117,85 @@ static int attaches(uint32_t cp)
            (cp >= 0x20D0 && cp <= 0x20FF);
 }
 
+/* Format characters that HarfBuzz hides (zero advance, nothing drawn):
+ * ZWSP, ZWNJ, ZWJ, the bidi marks, WJ and the invisible operators, ZWNBSP
+ * (U+FEFF), CGJ, the Mongolian vowel separator. They are never "missing"
+ * from a font: they have a meaning (a break opportunity, a joiner), not a
+ * glyph; the composer gives them that meaning. */
+static int is_format(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF
+        || cp == 0x034F || cp == 0x180E || (cp >= 0x202A && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* A base with this many combining marks is shaped in pieces: HarfBuzz's
+ * mark handling is quadratic in the length of a mark run, and no script
+ * stacks more than a few (UAX #15's stream-safe format allows 30). */
+#define MAX_MARK_RUN 30
+
+static int is_mark(uint32_t cp)
+{
+    hb_unicode_general_category_t gc =
+        hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK
+        || gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK
+        || gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+}
+
 /* Chinese quotation marks, set full-width in Chinese text (GB/T 15834 4.1:
- * 引号 take a full character space); Noto CJK's default glyphs for these
- * code points are the proportional Western ones. */
+ * 引号 take a full character space, fwid); in a Latin passage they take the
+ * proportional Western forms (pwid; see latin_quote). */
 static int is_quote(uint32_t cp)
 {
     return cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D;
+}
+
+/* The code point before byte i of text (0 at the start). */
+static uint32_t cp_before(const char *text, size_t i)
+{
+    if (i == 0)
+        return 0;
+    size_t j = i - 1;
+    while (j > 0 && ((unsigned char)text[j] & 0xC0) == 0x80)
+        j--;
+    uint32_t cp = 0;
+    bl_utf8_decode(text + j, i - j, &cp);
+    return cp;
+}
+
+/* A quotation mark of a Latin passage: the character it encloses (after an
+ * opening mark, before a closing one) is a Latin letter or digit and the
+ * one on its other side is not Chinese; a closing mark goes with its
+ * opening one. It keeps its proportional Western glyph: Latin text in a
+ * Chinese paragraph takes Latin quotes. */
+static int latin_quote(const char *text, size_t len, size_t i, size_t k, uint32_t cp)
+{
+    int opening = cp == 0x201C || cp == 0x2018;
+    if (!opening) {
+        /* A closing mark follows its opening one (looked for nearby:
+         * quotes are short), so a pair is one kind or the other. */
+        uint32_t open = cp == 0x201D ? 0x201C : 0x2018;
+        for (size_t j = i, steps = 0; j > 0 && steps < 256; steps++) {
+            do
+                j--;
+            while (j > 0 && ((unsigned char)text[j] & 0xC0) == 0x80);
+            uint32_t c = 0;
+            bl_utf8_decode(text + j, len - j, &c);
+            if (c == cp)
+                break; /* an earlier pair: decide this one by its neighbours */
+            if (c == open)
+                return latin_quote(text, len, j, 3, open);
+        }
+    }
+    uint32_t after = 0, before = cp_before(text, i);
+    if (i + k < len)
+        bl_utf8_decode(text + i + k, len - i - k, &after);
+    uint32_t in = opening ? after : before, out = opening ? before : after;
+    int in_latin = (in >= 'A' && in <= 'Z') || (in >= 'a' && in <= 'z') || (in >= '0' && in <= '9')
+                || (in >= 0xC0 && in < 0x250);
+    return in_latin && !bl_is_cjk(out) && !(out >= 0x3000 && out <= 0x303F)
+        && !(out >= 0xFF00 && out <= 0xFFEF);
 }
 
 /* Latin letters are shaped as script Latin so the font's Latin kerning
@@ -153,6 +226,8 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
     hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
     hb_buffer_set_script(buf, g->latin ? HB_SCRIPT_LATIN : HB_SCRIPT_HAN);
     hb_buffer_set_language(buf, s->lang);
+    /* A piece of a long mark run starts with a mark: no dotted circle. */
+    hb_buffer_set_flags(buf, HB_BUFFER_FLAG_DO_NOT_INSERT_DOTTED_CIRCLE);
     /* fwid on the quotation marks only: elsewhere it would widen Latin. */
     hb_feature_t feats[65];
     unsigned nf = 0;
@@ -163,9 +238,14 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
         size_t k = bl_utf8_decode(text + i, g->end - i, &cp);
         if (k == 0)
             k = 1;
+        /* A Latin passage's quotes take the proportional forms (pwid): the
+         * face's default ones for zh-Hans are full-width. */
         if (is_quote(cp))
-            feats[nf++] = (hb_feature_t){HB_TAG('f', 'w', 'i', 'd'), 1, (unsigned)i,
-                                         (unsigned)(i + k)};
+            feats[nf++] = latin_quote(text, len, i, k, cp)
+                              ? (hb_feature_t){HB_TAG('p', 'w', 'i', 'd'), 1, (unsigned)i,
+                                               (unsigned)(i + k)}
+                              : (hb_feature_t){HB_TAG('f', 'w', 'i', 'd'), 1, (unsigned)i,
+                                               (unsigned)(i + k)};
         i += k;
     }
     hb_shape(e.font, buf, feats, nf);
@@ -197,6 +277,8 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
         o->dy = (float)pos[i].y_offset * scale;
         o->flags = 0;
         if (is_quote(o->cp) && o->advance < size * 0.99f &&
+            !latin_quote(text, len, o->cluster, bl_utf8_decode(text + o->cluster, len - o->cluster,
+                                                               &(uint32_t){0}), o->cp) &&
             (i + 1 == count || info[i + 1].cluster != info[i].cluster)) {
             /* The face has no full-width form (LXGW WenKai has no fwid):
              * set the proportional glyph in an em box, the opening mark on
@@ -221,8 +303,27 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
         return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "shaping needs a font chain");
     bl_glyph *glyphs = NULL;
     size_t n = 0, cap = 0;
+    /* Room for one glyph per character up front: growing by doubling
+     * inside an arena would keep every smaller copy (a megabyte paragraph
+     * is a million glyphs). */
+    for (size_t b = 0; b < len; b++)
+        cap += ((unsigned char)text[b] & 0xC0) != 0x80;
+    cap += 8;
+    glyphs = bl_arena_alloc(arena, cap * sizeof *glyphs);
+    if (!glyphs)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
     const bl_font *primary = chain->fonts[0];
-    size_t i = 0;
+    /* A tab is white space (UAX #14 BA, a breaking space): shaped as a
+     * space, byte for byte, so the clusters still index text. */
+    if (memchr(text, '\t', len)) {
+        char *copy = bl_arena_alloc(arena, len);
+        if (!copy)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
+        for (size_t b = 0; b < len; b++)
+            copy[b] = text[b] == '\t' ? ' ' : text[b];
+        text = copy;
+    }
+    size_t i = 0, marks = 0;
     seg cur = {0, 0, 0, 0};
     int have = 0;
     while (i <= len) {
@@ -241,6 +342,8 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
                     fi = (int)j;
                     break;
                 }
+            if (fi < 0 && is_format(cp))
+                fi = have && cur.font >= 0 ? cur.font : 0;
             latin = is_latin(cp);
             /* Marks follow their base; neutral characters (digits, spaces,
              * Western punctuation) stay in the current segment's font and
@@ -255,6 +358,11 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
         }
         /* Missing characters are one segment each: one .notdef per character. */
         int brk = i == len || !have || fi != cur.font || latin != cur.latin || fi < 0;
+        marks = i < len && is_mark(cp) ? marks + 1 : 0;
+        if (marks > MAX_MARK_RUN) {
+            brk = 1;
+            marks = 1;
+        }
         if (brk && have) {
             if (cur.font < 0) {
                 if (n == cap) {

@@ -33,7 +33,7 @@ static float synthetic_width(uint32_t cp, float em)
 
 static bl_lb_params params(float measure_em, float em)
 {
-    bl_lb_params p = {measure_em * em, 0, 0, BL_ALIGN_JUSTIFY, 0, 0};
+    bl_lb_params p = {measure_em * em, 0, 0, BL_ALIGN_JUSTIFY, 0, 0, 0};
     return p;
 }
 
@@ -233,6 +233,11 @@ static void test_url(void)
 {
     CHECK_STR(lines_of("访问https://www.example.com/path/to/page了解", 15),
               "访问https://www.example.com/|path/to/page了解");
+    /* After a slash, before . ? & = -, never in the scheme, no hyphen. */
+    CHECK_STR(lines_of("见https://www.example.com.cn/a?id=12&x=y-z文", 9),
+              "见https://www|.example.com.cn/a|?id=12&x=y-z文");
+    CHECK_STR(lines_of("见https://www.example.com.cn/a?id=12&x=y-z文", 6),
+              "见|https://www|.example.com|.cn/a?id=12|&x=y-z文");
     /* Outside a URL a slash does not break: GB/T stays whole. */
     CHECK_STR(lines_of("依照GB/T标准", 4.5f), "依照GB/T|标准");
     CHECK(strstr(lines_of("依照GB/T标准", 3.5f), "GB/T") != NULL);
@@ -295,25 +300,58 @@ static void test_compression(void)
     CHECK_NEAR(xof(&c, 1), 18, 0.01); /* 4 em + ½ 字 stretched by 2 pt a slot */
     CHECK_NEAR(xof(&c, 4), 72, 0.01); /* 72 + ½ 字 = 80: nothing hangs */
     CHECK(justified(&c, &p));
+    /* One rule for an opening mark at a line's start: it keeps its whole
+     * cell (the left edge stays straight); nothing else gives: 四 goes down. */
     p = params(5.5f, 16);
     c = compose("（一二三四）。五六", 16, &p);
-    CHECK_STR(c.lines, "（一二三四）。|五六");
-    CHECK_NEAR(xof(&c, 0), -8, 0.01); /* （ lost its left half: origin moves left */
-    CHECK_NEAR(xof(&c, 1), 8, 0.01);
-    CHECK_NEAR(xof(&c, 5), 72, 0.01);
-    CHECK_NEAR(xof(&c, 6), 80, 0.01);
+    CHECK_STR(c.lines, "（一二三|四）。五六");
+    CHECK_NEAR(xof(&c, 0), 0, 0.01);
+    CHECK_NEAR(c.res.lines[0].trim_left[0], 0, 0.01);
+    CHECK_NEAR(c.res.lines[0].advance[0], 16, 0.01);
     CHECK(justified(&c, &p));
-    /* The set advance and left trim of each item are handed over: （ gave up
-     * its left half, ） its right half before 。, which at the line end takes
-     * ½ 字; the last item's cell ends where the line does. */
+    /* 先挤进: ½ 字 from each of two marks pulls one character in (here
+     * rather than leave 四 alone on a line)... */
+    p = params(5, 16);
+    c = compose("一，二，三四", 16, &p);
+    CHECK_STR(c.lines, "一，二，三四");
+    static const float pulled[] = {0, 16, 24, 40, 48, 64};
+    for (size_t i = 0; i < 6; i++)
+        CHECK_NEAR(xof(&c, i), pulled[i], 0.01);
+    CHECK(justified(&c, &p));
+    /* ...but marks elsewhere in the line keep their cells: the two nearest
+     * the end give, the first ， keeps its whole cell. */
+    p = params(6, 16);
+    c = compose("一，二，三，四五六七八", 16, &p);
+    CHECK_STR(c.lines, "一，二，三，四|五六七八");
+    CHECK_NEAR(xof(&c, 2) - xof(&c, 1), 16, 0.01);
+    CHECK(justified(&c, &p));
+    /* Never more than one character beyond the grid, and never a push of
+     * three marks' worth: otherwise the line is spread (推出). */
+    c = compose("一，二，三，四，五六七八", 16, &(bl_lb_params){80, 0, 0, BL_ALIGN_JUSTIFY, 0, 16, 0});
+    for (size_t l = 0; l < c.res.nlines; l++) {
+        size_t vis = 0;
+        for (size_t k = 0; k < c.res.lines[l].count; k++)
+            vis += !c.res.lines[l].hidden[k];
+        CHECK(vis <= 6);
+    }
+    /* A paragraph's short last line keeps its marks whole. */
+    p = params(10, 16);
+    c = compose("一、二、三", 16, &p);
+    CHECK_NEAR(xof(&c, 2), 32, 0.01);
+    /* The set advance and left trim of each item are handed over: 《 gave
+     * up its left half after “, 。 at the line end its right half; the last
+     * item's cell ends where the line does. */
+    p.align = BL_ALIGN_LEFT;
+    c = compose("一“《二》。", 16, &p);
     const bl_lb_line *ln = &c.res.lines[0];
-    CHECK_NEAR(ln->trim_left[0], 8, 0.01);
-    CHECK_NEAR(ln->advance[0], 8, 0.01);
+    CHECK_NEAR(ln->trim_left[2], 8, 0.01);
+    CHECK_NEAR(ln->advance[2], 8, 0.01);
+    CHECK_NEAR(ln->x[2], 24, 0.01);
     CHECK_NEAR(ln->trim_left[1], 0, 0.01);
     CHECK_NEAR(ln->advance[1], 16, 0.01);
+    CHECK_NEAR(ln->advance[4], 8, 0.01); /* 》。: 1.5 字 */
     CHECK_NEAR(ln->advance[5], 8, 0.01);
-    CHECK_NEAR(ln->advance[6], 8, 0.01);
-    CHECK_NEAR(ln->x[6] + ln->trim_left[6] + ln->advance[6], ln->left + ln->width, 0.01);
+    CHECK_NEAR(ln->x[5] + ln->trim_left[5] + ln->advance[5], ln->left + ln->width, 0.01);
 }
 
 /* CLREQ 3.2.1: ¼ 字 between Han and Latin letters or digits. */
@@ -353,7 +391,7 @@ static void test_han_latin_gap(void)
 /* The character grid: 28 characters a line at 3号 in a 156 mm measure. */
 static void test_grid(void)
 {
-    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28, 0};
     char s[60 * 3 + 1] = "";
     for (int i = 0; i < 60; i++)
         strcat(s, "字");
@@ -395,7 +433,7 @@ static void test_grid(void)
 /* Every line but the last fills the measure; the last is flush left. */
 static void test_justification(void)
 {
-    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 0};
+    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 0, 0};
     composed c = compose(sample_para, 16, &p);
     CHECK_INT(c.st, BL_OK);
     CHECK(c.res.nlines >= 8);
@@ -466,7 +504,7 @@ static void test_alignment(void)
 
 static void test_balanced(void)
 {
-    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_CENTER, 1, 0};
+    bl_lb_params p = {442.2f, 0, 0, BL_ALIGN_CENTER, 1, 0, 0};
     composed c = compose("强化问题导向 抓实督导检查 推动党委政府深化产业工人队伍建设改革", 22, &p);
     CHECK_INT(c.st, BL_OK);
     CHECK_STR(c.lines, "强化问题导向 抓实督导检查|推动党委政府深化产业工人队伍建设改革");
@@ -488,17 +526,119 @@ static void test_balanced(void)
     CHECK(c.res.nlines == 2 && c.res.lines[1].count > 1);
 }
 
-static void test_errors(void)
+/* Format characters have their Unicode meaning (UAX #14): ZWSP is a break
+ * of no width, WJ and ZWNBSP glue, a tab is a breaking space; a combining
+ * mark that is an item of its own never starts a line. The zero-width ones
+ * are hidden. */
+static void test_format_chars(void)
 {
     bl_lb_params p = params(5, 16);
+    /* Latin words joined by ZWSP break there, never inside a word. */
+    composed c = compose("abcd\u200Befgh\u200Bijkl\u200Bmnop", 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "abcdefgh|ijklmnop"); /* hidden items are not shown */
+    CHECK_INT(c.res.lines[1].first, 10);
+    CHECK_INT(hiddenof(&c, 4), 1);
+    /* ZWSP takes no room; justification may open it (the only slot). */
+    CHECK_NEAR(xof(&c, 5), 48, 0.01);
+    /* WJ: no break on either side, even between Han. */
+    CHECK_STR(lines_of("一二三四五六七", 5), "一二三四五|六七");
+    c = compose("一二三四五\u2060六七", 16, &p);
+    CHECK_STR(c.lines, "一二三四|五六七");
+    CHECK_INT(hiddenof(&c, 5), 1);
+    CHECK_NEAR(xof(&c, 6) - xof(&c, 4), 16, 0.01); /* no slot doubled around it */
+    CHECK_STR(lines_of("一二三四五\uFEFF六七", 5), "一二三四|五六七");
+    CHECK_STR(lines_of("一二三四五\u00A0六七", 5.5f), "一二三四|五\u00A0六七");
+    /* A tab is a breaking space. */
+    CHECK_STR(lines_of("abcdefgh\tijkl", 5), "abcdefgh|ijkl");
+    /* A combining mark (an item of its own) stays with its base. */
+    CHECK_STR(lines_of("一二三四五\u0301六七", 5), "一二三四|五\u0301六七");
+    /* 50,000 ZWJ ZWSP WJ ZWNBSP: composed, linear, nothing drawn. */
+    size_t len = 50000 * 12 + 3;
+    char *s = bl_arena_alloc(arena, len + 1);
+    memcpy(s, "文", 3);
+    for (size_t i = 0; i < 50000; i++)
+        memcpy(s + 3 + 12 * i, "\u200D\u200B\u2060\uFEFF", 12);
+    s[len] = '\0';
+    c = compose(s, 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "文");
+    CHECK(c.res.measured <= 100 * c.n + (1u << 20));
+}
+
+/* GB/T 9704 7.3.1: titles break at typed spaces, then at ICU's word
+ * boundaries, never inside 《》 when another break works, as a trapezoid. */
+static void test_title_words(void)
+{
+    bl_lb_params p = {20 * 22, 0, 0, BL_ALIGN_CENTER, 1, 0, 0};
+    composed c = compose("中共中央办公厅国务院办公厅关于进一步推进政治建设和加强基层治理的实施意见",
+                         22, &p);
+    CHECK_STR(c.lines, "中共中央办公厅国务院办公厅关于进一步|推进政治建设和加强基层治理的实施意见");
+    c = compose("关于推进产业工人队伍建设改革评价考核工作情况的通报", 22, &p);
+    CHECK_STR(c.lines, "关于推进产业工人队伍建设改革|评价考核工作情况的通报");
+    CHECK(c.res.lines[1].width <= c.res.lines[0].width); /* a trapezoid */
+    /* 《》 stays whole, with a line more when two lines would split it. */
+    p.measure = 12 * 22;
+    c = compose("关于印发《党政机关公文格式》国家标准的通知", 22, &p);
+    CHECK_STR(c.lines, "关于印发|《党政机关公文格式》|国家标准的通知");
+    p.measure = 20 * 22;
+    c = compose("依照GB/T 9704—2012《党政机关公文格式》国家标准编排的公文样式", 22, &p);
+    CHECK(strstr(c.lines, "《党政机关公文格式》") != NULL);
+}
+
+/* Long Latin words are hyphenated (en-US patterns) where that beats
+ * pushing the word down; the line's width includes the hyphen the caller
+ * draws. Never in a URL, a short word or a title. */
+static void test_hyphenation(void)
+{
+    bl_lb_params p = params(12, 16);
+    p.hyphen = 0.33f;
+    composed c = compose("会议采用了internationalization和standardization的方法", 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "会议采用了internation|alization和standardiza|tion的方法");
+    CHECK_NEAR(c.res.lines[0].hyphen, 0.33 * 16, 0.01);
+    CHECK_NEAR(c.res.lines[2].hyphen, 0, 0.01);
+    CHECK(justified(&c, &p));
+    /* The last letter ends where the hyphen begins. */
+    const bl_lb_line *ln = &c.res.lines[0];
+    size_t k = ln->count - 1;
+    CHECK_NEAR(ln->x[k] + ln->advance[k], ln->left + ln->width - ln->hyphen, 0.01);
+    /* Without a hyphen width: no hyphenation, the word goes down whole. */
+    p.hyphen = 0;
+    c = compose("会议采用了internationalization和standardization的方法", 16, &p);
+    CHECK(strstr(c.lines, "internationalization") != NULL);
+    p.hyphen = 0.33f;
+    /* Not in a URL, not in a word under six letters, not in a title. */
+    c = compose("见https://example.com/internationalization/page", 16, &p);
+    for (size_t l = 0; l < c.res.nlines; l++)
+        CHECK_NEAR(c.res.lines[l].hyphen, 0, 0.01);
+    CHECK_STR(lines_of("一二三四五六七八九十一二abcde", 13), "一二三四五六七八九十一二|abcde");
+    bl_lb_params t = {12 * 16, 0, 0, BL_ALIGN_CENTER, 1, 0, 0.33f};
+    c = compose("会议采用了internationalization和standardization的方法", 16, &t);
+    for (size_t l = 0; l < c.res.nlines; l++)
+        CHECK_NEAR(c.res.lines[l].hyphen, 0, 0.01);
+}
+
+static void test_errors(void)
+{
+    /* A unit wider than the measure gets emergency breaks, listed. */
+    bl_lb_params p = params(5, 16);
     composed c = compose("一ABCDEFGHIJKLMNOP二", 16, &p);
+    CHECK_INT(c.st, BL_OK);
+    CHECK_STR(c.lines, "一ABCDEF|GHIJKLMNOP|二");
+    CHECK_INT(c.res.nemergency, 1);
+    CHECK_INT(c.res.emergency[0], 7); /* G starts a line after an emergency break */
+    CHECK(justified(&c, &p));
+    /* Only when needed: a word that fits keeps its break at the space. */
+    CHECK_STR(lines_of("一二 ABCDEFGH", 5), "一二|ABCDEFGH");
+    CHECK_INT(compose("一二 ABCDEFGH", 16, &p).res.nemergency, 0);
+    /* The prohibitions hold even then: “三” in 30 pt cannot be set. */
+    c = compose("一二“三”", 16, &(bl_lb_params){30, 0, 0, BL_ALIGN_JUSTIFY, 0, 0, 0});
     CHECK_INT(c.st, BL_ERR_LAYOUT);
     CHECK_INT(c.err.code, BL_ERR_LAYOUT);
-    CHECK(strstr(c.err.message, "ABCDEFGHIJKLMNOP") != NULL);
-    CHECK_INT(c.res.nlines, 0);
-    c = compose("一二“三”", 16, &(bl_lb_params){30, 0, 0, BL_ALIGN_JUSTIFY, 0, 0});
-    CHECK_INT(c.st, BL_ERR_LAYOUT);
     CHECK(strstr(c.err.message, "“三”") != NULL);
+    CHECK_INT(c.res.error_item, 2); /* where the unit starts, for file:line:col */
+    CHECK_INT(c.res.nlines, 0);
 }
 
 /* Generated paragraphs (a fixed LCG, so the run is reproducible): the lines
@@ -572,7 +712,7 @@ static size_t work_para(int k, size_t *nlines)
     for (int i = 0; i < k; i++)
         memcpy(s + len * (size_t)i, sample_para, len);
     s[len * (size_t)k] = '\0';
-    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28, 0};
     composed c = compose(s, 16, &p);
     CHECK_INT(c.st, BL_OK);
     *nlines = c.res.nlines;
@@ -605,7 +745,7 @@ static bl_lb_item *items_of(const char *s, size_t len, float em, size_t *n)
  * (Han/Latin gaps in, the line-end mark at ½ 字). */
 static void test_measuring(void)
 {
-    bl_lb_params p = {1e6f, 0, 0, BL_ALIGN_LEFT, 0, 0};
+    bl_lb_params p = {1e6f, 0, 0, BL_ALIGN_LEFT, 0, 0, 0};
     composed c = compose("中文ABC中文，", 16, &p);
     CHECK_INT(c.st, BL_OK);
     CHECK_INT(c.res.nlines, 1);
@@ -715,7 +855,7 @@ static void check_linear_work(const char *what, const char *piece, const bl_lb_p
  * the work linear. */
 static void test_mebibyte(void)
 {
-    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28};
+    bl_lb_params p = {442.2f, 32, 0, BL_ALIGN_JUSTIFY, 0, 442.2f / 28, 0};
     size_t nlines;
     check_linear_work("mixed", "一、严密组织督查。2022年，“省协调小组”（以下简称）抽查2—3家，87.6%……",
                       &p, 0, &nlines);
@@ -773,6 +913,9 @@ int main(void)
     test_widow();
     test_alignment();
     test_balanced();
+    test_format_chars();
+    test_title_words();
+    test_hyphenation();
     test_errors();
     test_generated();
     test_linear();

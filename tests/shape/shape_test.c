@@ -273,6 +273,46 @@ int main(int argc, char **argv)
         /* The full-width quote is a different glyph from the default one. */
         CHECK(g[0].gid != 0 && g[0].dx == 0);
     }
+    /* In a Latin passage the quotes take their proportional forms; one
+     * beside Chinese stays full-width. */
+    n = shape(serif, 16, "said “Build” 说“OK”", &g);
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].cp != 0x201C && g[i].cp != 0x201D)
+            continue;
+        int latin_passage = g[i].cluster < 14;
+        if (latin_passage)
+            CHECK(g[i].advance < 0.6 * 16);
+        else
+            CHECK_NEAR(g[i].advance, 16, 1e-4);
+    }
+    /* A tab is shaped as a space; format characters are never missing
+     * glyphs and take no room. */
+    n = shape(serif, 16, "中\t文\u200B\u2060\uFEFF\u200D字", &g);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_INT(g[i].flags & BL_GLYPH_MISSING, 0);
+        if (g[i].cp >= 0x200B && g[i].cp <= 0xFEFF && g[i].cp < 0x3000)
+            CHECK_NEAR(g[i].advance, 0, 1e-4);
+        if (g[i].cp == '\t')
+            CHECK(g[i].advance > 1 && g[i].advance < 8);
+    }
+    /* A base with 3,000 combining marks: every character covered, shaped
+     * in pieces (linear; HarfBuzz alone is quadratic in a mark run). */
+    {
+        size_t marks = 3000, len = 1 + 2 * marks;
+        char *s = bl_arena_alloc(arena, len + 1);
+        s[0] = 'a';
+        for (size_t i = 0; i < marks; i++)
+            memcpy(s + 1 + 2 * i, "\xCC\x81", 2); /* U+0301 */
+        s[len] = '\0';
+        n = shape(serif, 16, s, &g);
+        CHECK(n >= marks / 2); /* a + U+0301 may compose to á */
+        CHECK_INT(g[0].cluster, 0);
+        int ascending = 1;
+        for (size_t i = 1; i < n; i++)
+            if (g[i].cluster < g[i - 1].cluster)
+                ascending = 0;
+        CHECK(ascending);
+    }
     /* ‘’ too, and in the sans face. */
     n = shape(sans, 10, "‘中’", &g);
     CHECK_INT(n, 3);
