@@ -19,6 +19,7 @@
 typedef struct hb_ent {
     hb_face_t *face;
     hb_font_t *font;
+    hb_face_t *subface; /* the face bl_shape_subset plans on (subset_face) */
 } hb_ent;
 
 struct bl_shaper {
@@ -33,6 +34,45 @@ struct bl_shaper {
  * unused glyphs into the subset. */
 static const char *const drop_tables[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
                                           "MATH", "VORG", "vhea", "vmtx", "DSIG"};
+
+/* The only tables the PDF embedding reads of a subset: the bare CFF table
+ * for /FontFile3, and for /FontFile2 the TrueType tables PDF 32000 9.9
+ * lists for a CIDFontType2 program (no cmap: glyphs are addressed by id). */
+static const char *const keep_cff[] = {"CFF "};
+static const char *const keep_ttf[] = {"head", "hhea", "loca", "maxp", "cvt ",
+                                       "prep", "glyf", "hmtx", "fpgm"};
+
+/* Tables bl_shape_subset's planning face hides from hb-subset. Without a
+ * cmap the plan skips walking the whole cmap (some 45,000 entries of a CJK
+ * face, for every subset: over half the planning of a 500-glyph subset of
+ * Noto Serif CJK) and the cmap's variation-selector closure, which only
+ * added unused glyphs; without the layout tables it has no closures to do. */
+static int hidden_from_subset(hb_tag_t tag)
+{
+    switch (tag) {
+    case HB_TAG('c', 'm', 'a', 'p'):
+    case HB_TAG('G', 'S', 'U', 'B'):
+    case HB_TAG('G', 'P', 'O', 'S'):
+    case HB_TAG('G', 'D', 'E', 'F'):
+    case HB_TAG('B', 'A', 'S', 'E'):
+    case HB_TAG('J', 'S', 'T', 'F'):
+    case HB_TAG('M', 'A', 'T', 'H'):
+    case HB_TAG('C', 'O', 'L', 'R'):
+    case HB_TAG('C', 'P', 'A', 'L'):
+    case HB_TAG('V', 'O', 'R', 'G'):
+    case HB_TAG('v', 'h', 'e', 'a'):
+    case HB_TAG('v', 'm', 't', 'x'):
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static hb_blob_t *subset_face_table(hb_face_t *face, hb_tag_t tag, void *full)
+{
+    (void)face;
+    return hidden_from_subset(tag) ? NULL : hb_face_reference_table(full, tag);
+}
 
 bl_status bl_shaper_new(bl_shaper **out, bl_error *err)
 {
@@ -55,6 +95,8 @@ void bl_shaper_free(bl_shaper *s)
     for (size_t i = 0; i < s->nents; i++) {
         if (s->ents[i].font)
             hb_font_destroy(s->ents[i].font);
+        if (s->ents[i].subface)
+            hb_face_destroy(s->ents[i].subface);
         if (s->ents[i].face)
             hb_face_destroy(s->ents[i].face);
     }
@@ -96,8 +138,15 @@ static bl_status get_hb(bl_shaper *s, const bl_font *f, hb_ent *out, bl_error *e
         /* Unscaled: positions come out in font units, scaled to pt by us. */
         hb_font_set_scale(font, in->units_per_em, in->units_per_em);
         hb_font_make_immutable(font);
+        /* The full face outlives this view of it (freed after it). */
+        hb_face_t *subface = hb_face_create_for_tables(subset_face_table, face, NULL);
+        hb_face_set_index(subface, (unsigned)in->index);
+        hb_face_set_upem(subface, hb_face_get_upem(face));
+        hb_face_set_glyph_count(subface, hb_face_get_glyph_count(face));
+        hb_face_make_immutable(subface);
         e->face = face;
         e->font = font;
+        e->subface = subface;
     }
     *out = *e;
 out:
@@ -313,9 +362,23 @@ bl_status bl_shape_subset(bl_shaper *s, const bl_font *font, const uint32_t *gid
     for (size_t i = 0; i < n; i++)
         if (gids[i] < in->num_glyphs)
             hb_set_add(glyphs, gids[i]);
+    /* Every table but those the embedding reads: the others would only be
+     * subset to be thrown away. */
     hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
-        hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
+    hb_set_clear(drop);
+    hb_tag_t tags[64];
+    unsigned ntags = 64;
+    hb_face_get_table_tags(e.face, 0, &ntags, tags);
+    const char *const *keep = in->is_cff ? keep_cff : keep_ttf;
+    size_t nkeep = in->is_cff ? sizeof keep_cff / sizeof *keep_cff
+                              : sizeof keep_ttf / sizeof *keep_ttf;
+    for (unsigned t = 0; t < ntags; t++) {
+        size_t k = 0;
+        while (k < nkeep && hb_tag_from_string(keep[k], 4) != tags[t])
+            k++;
+        if (k == nkeep)
+            hb_set_add(drop, tags[t]);
+    }
     /* Nothing should be kept for characters: the subset is addressed by
      * glyph ids only. */
     hb_set_clear(hb_subset_input_unicode_set(input));
@@ -326,7 +389,7 @@ bl_status bl_shape_subset(bl_shaper *s, const bl_font *font, const uint32_t *gid
     if (!in->is_cff)
         flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
     hb_subset_input_set_flags(input, flags);
-    hb_face_t *sub = hb_subset_or_fail(e.face, input);
+    hb_face_t *sub = hb_subset_or_fail(e.subface, input);
     hb_subset_input_destroy(input);
     if (!sub)
         return bl_error_set(err, BL_ERR_FONT, in->path, 0, 0,
