@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <hpdf.h>
+#include <libdeflate.h>
 #include <hpdf_catalog.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -95,6 +96,7 @@ typedef struct render {
     size_t nfonts;
     bl_shaper *shaper;
     bl_error *err;
+    struct libdeflate_compressor *deflater; /* for data_stream, made on first use */
 } render;
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ctx)
@@ -357,16 +359,41 @@ static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
 
 /* ---- fonts --------------------------------------------------------------- */
 
-/* A stream object filled with data and compressed with flate. */
+/* libdeflate's level for font programs and CMaps. On a 534-glyph
+ * desubroutinised CFF subset, against zlib's level 6 (libharu's): level 1
+ * takes 0.30x the instructions for output 1.4 % larger, level 6 0.55x for
+ * the same size. Page contents stay with libharu (a few percent of it). */
+enum { DEFLATE_LEVEL = 1 };
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream out)
+{
+    (void)d;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* A stream object holding data compressed with flate. The data is deflated
+ * here with libdeflate, several times faster than libharu's zlib at the
+ * same ratio, and handed to libharu as is with its /Filter. */
 static HPDF_Dict data_stream(render *r, const void *data, size_t len)
 {
     HPDF_Dict s = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
     if (!s)
         return NULL;
-    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len) != HPDF_OK)
+    if (!r->deflater && !(r->deflater = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
         return NULL;
-    return s;
+    size_t cap = libdeflate_zlib_compress_bound(r->deflater, len);
+    unsigned char *z = malloc(cap);
+    if (!z)
+        return NULL;
+    size_t zn = libdeflate_zlib_compress(r->deflater, data, len, z, cap);
+    /* libharu drops a /Filter entry of a stream it does not filter itself,
+     * so the entry is written by the dictionary's write hook. */
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_filter;
+    HPDF_STATUS hs = zn == 0 ? HPDF_FAILD_TO_ALLOC_MEM
+                             : HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zn);
+    free(z);
+    return hs == HPDF_OK ? s : NULL;
 }
 
 /* The subset tag: six capitals from a hash of the font and its glyph set,
@@ -772,6 +799,7 @@ static void pdf_drop(void *w)
     bl_glyph_usage_free(r->usage);
     if (r->pdf)
         HPDF_Free(r->pdf);
+    libdeflate_free_compressor(r->deflater);
     free(r);
 }
 
