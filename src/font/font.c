@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE 700
 
 #include "font.h"
+#include "font_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +58,10 @@ typedef struct chain_ent {
 
 struct bl_fontcache {
     pthread_mutex_t lock;
-    FcConfig *config;
+    FcConfig *config; /* NULL until an answer is not on disk (load_config) */
+    char *conf;       /* the project's fonts.conf, or NULL: the system's */
+    char *app_dir;    /* the project's font folder (application fonts), or NULL */
+    bl_fcdisk *disk;  /* fontconfig's recorded answers, or NULL */
     mapped_file **files;
     size_t nfiles;
     bl_font **fonts;
@@ -537,6 +541,52 @@ static int family_matches(FcPattern *want, FcPattern *got)
     return 0;
 }
 
+/* Keeps the answer for a pattern for the rest of the process (coverage
+ * queries are asked once, by ensure_fallbacks). */
+static bl_status remember(bl_fontcache *c, const char *pattern, const uint32_t *charset_cps,
+                          bl_font *font, bl_error *err)
+{
+    if (charset_cps)
+        return BL_OK;
+    resolved *res = grow(c->res, c->nres, sizeof *res);
+    char *p = dupstr(pattern);
+    if (!res || !p) {
+        free(p);
+        if (res)
+            c->res = res;
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
+    }
+    c->res = res;
+    c->res[c->nres].pattern = p;
+    c->res[c->nres].font = font;
+    c->nres++;
+    return BL_OK;
+}
+
+/* Starts fontconfig with the project's configuration (or the system's),
+ * once: only when an answer is not recorded on disk. */
+static bl_status load_config(bl_fontcache *c, bl_error *err)
+{
+    if (c->config)
+        return BL_OK;
+    if (c->conf) {
+        c->config = FcConfigCreate();
+        if (c->config && (!FcConfigParseAndLoad(c->config, (const FcChar8 *)c->conf, FcTrue) ||
+                          !FcConfigBuildFonts(c->config) ||
+                          !FcConfigAppFontAddDir(c->config, (const FcChar8 *)c->app_dir))) {
+            FcConfigDestroy(c->config);
+            c->config = NULL;
+            return bl_error_set(err, BL_ERR_FONT, c->conf, 0, 0,
+                                "fontconfig cannot load this configuration");
+        }
+    } else {
+        c->config = FcInitLoadConfigAndFonts();
+    }
+    if (!c->config)
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "fontconfig cannot be initialised");
+    return BL_OK;
+}
+
 /* Resolves one pattern to a font (cached, also when nothing matches).
  * Returns BL_OK with *out NULL when no installed font fits. charset_cps,
  * when given, must all be covered by the match. */
@@ -551,6 +601,31 @@ static bl_status resolve(bl_fontcache *c, const char *pattern, const uint32_t *c
                 return BL_OK;
             }
     }
+    /* The query as recorded on disk: the pattern, or for a coverage query
+     * (no family) the characters. */
+    char qbuf[160];
+    const char *qkey = pattern;
+    if (charset_cps) {
+        int n = snprintf(qbuf, sizeof qbuf, "\001charset");
+        for (size_t i = 0; i < ncps && n > 0 && (size_t)n < sizeof qbuf; i++)
+            n += snprintf(qbuf + n, sizeof qbuf - (size_t)n, " %X", (unsigned)charset_cps[i]);
+        qkey = n > 0 && (size_t)n < sizeof qbuf ? qbuf : NULL;
+    }
+    const char *dfile, *dfam, *dsty;
+    int dindex;
+    if (qkey && bl_fcdisk_get(c->disk, qkey, &dfile, &dindex, &dfam, &dsty)) {
+        bl_error e2;
+        bl_error_clear(&e2);
+        bl_font *f = dfile ? open_font(c, dfile, dindex, dfam, dsty, &e2) : NULL;
+        if (!dfile || f) {
+            *out = f;
+            return remember(c, pattern, charset_cps, *out, err);
+        }
+        /* The recorded file cannot be opened any more: ask fontconfig. */
+    }
+    bl_status cst = load_config(c, err);
+    if (cst != BL_OK)
+        return cst;
     FcPattern *want = FcNameParse((const FcChar8 *)pattern);
     if (!want)
         return BL_OK; /* not a pattern fontconfig can read: treated as unavailable */
@@ -609,26 +684,21 @@ static bl_status resolve(bl_fontcache *c, const char *pattern, const uint32_t *c
                                  (const char *)sty, err);
                 if (!*out)
                     st = err->code;
+                else if (qkey && c->disk &&
+                         !bl_fcdisk_put(c->disk, qkey, (const char *)file, index,
+                                        (const char *)fam, (const char *)sty))
+                    st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                      "out of memory asking fontconfig");
             }
         }
     }
     if (got)
         FcPatternDestroy(got);
-    if (st == BL_OK && !charset_cps) {
-        resolved *res = grow(c->res, c->nres, sizeof *res);
-        char *p = dupstr(pattern);
-        if (!res || !p) {
-            free(p);
-            if (res)
-                c->res = res;
-            st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
-        } else {
-            c->res = res;
-            c->res[c->nres].pattern = p;
-            c->res[c->nres].font = *out;
-            c->nres++;
-        }
-    }
+    if (st == BL_OK && !*out && qkey && c->disk &&
+        !bl_fcdisk_put(c->disk, qkey, NULL, 0, NULL, NULL))
+        st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
+    if (st == BL_OK)
+        st = remember(c, pattern, charset_cps, *out, err);
 done:
     if (cs)
         FcCharSetDestroy(cs);
@@ -704,24 +774,27 @@ bl_status bl_fontcache_new(const char *fonts_dir, bl_fontcache **out, bl_error *
             conf[0] = '\0'; /* no project configuration: the system's alone */
     }
     if (conf[0]) {
-        c->config = FcConfigCreate();
-        if (c->config && (!FcConfigParseAndLoad(c->config, (const FcChar8 *)conf, FcTrue) ||
-                          !FcConfigBuildFonts(c->config) ||
-                          !FcConfigAppFontAddDir(c->config, (const FcChar8 *)dir))) {
-            free(dir);
-            FcConfigDestroy(c->config);
-            c->config = NULL;
+        c->conf = dupstr(conf);
+        c->app_dir = dir;
+        dir = NULL;
+        if (!c->conf) {
             bl_fontcache_free(c);
-            return bl_error_set(err, BL_ERR_FONT, conf, 0, 0,
-                                "fontconfig cannot load this configuration");
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                "out of memory creating the font cache");
         }
-    } else {
-        c->config = FcInitLoadConfigAndFonts();
     }
     free(dir);
-    if (!c->config) {
+    c->disk = bl_fcdisk_open(conf);
+    /* With no answers on disk fontconfig is needed anyway: start it now,
+     * so a broken configuration is reported here. */
+    const char *f, *fam, *sty;
+    int idx;
+    bl_status ls = bl_fcdisk_get(c->disk, fallback_families[0], &f, &idx, &fam, &sty)
+                       ? BL_OK
+                       : load_config(c, err);
+    if (ls != BL_OK) {
         bl_fontcache_free(c);
-        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "fontconfig cannot be initialised");
+        return ls;
     }
     *out = c;
     return BL_OK;
@@ -750,8 +823,13 @@ void bl_fontcache_free(bl_fontcache *c)
         free(c->files[i]);
     }
     free(c->files);
+    /* New answers are recorded for the next process. */
+    bl_fcdisk_save(c->disk, c->config, c->app_dir);
+    bl_fcdisk_free(c->disk);
     if (c->config)
         FcConfigDestroy(c->config);
+    free(c->conf);
+    free(c->app_dir);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
