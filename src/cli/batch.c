@@ -428,6 +428,8 @@ int cli_cmd_batch(int argc, char **argv)
         cli_print_diag(stderr, "error", &err);
         return cli_exit_status(&err);
     }
+    /* The next issue needs the same font pages again. */
+    bl_shaper_keep_pages(b.res.shaper, b.njobs > 1);
     b.tty = isatty(2);
     b.start = now();
     b.done = b.skipped;

@@ -39,6 +39,12 @@ bl_status bl_shaper_new(bl_shaper **out, bl_error *err);
 /* NULL is a no-op. */
 void bl_shaper_free(bl_shaper *shaper);
 
+/* Whether the fonts' file pages stay mapped after a subset, for the next
+ * document to use (keep != 0: a batch), or are let go after each subset
+ * (the default: one document, a lower peak of memory; subsetting maps
+ * about half of a CJK face's outlines). */
+void bl_shaper_keep_pages(bl_shaper *shaper, int keep);
+
 /* Shapes text[0..len) (UTF-8, no newlines) with the chain's fonts at size pt.
  * Glyphs come in logical order in *out (allocated from arena), *nout of them;
  * every character of the text is covered by exactly one glyph's cluster range

@@ -390,6 +390,23 @@ int main(int argc, char **argv)
         }
     }
     CHECK(len > 1000 && len < 20000);
+    /* The shaper let the font's pages go after that subset (one document):
+     * shaping and subsetting again read them back, to the same bytes; and
+     * so does a shaper that keeps them (a batch). */
+    bl_glyph *g2;
+    size_t n2 = shape(serif, 10, "中文引号𠮷", &g2);
+    CHECK_INT(n2, n);
+    for (size_t i = 0; i < n2 && i < n; i++)
+        CHECK_INT(g2[i].gid, g[i].gid);
+    for (int keep = 0; keep < 2; keep++) {
+        bl_shaper_keep_pages(shaper, keep);
+        unsigned char *again = NULL;
+        size_t alen = 0;
+        CHECK_INT(bl_shape_subset(shaper, serif->fonts[0], gids, n, &again, &alen, &err), BL_OK);
+        CHECK(again && data && alen == len && memcmp(again, data, len) == 0);
+        free(again);
+    }
+    bl_shaper_keep_pages(shaper, 0);
     free(data);
 
     /* TrueType subset: a TrueType file addressed by the original glyph ids
@@ -411,6 +428,14 @@ int main(int argc, char **argv)
         if (other != gids[1])
             CHECK_INT(glyf_len(data, len, other), 0);
         CHECK(sfnt_table(data, len, "GSUB") == NULL);
+        /* Only the tables a CIDFontType2 program needs: no cmap, names,
+         * OS/2 or post (the embedding addresses glyphs by id). */
+        const char *kept[] = {"head", "hhea", "loca", "maxp", "glyf", "hmtx"};
+        for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+            CHECK(sfnt_table(data, len, kept[i]) != NULL);
+        const char *dropped[] = {"cmap", "name", "OS/2", "post", "GPOS", "vmtx"};
+        for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
+            CHECK(sfnt_table(data, len, dropped[i]) == NULL);
         CHECK(len < 200000);
     }
     free(data);
