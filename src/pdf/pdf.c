@@ -508,10 +508,11 @@ static HPDF_STATUS add_ref_array(HPDF_Dict d, const char *key, HPDF_MMgr mm, con
 }
 
 /* Fills type0 as a Type0/Identity-H font over a new descendant CIDFont with
- * the descriptor desc, the widths w and the ToUnicode map tu. */
+ * the descriptor desc, the widths w, the ToUnicode map tu and, for a
+ * TrueType program, the CIDToGIDMap stream cidmap. */
 static HPDF_STATUS type0_font(render *r, HPDF_Dict type0, const bl_font_info *in,
                               const char *fontname, const char *basefont, HPDF_Dict desc,
-                              HPDF_Array w, HPDF_Dict tu)
+                              HPDF_Array w, HPDF_Dict tu, HPDF_Dict cidmap)
 {
     HPDF_MMgr mm = r->pdf->mmgr;
     HPDF_Dict cid = HPDF_Dict_New(mm);
@@ -531,7 +532,7 @@ static HPDF_STATUS type0_font(render *r, HPDF_Dict type0, const bl_font_info *in
     hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
     hs |= HPDF_Dict_Add(cid, "W", w);
     if (!in->is_cff)
-        hs |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+        hs |= HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap);
     hs |= HPDF_Array_Add(desc_fonts, cid);
     hs |= HPDF_Dict_AddName(type0, "Type", "Font");
     hs |= HPDF_Dict_AddName(type0, "Subtype", "Type0");
@@ -555,10 +556,37 @@ static bl_status write_font(render *r, font_use *u)
     memcpy(gids, used, n * sizeof *gids);
     unsigned char *data = NULL;
     size_t len = 0;
-    bl_status st = bl_shape_subset(r->shaper, u->font, gids, n, &data, &len, r->err);
+    uint32_t *sub_gids = malloc((n ? n : 1) * sizeof *sub_gids);
+    if (!sub_gids) {
+        free(gids);
+        return nomem(r);
+    }
+    bl_status st = bl_shape_subset(r->shaper, u->font, gids, n, sub_gids, &data, &len, r->err);
     if (st != BL_OK) {
+        free(sub_gids);
         free(gids);
         return st;
+    }
+    /* TrueType: the codes (the full font's glyph ids) map to the subset's
+     * renumbered glyphs, two bytes a code up to the largest used. */
+    unsigned char *map = NULL;
+    size_t maplen = 0;
+    if (!in->is_cff) {
+        uint32_t maxcid = 0;
+        for (size_t i = 0; i < n; i++)
+            maxcid = gids[i] > maxcid ? gids[i] : maxcid;
+        maplen = 2 * ((size_t)maxcid + 1);
+        map = calloc(maplen, 1);
+        for (size_t i = 0; map && i < n; i++) {
+            map[2 * gids[i]] = (unsigned char)(sub_gids[i] >> 8);
+            map[2 * gids[i] + 1] = (unsigned char)(sub_gids[i] & 0xFF);
+        }
+    }
+    free(sub_gids);
+    if (!in->is_cff && !map) {
+        free(data);
+        free(gids);
+        return nomem(r);
     }
     char tag[7], fontname[128 + 8], basefont[128 + 24];
     subset_tag(in, gids, n, tag);
@@ -570,9 +598,11 @@ static bl_status write_font(render *r, font_use *u)
     tounicode(&cmap, r, u, gids, n);
     HPDF_Dict file = data_stream(r, data, len);
     HPDF_Dict tu = cmap.oom ? NULL : data_stream(r, cmap.p, cmap.n);
+    HPDF_Dict cidmap = map ? data_stream(r, map, maplen) : NULL;
     free(data);
     free(cmap.p);
-    if (!file || !tu) {
+    free(map);
+    if (!file || !tu || (!in->is_cff && !cidmap)) {
         free(gids);
         return r->hpdf_error ? hpdf_fail(r, "embedding a font") : nomem(r);
     }
@@ -615,10 +645,10 @@ static bl_status write_font(render *r, font_use *u)
     free(gids);
     if (!w || (u->type0n && !wn))
         return hpdf_fail(r, "embedding a font");
-    hs |= type0_font(r, u->type0, in, fontname, basefont, desc, w, tu);
-    /* The narrow twin shares the program, descriptor and ToUnicode. */
+    hs |= type0_font(r, u->type0, in, fontname, basefont, desc, w, tu, cidmap);
+    /* The narrow twin shares the program, descriptor, ToUnicode and map. */
     if (u->type0n)
-        hs |= type0_font(r, u->type0n, in, fontname, basefont, desc, wn, tu);
+        hs |= type0_font(r, u->type0n, in, fontname, basefont, desc, wn, tu, cidmap);
     if (hs != HPDF_OK || r->hpdf_error)
         return hpdf_fail(r, "embedding a font");
     return BL_OK;

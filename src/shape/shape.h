@@ -57,11 +57,15 @@ bl_status bl_shape_text(bl_shaper *shaper, const bl_fontchain *chain, float size
 /* Builds the embeddable subset of font holding gids[0..n) (and .notdef).
  * For a CFF face *data holds the bare CFF table (for /FontFile3
  * /CIDFontType0C), whose charset keeps the full font's CIDs, so content
- * streams use the original glyph ids as codes; for a TrueType face it holds a
- * TrueType file to embed as /FontFile2 with /CIDToGIDMap /Identity, likewise
- * addressed by the original glyph ids. *data is malloc'd; the caller frees. */
+ * streams use the original glyph ids as codes, and new_gids[i] = gids[i].
+ * For a TrueType face it holds a TrueType file to embed as /FontFile2, its
+ * glyphs renumbered compactly: new_gids[i] receives the subset's id of
+ * gids[i] (0 for an id the face does not have), for a /CIDToGIDMap from
+ * the original ids (the codes) to the subset's. *data is malloc'd; the
+ * caller frees. */
 bl_status bl_shape_subset(bl_shaper *shaper, const bl_font *font, const uint32_t *gids,
-                          size_t n, unsigned char **data, size_t *len, bl_error *err);
+                          size_t n, uint32_t *new_gids, unsigned char **data, size_t *len,
+                          bl_error *err);
 
 /* Builds a standalone OpenType font file from font, for formats that embed
  * a font a reader loads by itself (OFD's FontFile): the glyphs gids[0..n)
