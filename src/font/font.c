@@ -41,7 +41,8 @@ struct bl_font {
     bl_font_info info;
     char *family, *style, *psname;
     uint16_t *cmap[CMAP_PAGES]; /* code point -> glyph id, 256 per page; NULL page: none */
-    uint16_t *advances;         /* num_glyphs entries, font units */
+    const unsigned char *hmtx;  /* the face's hmtx table in the mapped file, or NULL */
+    size_t nhmetrics;           /* its longHorMetric records (at least 1 when hmtx) */
 };
 
 /* What one pattern resolved to (negative results are cached too). */
@@ -267,7 +268,6 @@ static void font_free(bl_font *f)
         return;
     for (size_t i = 0; i < CMAP_PAGES; i++)
         free(f->cmap[i]);
-    free(f->advances);
     free(f->family);
     free(f->style);
     free(f->psname);
@@ -289,7 +289,8 @@ static int cmap_set(bl_font *f, uint32_t cp, uint32_t gid)
     return 1;
 }
 
-/* A format 12 subtable (UCS-4 groups) at t[0..len). */
+/* A format 12 subtable (UCS-4 groups) at t[0..len). Each group fills its
+ * range page by page (a CJK face has some 45,000 mapped characters). */
 static int cmap_format12(bl_font *f, const unsigned char *t, size_t len)
 {
     if (len < 16)
@@ -297,14 +298,36 @@ static int cmap_format12(bl_font *f, const unsigned char *t, size_t len)
     size_t n = rd32(t + 12);
     if (n > (len - 16) / 12)
         n = (len - 16) / 12;
+    uint32_t limit = f->info.num_glyphs < 0x10000 ? f->info.num_glyphs : 0x10000;
     for (size_t i = 0; i < n; i++) {
         const unsigned char *g = t + 16 + 12 * i;
         uint32_t lo = rd32(g), hi = rd32(g + 4), gid = rd32(g + 8);
+        if (lo > hi || lo >= 0x110000)
+            continue;
         if (hi >= 0x110000)
             hi = 0x10FFFF;
-        for (uint32_t cp = lo; cp <= hi && cp >= lo; cp++)
-            if (!cmap_set(f, cp, gid + (cp - lo)))
+        if (gid == 0) { /* a range starting at .notdef: its first character maps nothing */
+            if (lo == hi)
+                continue;
+            lo++;
+            gid = 1;
+        }
+        if (gid >= limit)
+            continue;
+        if (hi - lo >= limit - gid)
+            hi = lo + (limit - gid) - 1; /* ids past the face's glyphs map nothing */
+        for (uint32_t cp = lo; cp <= hi;) {
+            uint16_t **page = &f->cmap[cp >> 8];
+            if (!*page && !(*page = calloc(256, sizeof **page)))
                 return 0;
+            uint32_t end = (cp | 0xFF) < hi ? (cp | 0xFF) : hi;
+            uint16_t *pg = *page;
+            for (; cp <= end; cp++, gid++)
+                if (!pg[cp & 0xFF])
+                    pg[cp & 0xFF] = (uint16_t)gid; /* the first mapping wins */
+            if (end == 0x10FFFF)
+                break;
+        }
     }
     return 1;
 }
@@ -384,29 +407,23 @@ static int build_cmap(bl_font *f, const unsigned char *d, size_t size, size_t di
     return 1;
 }
 
-/* Advances straight from hhea/hmtx (font units): the same numbers HarfBuzz
- * uses for unscaled horizontal advances. */
-static int build_advances(bl_font *f, const unsigned char *d, size_t size, size_t dir)
+/* Advances are read from hhea/hmtx in the mapped file when asked for (font
+ * units: the same numbers HarfBuzz uses for unscaled horizontal advances),
+ * rather than copied for every glyph of a 65,535-glyph face up front. */
+static void find_advances(bl_font *f, const unsigned char *d, size_t size, size_t dir)
 {
-    unsigned n = f->info.num_glyphs;
-    f->advances = calloc(n ? n : 1, sizeof *f->advances);
-    if (!f->advances)
-        return 0;
     size_t hl, ml;
     const unsigned char *hhea = find_table(d, size, dir, "hhea", &hl);
     const unsigned char *hmtx = find_table(d, size, dir, "hmtx", &ml);
     if (!hhea || hl < 36 || !hmtx)
-        return 1;
+        return;
     size_t nh = rd16(hhea + 34);
     if (nh * 4 > ml)
         nh = ml / 4;
-    uint16_t last = 0;
-    for (size_t g = 0; g < n; g++) {
-        if (g < nh)
-            last = (uint16_t)rd16(hmtx + 4 * g);
-        f->advances[g] = last; /* glyphs past numberOfHMetrics repeat the last advance */
-    }
-    return 1;
+    if (nh == 0)
+        return;
+    f->hmtx = hmtx;
+    f->nhmetrics = nh;
 }
 
 /* Opens face `index` of path (once per cache); NULL with err set on failure. */
@@ -492,8 +509,8 @@ static bl_font *open_font(bl_fontcache *c, const char *path, int index, const ch
     in->data = m->data;
     in->size = m->size;
 
-    int built = f->family && f->style && f->psname && build_cmap(f, m->data, m->size, dir) &&
-                build_advances(f, m->data, m->size, dir);
+    find_advances(f, m->data, m->size, dir);
+    int built = f->family && f->style && f->psname && build_cmap(f, m->data, m->size, dir);
     if (!built) {
         font_free(f);
         bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
@@ -949,7 +966,11 @@ const bl_font_info *bl_font_get_info(const bl_font *font)
 
 int bl_font_glyph_advance(const bl_font *font, uint32_t gid)
 {
-    return gid < font->info.num_glyphs ? font->advances[gid] : 0;
+    if (gid >= font->info.num_glyphs || !font->hmtx)
+        return 0;
+    /* Glyphs past numberOfHMetrics repeat the last advance. */
+    size_t k = gid < font->nhmetrics ? gid : font->nhmetrics - 1;
+    return (int)rd16(font->hmtx + 4 * k);
 }
 
 /* ---- glyph outlines ------------------------------------------------------ */
