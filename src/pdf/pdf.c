@@ -295,6 +295,8 @@ static bl_status page_font(render *r, HPDF_Page page, HPDF_Dict *fontres, font_u
     return BL_OK;
 }
 
+static HPDF_STATUS put_deflated(render *r, HPDF_Dict s, const void *data, size_t len);
+
 static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
 {
     HPDF_Page page = HPDF_AddPage(r->pdf);
@@ -350,7 +352,7 @@ static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
         st = nomem(r);
     if (st == BL_OK && b.n > 0) {
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.n) != HPDF_OK)
+        if (put_deflated(r, attr->contents, b.p, b.n) != HPDF_OK)
             st = hpdf_fail(r, "writing a page's content");
     }
     free(b.p);
@@ -359,10 +361,10 @@ static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
 
 /* ---- fonts --------------------------------------------------------------- */
 
-/* libdeflate's level for font programs and CMaps. On a 534-glyph
+/* libdeflate's level for every stream bulletin writes. On a 534-glyph
  * desubroutinised CFF subset, against zlib's level 6 (libharu's): level 1
  * takes 0.30x the instructions for output 1.4 % larger, level 6 0.55x for
- * the same size. Page contents stay with libharu (a few percent of it). */
+ * the same size. */
 enum { DEFLATE_LEVEL = 1 };
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream out)
@@ -371,29 +373,35 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-/* A stream object holding data compressed with flate. The data is deflated
- * here with libdeflate, several times faster than libharu's zlib at the
- * same ratio, and handed to libharu as is with its /Filter. */
-static HPDF_Dict data_stream(render *r, const void *data, size_t len)
+/* Fills the stream of s with data compressed with flate. The data is
+ * deflated here with libdeflate, several times faster than libharu's zlib
+ * at the same ratio, and handed to libharu as is; libharu drops a /Filter
+ * entry of a stream it does not filter itself, so the entry is written by
+ * the dictionary's write hook. */
+static HPDF_STATUS put_deflated(render *r, HPDF_Dict s, const void *data, size_t len)
 {
-    HPDF_Dict s = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
-    if (!s)
-        return NULL;
     if (!r->deflater && !(r->deflater = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
-        return NULL;
+        return HPDF_FAILD_TO_ALLOC_MEM;
     size_t cap = libdeflate_zlib_compress_bound(r->deflater, len);
     unsigned char *z = malloc(cap);
     if (!z)
-        return NULL;
+        return HPDF_FAILD_TO_ALLOC_MEM;
     size_t zn = libdeflate_zlib_compress(r->deflater, data, len, z, cap);
-    /* libharu drops a /Filter entry of a stream it does not filter itself,
-     * so the entry is written by the dictionary's write hook. */
     s->filter = HPDF_STREAM_FILTER_NONE;
     s->write_fn = write_flate_filter;
     HPDF_STATUS hs = zn == 0 ? HPDF_FAILD_TO_ALLOC_MEM
                              : HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zn);
     free(z);
-    return hs == HPDF_OK ? s : NULL;
+    return hs;
+}
+
+/* A stream object holding data compressed with flate. */
+static HPDF_Dict data_stream(render *r, const void *data, size_t len)
+{
+    HPDF_Dict s = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
+    if (!s || put_deflated(r, s, data, len) != HPDF_OK)
+        return NULL;
+    return s;
 }
 
 /* The subset tag: six capitals from a hash of the font and its glyph set,
