@@ -1,6 +1,8 @@
 # tests/lib.sh - helpers for the shell tests: run a command, check its exit
 # status, standard output and error, count passes and failures, and print
 # "N passed, N failed" at the end (source it, call `finish` last).
+# Scripts run under bash with `set -euo pipefail`: a lookup that fails stops
+# the test with its reason instead of letting it pass on empty input.
 passed=0
 failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bl-test-XXXXXX")
@@ -43,6 +45,37 @@ expect_file() {
 check() { # check WHAT CMD...: passes when CMD succeeds
   local what=$1; shift
   if "$@"; then ok; else bad "$what"; fi
+}
+
+# need TOOL...: fails the test, naming the tool, when one is missing. Every
+# tool the tests use is a Debian package that scripts/dev installs, so a
+# missing one is a broken set-up, never a reason to skip.
+need() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null ||
+      { echo "FAIL: $t is not installed (scripts/dev deps installs it)" >&2; exit 1; }
+  done
+}
+
+# COMMA_LOCALE: a locale with a decimal comma, for the checks that no output
+# depends on the locale. expect_comma_locale fails the test when it is not
+# installed (scripts/dev generates it): without it those checks prove nothing.
+COMMA_LOCALE=de_DE.UTF-8
+expect_comma_locale() {
+  local one
+  one=$(LC_ALL=$COMMA_LOCALE /usr/bin/printf '%.1f' 1.5 2>/dev/null) || one=
+  if [ "$one" = "1,5" ]; then ok; else
+    bad "$COMMA_LOCALE is not installed or has no decimal comma (scripts/dev deps generates it)"
+  fi
+}
+
+# skip REASON: ends the test as skipped (exit 77, SKIP_RETURN_CODE); the
+# reason goes to the output, which the ctest run lists at its end
+# (tests/skipped.sh).
+skip() {
+  echo "SKIP: $*"
+  exit 77
 }
 
 finish() {

@@ -1,36 +1,71 @@
-/* fileio.c - whole-file reads and atomic writes (see fileio.h). */
-#define _POSIX_C_SOURCE 200809L
+/* fileio.c - whole-file reads and safe atomic writes (see fileio.h).
+ *
+ * Reads open without blocking and refuse anything but a regular file, so a
+ * FIFO or a device named by an input cannot hang or feed a run. Writes go to
+ * a temporary file beside the final target (symlinks followed) and are
+ * renamed over it only when the target is a regular file or a new name: a
+ * device, FIFO, socket or directory is refused, never replaced. */
+#define _DEFAULT_SOURCE /* flock, the d_type of readdir */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-bl_status bl_read_file(const char *path, size_t max_size, char **out, size_t *len,
-                       bl_error *err)
+const char *bl_file_kind(unsigned mode)
 {
-    *out = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    mode_t m = (mode_t)mode;
+    if (S_ISREG(m))
+        return "a regular file";
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISLNK(m))
+        return "a symbolic link";
+    return "not a regular file";
+}
+
+static bl_status read_fd(int fd, const char *path, size_t max_size, char **out, size_t *len,
+                         bl_error *err)
+{
     struct stat st;
-    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
         close(fd);
         return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot read: %s", strerror(e));
     }
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, n = 0;
-    if (S_ISREG(st.st_mode) && (size_t)st.st_size > max_size) {
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        if (S_ISDIR(st.st_mode))
+            return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot read: %s", strerror(EISDIR));
+        return bl_error_set(err, BL_ERR_IO, path, 0, 0,
+                            "cannot read: this is %s, not a regular file",
+                            bl_file_kind(st.st_mode));
+    }
+    if ((size_t)st.st_size > max_size) {
         close(fd);
         return bl_error_set(err, BL_ERR_LIMIT, path, 0, 0,
                             "file is %lld bytes; the limit is %zu bytes",
                             (long long)st.st_size, max_size);
     }
+    /* st_size is a hint: /proc files say 0, and a file may grow while read. */
+    size_t cap = (size_t)st.st_size + 1 < 4096 ? 4096 : (size_t)st.st_size + 1, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
         close(fd);
@@ -78,24 +113,250 @@ bl_status bl_read_file(const char *path, size_t max_size, char **out, size_t *le
     return BL_OK;
 }
 
+static bl_status read_with(const char *path, int extra_flags, size_t max_size, char **out,
+                           size_t *len, bl_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is then
+     * refused as not a regular file. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | extra_flags);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ELOOP && (extra_flags & O_NOFOLLOW))
+            return bl_error_set(err, BL_ERR_IO, path, 0, 0,
+                                "cannot open: a symbolic link is not followed here");
+        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot open: %s", strerror(e));
+    }
+    return read_fd(fd, path, max_size, out, len, err);
+}
+
+bl_status bl_read_file(const char *path, size_t max_size, char **out, size_t *len,
+                       bl_error *err)
+{
+    return read_with(path, 0, max_size, out, len, err);
+}
+
+bl_status bl_read_file_nofollow(const char *path, size_t max_size, char **out, size_t *len,
+                                bl_error *err)
+{
+    return read_with(path, O_NOFOLLOW, max_size, out, len, err);
+}
+
+int bl_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b)
+        return 0;
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+        return strcmp(a, b) == 0; /* not there yet: the same name is the same file */
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+enum { MAX_LINKS = 40, TMP_TAG = 5 /* ".tmp-" */, TMP_RAND = 6 };
+
+/* path with every symbolic link of its last component followed: the file a
+ * write should replace (which may not exist yet). malloc'd; NULL with *e set. */
+static char *follow_links(const char *path, int *e)
+{
+    char *cur = strdup(path);
+    if (!cur) {
+        *e = ENOMEM;
+        return NULL;
+    }
+    for (int hops = 0;; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur; /* a new name, or not a link (errors show at create) */
+        if (hops == MAX_LINKS) {
+            free(cur);
+            *e = ELOOP;
+            return NULL;
+        }
+        size_t cap = (size_t)st.st_size + 2 > 256 ? (size_t)st.st_size + 2 : 256;
+        char *target = malloc(cap);
+        ssize_t n = target ? readlink(cur, target, cap - 1) : -1;
+        if (n < 0) {
+            *e = target ? errno : ENOMEM;
+            free(target);
+            free(cur);
+            return NULL;
+        }
+        target[n] = '\0';
+        char *next;
+        const char *slash = strrchr(cur, '/');
+        if (target[0] == '/' || !slash) {
+            next = target;
+        } else {
+            /* Relative: against the folder holding the link. */
+            size_t dl = (size_t)(slash - cur) + 1;
+            next = malloc(dl + (size_t)n + 1);
+            if (next) {
+                memcpy(next, cur, dl);
+                memcpy(next + dl, target, (size_t)n + 1);
+            }
+            free(target);
+        }
+        free(cur);
+        if (!next) {
+            *e = ENOMEM;
+            return NULL;
+        }
+        cur = next;
+    }
+}
+
+static int is_tmp_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n <= TMP_TAG + TMP_RAND || memcmp(name + n - TMP_TAG - TMP_RAND, ".tmp-", TMP_TAG) != 0)
+        return 0;
+    for (size_t i = n - TMP_RAND; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+/* Folders already swept for stale temporaries by this process. */
+static struct {
+    pthread_mutex_t lock;
+    struct {
+        dev_t dev;
+        ino_t ino;
+    } seen[64];
+    size_t n;
+} sweep = {PTHREAD_MUTEX_INITIALIZER, {{0, 0}}, 0};
+
+/* Removes the temporary files (NAME.tmp-XXXXXX) a killed run left in dir.
+ * A writer holds an exclusive flock on its temporary file while it works,
+ * so a temporary whose lock can be taken belongs to no live writer. Each
+ * folder is swept once per process. */
+static void sweep_stale(const char *dir)
+{
+    struct stat ds;
+    if (stat(dir, &ds) != 0)
+        return;
+    pthread_mutex_lock(&sweep.lock);
+    for (size_t i = 0; i < sweep.n; i++)
+        if (sweep.seen[i].dev == ds.st_dev && sweep.seen[i].ino == ds.st_ino) {
+            pthread_mutex_unlock(&sweep.lock);
+            return;
+        }
+    if (sweep.n < sizeof sweep.seen / sizeof sweep.seen[0]) {
+        sweep.seen[sweep.n].dev = ds.st_dev;
+        sweep.seen[sweep.n].ino = ds.st_ino;
+        sweep.n++;
+    }
+    DIR *d = opendir(dir);
+    if (d) {
+        uid_t me = geteuid();
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            if (!is_tmp_name(de->d_name))
+                continue;
+            int fd = openat(dirfd(d), de->d_name,
+                            O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            struct stat st;
+            if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == me &&
+                flock(fd, LOCK_EX | LOCK_NB) == 0)
+                unlinkat(dirfd(d), de->d_name, 0);
+            close(fd);
+        }
+        closedir(d);
+    }
+    pthread_mutex_unlock(&sweep.lock);
+}
+
+/* Creates target.tmp-XXXXXX, locked, with the mode a plain create gives
+ * (0666 less the umask, applied by the kernel). Returns the fd, or -1. */
+static int create_tmp(const char *target, char *tmp, size_t cap)
+{
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static unsigned long counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        /* The name only has to be unlikely to exist; it never reaches output. */
+        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^
+                     ((uint64_t)__atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED) * 0x9E3779B97F4A7C15u) ^
+                     (uint64_t)(uintptr_t)tmp;
+        char rnd[TMP_RAND + 1];
+        for (int i = 0; i < TMP_RAND; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            rnd[i] = alnum[(x >> 33) % (sizeof alnum - 1)];
+        }
+        rnd[TMP_RAND] = '\0';
+        snprintf(tmp, cap, "%s.tmp-%s", target, rnd);
+        int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd < 0) {
+            if (errno == EEXIST)
+                continue;
+            return -1;
+        }
+        struct stat st;
+        /* Another run's sweep may have taken it between create and lock. */
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &st) != 0 || st.st_nlink == 0) {
+            close(fd);
+            continue;
+        }
+        return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
                                bl_error *err)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 32);
-    if (!tmp)
+    if (!path || !*path)
+        return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "no output file name given (empty)");
+    int e = 0;
+    char *target = follow_links(path, &e);
+    if (!target)
+        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
+    struct stat st;
+    int exists = stat(target, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        free(target);
+        /* Replacing /dev/null or a FIFO with a file would break the system;
+         * writing into them is not what an output file is for. */
+        return bl_error_set(err, BL_ERR_USAGE, path, 0, 0,
+                            "cannot write: this is %s, not a regular file; give a file name",
+                            bl_file_kind(st.st_mode));
+    }
+    size_t tl = strlen(target);
+    char *dir = strdup(target);
+    if (dir) {
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            strcpy(dir, ".");
+        else
+            slash[slash == dir] = '\0';
+        sweep_stale(dir);
+        free(dir);
+    }
+    size_t cap = tl + TMP_TAG + TMP_RAND + 1;
+    char *tmp = malloc(cap);
+    if (!tmp) {
+        free(target);
         return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
     /* The temporary file lives beside the target so rename() stays atomic. */
-    snprintf(tmp, plen + 32, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
+    int fd = create_tmp(target, tmp, cap);
     if (fd < 0) {
-        int e = errno;
+        e = errno;
         free(tmp);
+        free(target);
         return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
     }
     const char *p = data;
     size_t left = len;
-    int e = 0;
     while (left > 0) {
         ssize_t w = write(fd, p, left);
         if (w < 0) {
@@ -109,22 +370,18 @@ bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
     }
     if (!e && fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
         e = errno;
-    /* mkstemp creates 0600; give the file the mode a normal create would. */
-    if (!e) {
-        mode_t mask = umask(0);
-        umask(mask);
-        if (fchmod(fd, 0666 & ~mask) != 0)
-            e = errno;
-    }
-    if (close(fd) != 0 && !e)
+    /* Re-rendering keeps the mode the user gave the file. */
+    if (!e && exists && fchmod(fd, st.st_mode & 07777) != 0 && errno != EPERM)
+        e = errno; /* EPERM: another user's file; it gets ours */
+    if (!e && rename(tmp, target) != 0)
         e = errno;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
-    if (e) {
+    if (e)
         unlink(tmp);
-        free(tmp);
-        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
-    }
+    if (close(fd) != 0 && !e)
+        e = errno; /* closing last: the lock holds until the name is gone */
     free(tmp);
+    free(target);
+    if (e)
+        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
     return BL_OK;
 }

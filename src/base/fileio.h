@@ -1,4 +1,4 @@
-/* fileio.h - reading whole files and writing files atomically. */
+/* fileio.h - reading whole files and writing files atomically, safely. */
 #ifndef BL_FILEIO_H
 #define BL_FILEIO_H
 
@@ -7,15 +7,35 @@
 #include "error.h"
 
 /* Reads the whole file at path into a malloc'd buffer (NUL-terminated, the
- * NUL not counted in *len). Files larger than max_size bytes fail with
+ * NUL not counted in *len). The file is opened without blocking and must be
+ * a regular file: a FIFO, device, socket or directory fails with BL_ERR_IO
+ * saying what it is. Files larger than max_size bytes fail with
  * BL_ERR_LIMIT; unreadable ones with BL_ERR_IO naming the file and the reason. */
 bl_status bl_read_file(const char *path, size_t max_size, char **out, size_t *len,
                        bl_error *err);
 
-/* Writes data to path atomically: a temporary file in path's directory,
- * flushed, then renamed over path. On any failure the temporary file is
- * removed, an existing file at path is untouched, and err says why. */
+/* bl_read_file, but a symbolic link as the last component is refused (for
+ * paths that come from untrusted input). */
+bl_status bl_read_file_nofollow(const char *path, size_t max_size, char **out, size_t *len,
+                                bl_error *err);
+
+/* Writes data to path atomically: a temporary file (TARGET.tmp-XXXXXX,
+ * locked while written) beside the target, flushed, then renamed over it.
+ * A symbolic link at path is followed: the file it points to is replaced,
+ * the link stays. The target must be a regular file (its mode is kept) or a
+ * new name; anything else (device, FIFO, socket, directory) is refused with
+ * BL_ERR_USAGE and left alone, as is an empty path. Temporary files that a
+ * killed run left in the target's folder are removed (once per folder and
+ * process). On any failure the temporary file is removed, an existing file
+ * at path is untouched, and err says why. */
 bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
                                bl_error *err);
+
+/* 1 when a and b are the same file (device and inode, links followed), or
+ * when either does not exist and the names are equal; else 0. */
+int bl_same_file(const char *a, const char *b);
+
+/* "a FIFO", "a character device", ... for a stat st_mode. */
+const char *bl_file_kind(unsigned mode);
 
 #endif

@@ -18,12 +18,13 @@
 
 #include "base/fileio.h"
 #include "base/json.h"
+#include "display/display.h"
 #include "cli.h"
 
 static const char *const usage_batch =
     "usage: bulletin batch INPUTS... -o OUTDIR [-j N] [--format NAME]\n"
     "                      [--layout NAME|FILE] [--changed] [--shard K/N]\n"
-    "                      [--report FILE.json]\n"
+    "                      [--report FILE.json] [--pdfa=1b|2b]\n"
     "\n"
     "Typesets every input: files, or directories searched recursively for *.txt.\n"
     "Outputs keep the inputs' paths relative to the directory given (a file given\n"
@@ -31,8 +32,11 @@ static const char *const usage_batch =
     "  -o, --output OUTDIR   where the outputs go (created if needed)\n"
     "  -j, --jobs N          workers (default: the number of cores)\n"
     "  --format NAME         the output format (default: pdf)\n"
+    "  --pdfa=1b|2b          PDF/A-1b or PDF/A-2b (else as each layout says)\n"
     "  --layout NAME|FILE    the layout for every issue (default: each one's 版式)\n"
-    "  --changed             only inputs newer than their PDF (resume a run)\n"
+    "  --changed             only inputs (or layouts) changed since their output\n"
+    "                        was made (resume a run; a stamp .NAME.pdf.stamp\n"
+    "                        beside each output records what it was made from)\n"
     "  --shard K/N           only shard K (1..N) of N, chosen by a hash of the path\n"
     "  --report FILE.json    a machine-readable report of every input\n"
     "Exit status: 0 when every issue rendered, 1 when any failed.\n";
@@ -41,24 +45,38 @@ typedef enum job_state { JOB_PENDING, JOB_OK, JOB_SKIPPED, JOB_FAILED } job_stat
 
 typedef struct job {
     char *in, *out, *rel;
+    dev_t dev; /* the input file, to find the same file given twice */
+    ino_t ino;
+    struct stat st; /* the input as found, for --changed's stamp */
+    size_t dup_of;  /* 1 + the index of the job with the same input, or 0 */
     job_state state;
     size_t pages;
     double seconds;
     bl_error err;
     /* Between rendering and writing: */
-    bl_status st;     /* of rendering */
+    bl_status rst;    /* of rendering */
     cli_rendered out_mem;
     double t0;
 } job;
 
+/* A directory already walked (device and inode). */
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
 typedef struct batch {
     job *jobs;
     size_t njobs, cap;
+    dir_id *dirs; /* every directory walked, so each is walked once */
+    size_t ndirs, cap_dirs;
+    int changed;  /* --changed: write and compare stamps */
     size_t next, done, failed, skipped, pages;
     int tty;
     double start;
     const char *layout;
     const bl_writer *format;
+    int pdfa; /* -1: as each layout says */
     cli_resources res;
     pthread_mutex_t lock;
     /* Rendered jobs waiting to be written (indices into jobs), a ring of
@@ -91,7 +109,7 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
-static int add_job(batch *b, const char *in, const char *rel)
+static int add_job(batch *b, const char *in, const char *rel, const struct stat *st)
 {
     if (b->njobs == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
@@ -105,6 +123,9 @@ static int add_job(batch *b, const char *in, const char *rel)
     memset(j, 0, sizeof *j);
     j->in = strdup(in);
     j->rel = strdup(rel);
+    j->dev = st->st_dev;
+    j->ino = st->st_ino;
+    j->st = *st;
     if (!j->in || !j->rel) {
         free(j->in);
         free(j->rel);
@@ -125,12 +146,46 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds every *.txt below dir (sorted, so the order never depends on the
- * file system). rel_prefix is the path relative to the directory given. */
-static int scan_dir(batch *b, const char *dir, const char *rel_prefix, int depth)
+enum { MAX_DEPTH = 64 };
+
+/* Records dir as walked; 0 when it already was (a symlink loop, a second
+ * link to it, or an input inside another input), -1 out of memory. */
+static int first_visit(batch *b, const struct stat *st)
 {
-    if (depth > 64)
-        return 0; /* a symlink loop; deeper archives are not real */
+    for (size_t i = 0; i < b->ndirs; i++)
+        if (b->dirs[i].dev == st->st_dev && b->dirs[i].ino == st->st_ino)
+            return 0;
+    if (b->ndirs == b->cap_dirs) {
+        size_t cap = b->cap_dirs ? b->cap_dirs * 2 : 64;
+        dir_id *d = realloc(b->dirs, cap * sizeof *d);
+        if (!d)
+            return -1;
+        b->dirs = d;
+        b->cap_dirs = cap;
+    }
+    b->dirs[b->ndirs++] = (dir_id){st->st_dev, st->st_ino};
+    return 1;
+}
+
+/* Adds every *.txt below dir (sorted, so the order never depends on the
+ * file system), walking each directory once. rel_prefix is the path
+ * relative to the directory given. What is skipped gets a warning. */
+static int scan_dir(batch *b, const char *dir, const struct stat *dst, const char *rel_prefix,
+                    int depth)
+{
+    int fv = first_visit(b, dst);
+    if (fv < 0)
+        return -1;
+    if (fv == 0) {
+        fprintf(stderr, "%s: warning: skipped: this directory was already searched (a "
+                        "symbolic link loop, or the same directory reached twice)\n", dir);
+        return 0;
+    }
+    if (depth > MAX_DEPTH) {
+        fprintf(stderr, "%s: warning: skipped: more than %d directories deep\n", dir,
+                MAX_DEPTH);
+        return 0;
+    }
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "%s: error: cannot read directory: %s\n", dir, strerror(errno));
@@ -139,32 +194,45 @@ static int scan_dir(batch *b, const char *dir, const char *rel_prefix, int depth
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
+    int rc = 0;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
+            if (!nn) {
+                rc = -1;
                 break;
+            }
             names = nn;
         }
-        if (!(names[n] = strdup(e->d_name)))
+        if (!(names[n] = strdup(e->d_name))) {
+            rc = -1;
             break;
+        }
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    int rc = 0;
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         char *path = join(dir, names[i]);
         char *rel = *rel_prefix ? join(rel_prefix, names[i]) : strdup(names[i]);
         struct stat st;
-        if (path && rel && stat(path, &st) == 0) {
-            if (S_ISDIR(st.st_mode))
-                rc |= scan_dir(b, path, rel, depth + 1);
-            else if (S_ISREG(st.st_mode) && ends_with(names[i], ".txt"))
-                rc |= add_job(b, path, rel);
+        if (!path || !rel) {
+            rc = -1;
+        } else if (stat(path, &st) != 0) {
+            if (ends_with(names[i], ".txt"))
+                fprintf(stderr, "%s: warning: skipped: %s\n", path, strerror(errno));
+        } else if (S_ISDIR(st.st_mode)) {
+            rc |= scan_dir(b, path, &st, rel, depth + 1);
+        } else if (ends_with(names[i], ".txt")) {
+            if (S_ISREG(st.st_mode))
+                rc |= add_job(b, path, rel, &st);
+            else
+                fprintf(stderr, "%s: warning: skipped: this is %s, not a regular file\n",
+                        path, bl_file_kind(st.st_mode));
         }
         free(path);
         free(rel);
@@ -172,6 +240,173 @@ static int scan_dir(batch *b, const char *dir, const char *rel_prefix, int depth
     }
     free(names);
     return rc;
+}
+
+static int cmp_job_file(const void *a, const void *b)
+{
+    const job *x = *(const job *const *)a, *y = *(const job *const *)b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return x < y ? -1 : x > y; /* the earlier job first */
+}
+
+/* A job whose input is the same file as an earlier job's is dropped
+ * (sorted by device and inode: archives have 100,000 issues). */
+static int drop_duplicates(batch *b)
+{
+    job **order = malloc((b->njobs ? b->njobs : 1) * sizeof *order);
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < b->njobs; i++)
+        order[i] = &b->jobs[i];
+    qsort(order, b->njobs, sizeof *order, cmp_job_file);
+    for (size_t i = 1, first = 0; i < b->njobs; i++) {
+        if (order[i]->dev == order[first]->dev && order[i]->ino == order[first]->ino)
+            order[i]->dup_of = (size_t)(order[first] - b->jobs) + 1;
+        else
+            first = i;
+    }
+    free(order);
+    /* Warned in input order, before the jobs move. */
+    for (size_t i = 0; i < b->njobs; i++)
+        if (b->jobs[i].dup_of)
+            fprintf(stderr, "%s: warning: skipped: the same file as %s, given twice\n",
+                    b->jobs[i].in, b->jobs[b->jobs[i].dup_of - 1].in);
+    size_t kept = 0;
+    for (size_t i = 0; i < b->njobs; i++) {
+        job *j = &b->jobs[i];
+        if (j->dup_of) {
+            free(j->in);
+            free(j->rel);
+            continue;
+        }
+        b->jobs[kept++] = *j;
+    }
+    b->njobs = kept;
+    return 0;
+}
+
+static int cmp_job_out(const void *a, const void *b)
+{
+    const job *x = *(const job *const *)a, *y = *(const job *const *)b;
+    int c = strcmp(x->out, y->out);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+/* Inputs that would be written to the same output fail before anything
+ * is rendered: which one won would depend on thread timing. */
+static int fail_collisions(batch *b)
+{
+    job **order = malloc((b->njobs ? b->njobs : 1) * sizeof *order);
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < b->njobs; i++)
+        order[i] = &b->jobs[i];
+    qsort(order, b->njobs, sizeof *order, cmp_job_out);
+    for (size_t i = 0; i < b->njobs;) {
+        size_t e = i + 1;
+        while (e < b->njobs && strcmp(order[e]->out, order[i]->out) == 0)
+            e++;
+        for (size_t k = i; e - i > 1 && k < e; k++) {
+            job *j = order[k], *other = order[k == i ? i + 1 : i];
+            if (j->state == JOB_SKIPPED)
+                b->skipped--;
+            j->state = JOB_FAILED;
+            bl_error_clear(&j->err);
+            bl_error_set(&j->err, BL_ERR_USAGE, j->in, 0, 0,
+                         "output %s would also be written by %s%s; rename one of them",
+                         j->out, other->in, e - i > 2 ? " and others" : "");
+            b->failed++;
+            cli_print_diag(stderr, "error", &j->err);
+        }
+        i = e;
+    }
+    free(order);
+    return 0;
+}
+
+/* ---- --changed: a stamp beside each output ------------------------------ */
+
+/* OUTDIR/a/.08.pdf.stamp for OUTDIR/a/08.pdf (malloc'd). */
+static char *stamp_path(const char *out)
+{
+    const char *slash = strrchr(out, '/');
+    size_t dl = slash ? (size_t)(slash - out) + 1 : 0;
+    char *p = malloc(strlen(out) + 8);
+    if (p)
+        sprintf(p, "%.*s.%s.stamp", (int)dl, out, out + dl);
+    return p;
+}
+
+static void stat_line(char *buf, size_t cap, const char *what, const char *path)
+{
+    struct stat st;
+    if (path && *path && stat(path, &st) == 0)
+        snprintf(buf, cap, "%s %s\n%s-stat %lld.%09ld %lld\n", what, path, what,
+                 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_size);
+    else
+        snprintf(buf, cap, "%s %s\n%s-stat none\n", what, path ? path : "", what);
+}
+
+/* What the output was made from: the program, the format, the input and
+ * the layout file as they were (modification time and size). Compared for
+ * equality, so an input dated in the future is not "newer" forever, and a
+ * changed layout (its file, or another --layout) makes the input changed. */
+static char *stamp_text(const batch *b, const job *j, const char *layout_path)
+{
+    char in[CLI_PATH_MAX + 64], lay[CLI_PATH_MAX + 64];
+    snprintf(in, sizeof in, "input %s\ninput-stat %lld.%09ld %lld\n", j->in,
+             (long long)j->st.st_mtim.tv_sec, j->st.st_mtim.tv_nsec, (long long)j->st.st_size);
+    stat_line(lay, sizeof lay, "layout", layout_path);
+    size_t n = strlen(in) + strlen(lay) + strlen(b->layout ? b->layout : "") + 128;
+    char *t = malloc(n);
+    if (t)
+        snprintf(t, n, "bulletin %s %s\noption --layout %s\n%s%s", BL_VERSION, b->format->name,
+                 b->layout ? b->layout : "(none: the input's 版式)", in, lay);
+    return t;
+}
+
+/* 1 when the stamp beside j's output matches the input and layout now. */
+static int up_to_date(const batch *b, const job *j)
+{
+    struct stat so;
+    char *sp = stamp_path(j->out);
+    char *text = NULL;
+    size_t len = 0;
+    bl_error ignored;
+    bl_error_clear(&ignored);
+    int ok = sp && stat(j->out, &so) == 0 &&
+             bl_read_file(sp, 1 << 16, &text, &len, &ignored) == BL_OK;
+    free(sp);
+    if (!ok)
+        return 0;
+    /* The layout file recorded is the one the last render read. */
+    char *lp = strstr(text, "\nlayout "), *path = NULL;
+    if (lp) {
+        lp += 8;
+        char *nl = strchr(lp, '\n');
+        path = nl ? strndup(lp, (size_t)(nl - lp)) : NULL;
+    }
+    char *want = path ? stamp_text(b, j, path) : NULL;
+    ok = want && strcmp(want, text) == 0;
+    free(want);
+    free(path);
+    free(text);
+    return ok;
+}
+
+static void write_stamp(const batch *b, const job *j, const char *layout_path)
+{
+    char *sp = stamp_path(j->out);
+    char *t = stamp_text(b, j, layout_path);
+    bl_error err;
+    bl_error_clear(&err);
+    if (sp && t && bl_write_file_atomic(sp, t, strlen(t), &err) != BL_OK)
+        cli_print_diag(stderr, "warning", &err); /* only --changed is affected */
+    free(sp);
+    free(t);
 }
 
 /* FNV-1a: a stable hash of the relative path, so a file's shard does not
@@ -210,8 +445,9 @@ static void progress(batch *b, int final)
     double t = now() - b->start;
     double rate = t > 0 ? (double)b->done / t : 0;
     double eta = rate > 0 ? (double)(b->njobs - b->done) / rate : 0;
-    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f issues/s, ETA %.0fs, %zu failed", b->done,
-            b->njobs, rate, eta, b->failed);
+    char r[32];
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s issues/s, ETA %.0fs, %zu failed", b->done,
+            b->njobs, bl_fmt_num(r, rate, 1), eta, b->failed);
     if (final)
         fputc('\n', stderr);
     fflush(stderr);
@@ -232,13 +468,17 @@ static void warn_locked(void *ctx, const bl_error *w)
 static void finish(batch *b, size_t i)
 {
     job *j = &b->jobs[i];
-    bl_status st = j->st;
+    bl_status st = j->rst;
     if (st == BL_OK && mkdirs_for(j->out) != 0)
         st = bl_error_set(&j->err, BL_ERR_IO, j->out, 0, 0,
                           "cannot create the output directory: %s", strerror(errno));
+    cli_render_opts opts = {b->format, b->layout, NULL, NULL, b->pdfa};
+    cli_render_stats stats = {0};
     if (st == BL_OK)
-        st = bl_writer_output_save(&j->out_mem.files, j->out, &j->err);
-    size_t pages = st == BL_OK ? j->out_mem.pages : 0;
+        st = cli_rendered_save(&j->out_mem, j->in, j->out, &opts, &stats, &j->err);
+    if (st == BL_OK)
+        write_stamp(b, j, stats.layout);
+    size_t pages = st == BL_OK ? stats.pages : 0;
     cli_rendered_free(&j->out_mem);
     j->seconds = now() - j->t0;
     pthread_mutex_lock(&b->lock);
@@ -275,8 +515,8 @@ static void *worker(void *arg)
         job *j = &b->jobs[i];
         j->t0 = now();
         bl_error_clear(&j->err);
-        cli_render_opts opts = {b->format, b->layout, NULL, &warner};
-        j->st = cli_render(&b->res, j->in, NULL, 0, &opts, &j->out_mem, &j->err);
+        cli_render_opts opts = {b->format, b->layout, NULL, &warner, b->pdfa};
+        j->rst = cli_render(&b->res, j->in, NULL, 0, &opts, &j->out_mem, &j->err);
         if (b->write_inline) {
             finish(b, i);
             continue;
@@ -323,9 +563,12 @@ static int write_report(const batch *b, const char *path, double seconds)
     if (!f)
         return -1;
     static const char *const names[] = {"pending", "rendered", "skipped", "failed"};
+    char num[32];
+    /* done counts the skipped too; the number is '.'-separated in any locale. */
     fprintf(f, "{\"rendered\":%zu,\"skipped\":%zu,\"failed\":%zu,\"pages\":%zu,"
-               "\"seconds\":%.3f,\"issues\":[\n",
-            b->done - b->failed, b->skipped, b->failed, b->pages, seconds);
+               "\"seconds\":%s,\"issues\":[\n",
+            b->done - b->failed - b->skipped, b->skipped, b->failed, b->pages,
+            bl_fmt_num(num, seconds, 3));
     for (size_t i = 0; i < b->njobs; i++) {
         const job *j = &b->jobs[i];
         fputs("{\"input\":", f);
@@ -357,9 +600,9 @@ int cli_cmd_batch(int argc, char **argv)
 {
     batch b;
     memset(&b, 0, sizeof b);
+    b.pdfa = -1;
     const char *outdir = NULL, *report = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    int changed = 0;
     unsigned shard_k = 0, shard_n = 0;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     size_t ninputs = 0;
@@ -377,8 +620,9 @@ int cli_cmd_batch(int argc, char **argv)
             free(inputs);
             return 0;
         }
-        if (needs && i + 1 >= argc) {
-            fprintf(stderr, "bulletin batch: option '%s' needs a value\n", a);
+        if (needs && (i + 1 >= argc || !argv[i + 1][0])) {
+            fprintf(stderr, "bulletin batch: option '%s' needs a value%s\n", a,
+                    i + 1 < argc ? ", not an empty string" : "");
             free(inputs);
             return EXIT_USAGE;
         }
@@ -415,8 +659,15 @@ int cli_cmd_batch(int argc, char **argv)
                 free(inputs);
                 return EXIT_USAGE;
             }
+        } else if (strncmp(a, "--pdfa=", 7) == 0) {
+            b.pdfa = cli_parse_pdfa(a + 7);
+            if (b.pdfa < 0) {
+                fprintf(stderr, "bulletin batch: --pdfa takes 1b or 2b, not '%s'\n", a + 7);
+                free(inputs);
+                return EXIT_USAGE;
+            }
         } else if (strcmp(a, "--changed") == 0) {
-            changed = 1;
+            b.changed = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "bulletin batch: unknown option '%s'\nTry 'bulletin batch --help'.\n",
                     a);
@@ -440,15 +691,20 @@ int cli_cmd_batch(int argc, char **argv)
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (scan_dir(&b, inputs[i], "", 0) != 0)
+            if (scan_dir(&b, inputs[i], &st, "", 0) != 0)
                 rc = EXIT_INVALID;
         } else {
             const char *base = strrchr(inputs[i], '/');
-            if (add_job(&b, inputs[i], base ? base + 1 : inputs[i]) != 0)
+            if (add_job(&b, inputs[i], base ? base + 1 : inputs[i], &st) != 0)
                 rc = EXIT_INTERNAL;
         }
     }
     free(inputs);
+    free(b.dirs);
+    if (drop_duplicates(&b) != 0) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     if (!b.format)
         b.format = cli_pick_format(NULL, NULL);
     /* Shard, name outputs, and skip what is up to date. */
@@ -463,29 +719,49 @@ int cli_cmd_batch(int argc, char **argv)
         char *rel_out = cli_default_output(j->rel, b.format->extension);
         j->out = rel_out ? join(outdir, rel_out) : NULL;
         free(rel_out);
-        if (!j->out)
-            return EXIT_INTERNAL;
-        struct stat si, so;
-        if (changed && stat(j->in, &si) == 0 && stat(j->out, &so) == 0 &&
-            (so.st_mtim.tv_sec > si.st_mtim.tv_sec ||
-             (so.st_mtim.tv_sec == si.st_mtim.tv_sec && so.st_mtim.tv_nsec >= si.st_mtim.tv_nsec))) {
+        if (!j->out) {
+            for (size_t k = i; k < b.njobs; k++) {
+                free(b.jobs[k].in);
+                free(b.jobs[k].rel);
+            }
+            b.njobs = kept;
+            rc = EXIT_INTERNAL;
+            goto out;
+        }
+        if (b.changed && up_to_date(&b, j)) {
             j->state = JOB_SKIPPED;
             b.skipped++;
         }
         b.jobs[kept++] = *j;
     }
     b.njobs = kept;
+    if (fail_collisions(&b) != 0) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    for (size_t i = 0; report && i < b.njobs; i++) {
+        const char *what = bl_same_file(report, b.jobs[i].in)    ? "input"
+                           : bl_same_file(report, b.jobs[i].out) ? "output"
+                                                                 : NULL;
+        if (what) {
+            fprintf(stderr, "%s: error: refusing to write the report over the %s %s\n", report,
+                    what, what[0] == 'i' ? b.jobs[i].in : b.jobs[i].out);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
     bl_error err;
     bl_error_clear(&err);
     if (cli_resources_open(&b.res, &err) != BL_OK) {
         cli_print_diag(stderr, "error", &err);
-        return cli_exit_status(&err);
+        rc = cli_exit_status(&err);
+        goto out;
     }
     /* The next issue needs the same font pages again. */
     bl_shaper_keep_pages(b.res.shaper, b.njobs > 1);
     b.tty = isatty(2);
     b.start = now();
-    b.done = b.skipped;
+    b.done = b.skipped + b.failed;
     pthread_mutex_init(&b.lock, NULL);
     pthread_cond_init(&b.cond, NULL);
     size_t nthreads = (size_t)jobs;
@@ -519,11 +795,12 @@ int cli_cmd_batch(int argc, char **argv)
     double secs = now() - b.start;
     progress(&b, 1);
     size_t rendered = b.done - b.failed - b.skipped;
-    fprintf(stderr, "rendered %zu, skipped %zu, failed %zu, pages %zu, %.2f s", rendered,
-            b.skipped, b.failed, b.pages, secs);
+    char n1[32], n2[32];
+    fprintf(stderr, "rendered %zu, skipped %zu, failed %zu, pages %zu, %s s", rendered,
+            b.skipped, b.failed, b.pages, bl_fmt_num(n1, secs, 2));
     if (secs > 0 && rendered)
-        fprintf(stderr, " (%.1f issues/s, %.1f pages/s)", (double)rendered / secs,
-                (double)b.pages / secs);
+        fprintf(stderr, " (%s issues/s, %s pages/s)", bl_fmt_num(n1, (double)rendered / secs, 1),
+                bl_fmt_num(n2, (double)b.pages / secs, 1));
     fputc('\n', stderr);
     if (report && write_report(&b, report, secs) != 0 && rc == 0)
         rc = EXIT_INTERNAL;
@@ -532,6 +809,7 @@ int cli_cmd_batch(int argc, char **argv)
     cli_resources_close(&b.res);
     pthread_cond_destroy(&b.cond);
     pthread_mutex_destroy(&b.lock);
+out:
     for (size_t i = 0; i < b.njobs; i++) {
         free(b.jobs[i].in);
         free(b.jobs[i].out);

@@ -21,6 +21,11 @@ int cli_exit_status(const bl_error *err);
  * read. kind is "error" or "warning". */
 void cli_print_diag(FILE *out, const char *kind, const bl_error *err);
 
+/* The same with the line to quote given (UTF-8, without its line end), for
+ * callers that hold the text: `lint` prints many findings of one file. */
+void cli_print_diag_line(FILE *out, const char *kind, const bl_error *err, const char *line,
+                         size_t len);
+
 enum { CLI_PATH_MAX = 4096 + 64 };
 
 /* Writes into out (CLI_PATH_MAX bytes) the folder holding the shipped
@@ -44,13 +49,18 @@ typedef struct cli_render_opts {
     const char *layout;      /* NULL: the input's 版式, else zhuanbao */
     const char *dump_layout; /* NULL or a JSON path */
     const bl_warner *warner;
+    int pdfa;                /* -1: as the layout says; 0 plain; 1 PDF/A-1b; 2 PDF/A-2b */
 } cli_render_opts;
+
+/* --pdfa=VALUE: 1 for "1b", 2 for "2b", -1 for anything else. */
+int cli_parse_pdfa(const char *v);
 
 typedef struct cli_render_stats {
     size_t pages;
     size_t files;                /* files written: 1, or one per page (SVG) */
     char first[CLI_PATH_MAX];    /* the first and the last of them */
     char last[CLI_PATH_MAX];
+    char layout[CLI_PATH_MAX];   /* the layout file read */
 } cli_render_stats;
 
 /* One issue rendered in memory: the format's files, the layout dump when
@@ -60,7 +70,13 @@ typedef struct cli_rendered {
     char *dump; /* JSON, malloc'd, or NULL */
     size_t dump_len;
     size_t pages;
+    char layout_path[CLI_PATH_MAX]; /* the layout file read */
 } cli_rendered;
+
+/* Refuses (BL_ERR_USAGE, exit 2) outputs that are the input issue, its
+ * layout file, or another of the outputs (device and inode, links followed). */
+bl_status cli_check_outputs(const char *in_path, const char *layout_path,
+                            const char *const *outs, size_t nouts, bl_error *err);
 
 /* Renders one issue into memory: parses the file at in_path (or, when text
  * is not NULL, text[0..len) as if read from in_path), loads the layout, lays
@@ -77,6 +93,12 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
                           const cli_render_opts *opts, cli_render_stats *stats,
                           bl_error *err);
 
+/* Writes what cli_render made for in_path: the same checks and files as
+ * cli_render_file (batch renders in workers and writes in order). */
+bl_status cli_rendered_save(const cli_rendered *r, const char *in_path, const char *out_path,
+                            const cli_render_opts *opts, cli_render_stats *stats,
+                            bl_error *err);
+
 /* Default output path: the input with its extension replaced by ext (malloc'd). */
 char *cli_default_output(const char *in_path, const char *ext);
 
@@ -88,5 +110,8 @@ int cli_cmd_batch(int argc, char **argv);
 
 /* `bulletin serve`: the editor in the browser (serve.c). */
 int cli_cmd_serve(int argc, char **argv);
+
+/* `bulletin lint`: the typographic proofreader (lint_cmd.c, docs/lint.md). */
+int cli_cmd_lint(int argc, char **argv);
 
 #endif

@@ -23,19 +23,10 @@ int cli_exit_status(const bl_error *err)
     }
 }
 
-/* Prints line `line` of text with a caret under character `col`. */
-static void quote_line(FILE *out, const char *text, size_t len, int line, int col)
+/* Prints one line p[0..len) (no line end) with a caret under character col. */
+static void quote(FILE *out, const char *p, size_t len, int col)
 {
-    const char *p = text, *end = text + len;
-    for (int l = 1; l < line && p < end; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            return;
-        p = nl + 1;
-    }
-    const char *eol = memchr(p, '\n', (size_t)(end - p));
-    if (!eol)
-        eol = end;
+    const char *eol = p + len;
     if (eol - p > 400) {
         eol = p + 400; /* a megabyte line is not worth echoing whole */
         while (eol > p && ((unsigned char)*eol & 0xC0) == 0x80)
@@ -67,7 +58,23 @@ static void quote_line(FILE *out, const char *text, size_t len, int line, int co
     fputs("^\n", out);
 }
 
-void cli_print_diag(FILE *out, const char *kind, const bl_error *err)
+/* Prints line `line` of text with a caret under character `col`. */
+static void quote_line(FILE *out, const char *text, size_t len, int line, int col)
+{
+    const char *p = text, *end = text + len;
+    for (int l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return;
+        p = nl + 1;
+    }
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol)
+        eol = end;
+    quote(out, p, (size_t)(eol - p), col);
+}
+
+static void print_head(FILE *out, const char *kind, const bl_error *err)
 {
     if (err->file[0] && err->line > 0)
         fprintf(out, "%s:%d:%d: %s: %s\n", err->file, err->line, err->col > 0 ? err->col : 1,
@@ -76,6 +83,19 @@ void cli_print_diag(FILE *out, const char *kind, const bl_error *err)
         fprintf(out, "%s: %s: %s\n", err->file, kind, err->message);
     else
         fprintf(out, "bulletin: %s: %s\n", kind, err->message);
+}
+
+void cli_print_diag_line(FILE *out, const char *kind, const bl_error *err, const char *line,
+                         size_t len)
+{
+    print_head(out, kind, err);
+    if (line && err->line > 0)
+        quote(out, line, len, err->col);
+}
+
+void cli_print_diag(FILE *out, const char *kind, const bl_error *err)
+{
+    print_head(out, kind, err);
     if (!err->file[0] || err->line <= 0)
         return;
     char *raw = NULL, *text = NULL;

@@ -1,5 +1,6 @@
 /* main.c - the `bulletin` command: argument parsing and the commands
  * render, check and batch. The only place that prints or exits. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,15 @@ static const char *const usage_main =
     "\n"
     "commands:\n"
     "  render INPUT.txt [-o OUT.pdf] [--format NAME] [--layout NAME|FILE]\n"
-    "         [--dump-layout FILE.json]\n"
+    "         [--dump-layout FILE.json] [--pdfa=1b|2b]\n"
     "                    typeset one issue (default output: INPUT.pdf)\n"
-    "  check INPUT.txt   parse and validate; print a summary\n"
+    "  check INPUT.txt...\n"
+    "                    everything render does but writing; print a summary\n"
     "  batch INPUTS... -o OUTDIR [-j N] [--format NAME] [--layout NAME|FILE]\n"
     "        [--changed] [--shard K/N] [--report FILE.json]\n"
     "                    typeset many issues (files or directories of *.txt)\n"
+    "  lint INPUT.txt... [--fix] [--rule NAME] [--no-rule NAME]\n"
+    "                    proofread the text (punctuation, digits, headings, 版记)\n"
     "  serve [DIR] [--port N] [--host ADDRESS]\n"
     "                    edit the issues of DIR in the browser, with a live preview\n"
     "\n"
@@ -29,7 +33,7 @@ static const char *const usage_main =
 
 static const char *const usage_render =
     "usage: bulletin render INPUT.txt [-o OUT.pdf] [--format NAME] [--layout NAME|FILE]\n"
-    "                       [--dump-layout FILE.json]\n"
+    "                       [--dump-layout FILE.json] [--pdfa=1b|2b]\n"
     "\n"
     "Typesets INPUT.txt into a PDF (by default INPUT.pdf beside the input).\n"
     "  -o, --output OUT.pdf    where to write the output (written atomically); its\n"
@@ -40,13 +44,17 @@ static const char *const usage_render =
     "  --layout NAME|FILE      a shipped layout (zhuanbao, jianbao, gongwen) or a\n"
     "                          .layout file; overrides the input's 版式\n"
     "  --dump-layout FILE.json also write the laid-out pages as JSON\n"
+    "  --pdfa=1b|2b            write PDF/A-1b or PDF/A-2b (archival: XMP, output\n"
+    "                          intent); the layout's `pdfa` key otherwise\n"
     "Dates in the PDF come from SOURCE_DATE_EPOCH when set, else the issue date.\n";
 
 static const char *const usage_check =
     "usage: bulletin check INPUT.txt...\n"
     "\n"
-    "Parses and validates each input, printing a short summary, or the errors\n"
-    "in the form FILE:LINE:COL: error: MESSAGE. Exits 1 if any input is invalid.\n";
+    "Parses, lays out and writes each input in memory (everything render does\n"
+    "but saving), printing a short summary, or the errors in the form\n"
+    "FILE:LINE:COL: error: MESSAGE. Exits 1 if any input is invalid; \"ok\"\n"
+    "means render succeeds.\n";
 
 static void print_warning(void *ctx, const bl_error *w)
 {
@@ -78,7 +86,7 @@ static int is_help(const char *a)
 static int cmd_render(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *format = NULL;
-    cli_render_opts opts = {NULL, NULL, NULL, &stderr_warner};
+    cli_render_opts opts = {NULL, NULL, NULL, &stderr_warner, -1};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
@@ -90,6 +98,9 @@ static int cmd_render(int argc, char **argv)
             if (i + 1 >= argc)
                 return usage_error("render", "option '%s' needs a value", a);
             const char *v = argv[++i];
+            if (!*v)
+                return usage_error("render", "option '%s' needs a value, not an empty string",
+                                   a);
             if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
                 out = v;
             else if (strcmp(a, "--layout") == 0)
@@ -98,6 +109,10 @@ static int cmd_render(int argc, char **argv)
                 format = v;
             else
                 opts.dump_layout = v;
+        } else if (strncmp(a, "--pdfa=", 7) == 0) {
+            opts.pdfa = cli_parse_pdfa(a + 7);
+            if (opts.pdfa < 0)
+                return usage_error("render", "--pdfa takes 1b or 2b, not '%s'", a + 7);
         } else if (a[0] == '-' && a[1]) {
             return usage_error("render", "unknown option '%s'", a);
         } else if (in) {
@@ -148,12 +163,21 @@ static void print_text(const char *label, const bl_text *t)
         printf("  %-16s %s\n", label, t->s);
 }
 
-static int check_one(const char *path)
+/* check: everything render does short of writing, so that "ok" means
+ * render succeeds (the layout, the fonts, the writer, in memory). */
+static int check_one(cli_resources *res, const char *path)
 {
     bl_error err;
     bl_error_clear(&err);
+    cli_render_opts opts = {bl_writer_find("pdf"), NULL, NULL, &stderr_warner, -1};
+    cli_rendered r;
+    if (cli_render(res, path, NULL, 0, &opts, &r, &err) != BL_OK)
+        return fail(&err);
+    size_t pages = r.pages;
+    cli_rendered_free(&r);
+    /* Parsed again for the summary; its warnings were printed above. */
     bl_doc *doc = NULL;
-    if (bl_doc_parse_file(path, &stderr_warner, &doc, &err) != BL_OK)
+    if (bl_doc_parse_file(path, NULL, &doc, &err) != BL_OK)
         return fail(&err);
     const bl_doc_view *v = bl_doc_get(doc);
     printf("%s: ok\n", path);
@@ -166,6 +190,19 @@ static int check_one(const char *path)
     printf("  %-16s %04d-%02d-%02d\n", "date:", v->date.year, v->date.month, v->date.day);
     print_text("classification:", &v->classification);
     print_text("layout:", &v->layout);
+    /* a 公文's own fields (docs/format.md "A 公文"), when present */
+    print_text("number:", &v->doc_number);
+    print_text("copy:", &v->copy_number);
+    print_text("urgency:", &v->urgency);
+    for (size_t i = 0; i < v->nsigners; i++)
+        print_text("signer:", &v->signers[i]);
+    for (size_t i = 0; i < v->nattachments; i++)
+        print_text("attachment:", &v->attachments[i]);
+    for (size_t i = 0; i < v->nsignatures; i++)
+        print_text("signature:", &v->signatures[i]);
+    print_text("signed:", &v->sign_date_text);
+    print_text("annotation:", &v->annotation);
+    printf("  %-16s %zu\n", "pages:", pages);
     size_t narticles = 0, nsections = 0, nitems = 0;
     for (size_t i = 0; i < v->nparts; i++) {
         const bl_part *p = &v->parts[i];
@@ -205,19 +242,29 @@ static int cmd_check(int argc, char **argv)
         if (argv[i][0] == '-' && argv[i][1])
             return usage_error("check", "unknown option '%s'", argv[i]);
     }
+    if (argc == 0)
+        return usage_error("check", "%sno input file given", "");
+    bl_error err;
+    bl_error_clear(&err);
+    cli_resources res;
+    if (cli_resources_open(&res, &err) != BL_OK)
+        return fail(&err);
     for (int i = 0; i < argc; i++) {
-        int r = check_one(argv[i]);
+        int r = check_one(&res, argv[i]);
         n++;
         if (r > rc)
             rc = r;
     }
-    if (n == 0)
-        return usage_error("check", "%sno input file given", "");
+    cli_resources_close(&res);
     return rc;
 }
 
 int main(int argc, char **argv)
 {
+    /* As a real program does: messages follow the user's locale. Every number
+     * written into a file is formatted by hand (bl_fmt_num), never with %f, so
+     * a decimal-comma locale changes no byte of the output. */
+    setlocale(LC_ALL, "");
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;
@@ -242,6 +289,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "batch") == 0)
         return cli_cmd_batch(argc - 2, argv + 2);
+    if (strcmp(cmd, "lint") == 0)
+        return cli_cmd_lint(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
         return cli_cmd_serve(argc - 2, argv + 2);
     return usage_error(NULL, "unknown command '%s'", cmd);

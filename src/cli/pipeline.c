@@ -96,6 +96,74 @@ static bl_status dump_json(const bl_display *d, char **out, size_t *len, bl_erro
     return st;
 }
 
+/* SOURCE_DATE_EPOCH: unset or empty, -1 (the issue date); else whole
+ * seconds up to the end of year 9999, the last date a PDF can carry. */
+static bl_status source_date_epoch(long long *out, bl_error *err)
+{
+    *out = -1;
+    const char *v = getenv("SOURCE_DATE_EPOCH");
+    if (!v || !*v)
+        return BL_OK;
+    const long long max = 253402300799LL; /* 9999-12-31T23:59:59Z */
+    long long t = 0;
+    const char *p = v;
+    for (; *p >= '0' && *p <= '9' && t <= max; p++)
+        t = t * 10 + (*p - '0');
+    if (*p || t > max)
+        return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0,
+                            "SOURCE_DATE_EPOCH='%.40s' is not a number of seconds from 0 to "
+                            "%lld (the end of year 9999)", v, max);
+    *out = t;
+    return BL_OK;
+}
+
+/* The layout an issue names with 版式: a shipped layout's name, or a
+ * NAME.layout file in the input's own folder. The issue is untrusted (it
+ * may come from an archive, a mail or the browser editor), so it names no
+ * other path, and its file is opened without following a symbolic link:
+ * an error in a non-layout file could otherwise quote that file. */
+static bl_status load_doc_layout(cli_resources *res, const char *in_path, const char *name,
+                                 bl_srcpos pos, bl_arena *arena, const bl_style **style,
+                                 bl_error *err)
+{
+    size_t nl = strlen(name);
+    int is_file = nl > 7 && strcmp(name + nl - 7, ".layout") == 0;
+    if (strchr(name, '/') || strchr(name, '\\') || name[0] == '.')
+        return bl_error_set(err, BL_ERR_SYNTAX, in_path, pos.line, pos.col,
+                            "版式 (layout) '%s': give a layout name (zhuanbao, jianbao, "
+                            "gongwen) or a NAME.layout file in the input's folder, not a path",
+                            name);
+    bl_status st;
+    if (!is_file) {
+        st = bl_style_load(name, res->layouts_dir, arena, style, err);
+    } else {
+        const char *slash = strrchr(in_path, '/');
+        size_t dl = slash ? (size_t)(slash - in_path) + 1 : 0;
+        char *path = bl_arena_alloc(arena, dl + nl + 1);
+        if (!path)
+            return bl_error_set(err, BL_ERR_NOMEM, in_path, 0, 0, "out of memory");
+        memcpy(path, in_path, dl);
+        memcpy(path + dl, name, nl + 1);
+        char *text = NULL;
+        size_t len = 0;
+        st = bl_read_file_nofollow(path, (size_t)1 << 20, &text, &len, err);
+        if (st == BL_OK)
+            st = bl_style_parse(text, len, path, res->layouts_dir, arena, style, err);
+        free(text);
+    }
+    if (st != BL_OK && err->line == 0) {
+        /* Not found or unreadable: the input's 版式 line is what to fix. */
+        char msg[BL_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        bl_error_clear(err);
+        /* The input names it: the input is what is wrong (exit 1). */
+        if (st == BL_ERR_IO)
+            st = BL_ERR_SYNTAX;
+        bl_error_set(err, st, in_path, pos.line, pos.col, "版式 (layout) '%s': %s", name, msg);
+    }
+    return st;
+}
+
 bl_status cli_render(cli_resources *res, const char *in_path, const char *text, size_t len,
                      const cli_render_opts *opts, cli_rendered *out, bl_error *err)
 {
@@ -121,28 +189,18 @@ bl_status cli_render(cli_resources *res, const char *in_path, const char *text, 
     if (!layout)
         layout = "zhuanbao";
     const bl_style *style = NULL;
-    st = bl_style_load(layout, res->layouts_dir, arena, &style, err);
-    if (st != BL_OK) {
-        /* An unknown 版式 named in the input is the input's error: point at it. */
-        if (from_doc && err->line == 0 && strchr(layout, '/') == NULL) {
-            char msg[BL_ERROR_MSG_MAX];
-            snprintf(msg, sizeof msg, "%s", err->message);
-            bl_error_clear(err);
-            bl_error_set(err, st, in_path, v->layout.pos.line, v->layout.pos.col,
-                         "版式 (layout) '%s': %s", layout, msg);
-        }
+    if (from_doc)
+        st = load_doc_layout(res, in_path, from_doc, v->layout.pos, arena, &style, err);
+    else
+        st = bl_style_load(layout, res->layouts_dir, arena, &style, err);
+    if (st != BL_OK)
         goto done;
-    }
+    snprintf(out->layout_path, sizeof out->layout_path, "%s", style->path ? style->path : "");
     char creator[64];
     snprintf(creator, sizeof creator, "bulletin %s", BL_VERSION);
     long long sde = -1;
-    const char *env_sde = getenv("SOURCE_DATE_EPOCH");
-    if (env_sde && *env_sde) {
-        char *end;
-        long long t = strtoll(env_sde, &end, 10);
-        if (*end == '\0' && t >= 0)
-            sde = t;
-    }
+    if ((st = source_date_epoch(&sde, err)) != BL_OK)
+        goto done;
     bl_layout_env env = {res->fonts, res->shaper, opts->warner, creator, sde};
     bl_display *display = NULL;
     st = bl_layout_document(doc, style, &env, arena, &display, err);
@@ -150,7 +208,8 @@ bl_status cli_render(cli_resources *res, const char *in_path, const char *text, 
         goto done;
     if (opts->dump_layout && (st = dump_json(display, &out->dump, &out->dump_len, err)) != BL_OK)
         goto done;
-    bl_writer_opts wopts = {res->shaper};
+    int pdfa = opts->pdfa >= 0 ? opts->pdfa : cli_parse_pdfa(style->pdfa);
+    bl_writer_opts wopts = {res->shaper, pdfa > 0 ? pdfa : 0, NULL};
     st = bl_writer_run(opts->format, display, &wopts, &out->files, err);
     if (st == BL_OK)
         out->pages = display->npages;
@@ -169,12 +228,62 @@ void cli_rendered_free(cli_rendered *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Refuses to write out over in (the issue, or the layout it used). */
+static bl_status not_an_input(const char *out, const char *in, const char *what, bl_error *err)
+{
+    if (in && *in && bl_same_file(out, in))
+        return bl_error_set(err, BL_ERR_USAGE, out, 0, 0,
+                            "refusing to write the output over the %s %s (give another -o)",
+                            what, in);
+    return BL_OK;
+}
+
+bl_status cli_check_outputs(const char *in_path, const char *layout_path,
+                            const char *const *outs, size_t nouts, bl_error *err)
+{
+    bl_status st = BL_OK;
+    for (size_t i = 0; st == BL_OK && i < nouts; i++) {
+        st = not_an_input(outs[i], in_path, "input", err);
+        if (st == BL_OK)
+            st = not_an_input(outs[i], layout_path, "layout", err);
+        for (size_t k = 0; st == BL_OK && k < i; k++)
+            if (bl_same_file(outs[i], outs[k]))
+                st = bl_error_set(err, BL_ERR_USAGE, outs[i], 0, 0,
+                                  "two outputs of this run would be this same file");
+    }
+    return st;
+}
+
 bl_status cli_render_file(cli_resources *res, const char *in_path, const char *out_path,
                           const cli_render_opts *opts, cli_render_stats *stats,
                           bl_error *err)
 {
     cli_rendered r;
     bl_status st = cli_render(res, in_path, NULL, 0, opts, &r, err);
+    if (st == BL_OK)
+        st = cli_rendered_save(&r, in_path, out_path, opts, stats, err);
+    cli_rendered_free(&r);
+    return st;
+}
+
+bl_status cli_rendered_save(const cli_rendered *rp, const char *in_path, const char *out_path,
+                            const cli_render_opts *opts, cli_render_stats *stats,
+                            bl_error *err)
+{
+    cli_rendered r = *rp; /* a shallow copy: rp keeps ownership */
+    bl_status st = BL_OK;
+    /* Every path this run writes, checked before any is written. */
+    size_t nouts = r.files.nfiles + (opts->dump_layout != NULL);
+    char **outs = calloc(nouts ? nouts : 1, sizeof *outs);
+    if (st == BL_OK && !outs)
+        st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
+    for (size_t k = 0; st == BL_OK && k < r.files.nfiles; k++)
+        if (!(outs[k] = bl_writer_output_path(&r.files, k, out_path)))
+            st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
+    if (st == BL_OK && opts->dump_layout && !(outs[nouts - 1] = strdup(opts->dump_layout)))
+        st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
+    if (st == BL_OK)
+        st = cli_check_outputs(in_path, r.layout_path, (const char *const *)outs, nouts, err);
     if (st == BL_OK && opts->dump_layout)
         st = bl_write_file_atomic(opts->dump_layout, r.dump, r.dump_len, err);
     if (st == BL_OK)
@@ -182,14 +291,23 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
     if (st == BL_OK && stats) {
         stats->pages = r.pages;
         stats->files = r.files.nfiles;
-        char *first = bl_writer_output_path(&r.files, 0, out_path);
-        char *last = bl_writer_output_path(&r.files, r.files.nfiles ? r.files.nfiles - 1 : 0,
-                                           out_path);
-        snprintf(stats->first, sizeof stats->first, "%s", first ? first : out_path);
-        snprintf(stats->last, sizeof stats->last, "%s", last ? last : out_path);
-        free(first);
-        free(last);
+        const char *first = nouts && r.files.nfiles ? outs[0] : out_path;
+        const char *last = r.files.nfiles ? outs[r.files.nfiles - 1] : out_path;
+        snprintf(stats->first, sizeof stats->first, "%s", first);
+        snprintf(stats->last, sizeof stats->last, "%s", last);
+        snprintf(stats->layout, sizeof stats->layout, "%s", r.layout_path);
     }
-    cli_rendered_free(&r);
+    for (size_t k = 0; outs && k < nouts; k++)
+        free(outs[k]);
+    free(outs);
     return st;
+}
+
+int cli_parse_pdfa(const char *v)
+{
+    if (strcmp(v, "1b") == 0 || strcmp(v, "1B") == 0)
+        return 1;
+    if (strcmp(v, "2b") == 0 || strcmp(v, "2B") == 0)
+        return 2;
+    return -1;
 }

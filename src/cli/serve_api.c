@@ -616,7 +616,7 @@ static bl_status run_render(serve_state *s, const render_job *job, warnings *ws,
                             cli_rendered *out, bl_error *err)
 {
     bl_warner warner = {collect_warning, ws};
-    cli_render_opts opts = {job->format, job->layout, NULL, &warner};
+    cli_render_opts opts = {job->format, job->layout, NULL, &warner, -1};
     return cli_render(&s->res, job->in_path, job->text, job->len, &opts, out, err);
 }
 
@@ -632,7 +632,7 @@ void serve_render_text(serve_state *s, const char *name, const char *layout,
     if (!resolve_layout(s, layout, &lay, r))
         return;
     char *in_path = join(s->dir, shown);
-    int superseded;
+    int superseded = 0;
     serve_slot *slot = in_path ? slot_enter(s, name ? name : "", 1, &superseded) : NULL;
     if (!slot) {
         free(in_path);

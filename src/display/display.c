@@ -107,6 +107,14 @@ bl_status bl_display_add_outline(bl_display *d, const char *title, int level,
     return BL_OK;
 }
 
+float bl_dl_text_end(const bl_dl_text *t)
+{
+    if (!t->nglyphs)
+        return t->x;
+    const bl_dl_glyph *g = &t->glyphs[t->nglyphs - 1];
+    return t->x + g->x + g->advance;
+}
+
 const char *bl_display_strdup(bl_display *d, const char *s)
 {
     return bl_arena_strdup(d->arena, s ? s : "");
@@ -150,7 +158,18 @@ static void json_color(FILE *f, const bl_color *c)
 {
     char b[32];
     static const char *names[] = {"gray", "rgb", "cmyk"};
-    int n = c->space == BL_GRAY ? 1 : c->space == BL_RGB ? 3 : 4;
+    int n = 0;
+    switch (c->space) {
+    case BL_GRAY:
+        n = 1;
+        break;
+    case BL_RGB:
+        n = 3;
+        break;
+    case BL_CMYK:
+        n = 4;
+        break;
+    }
     fprintf(f, "[\"%s\"", names[c->space]);
     for (int i = 0; i < n; i++)
         fprintf(f, ",%s", bl_fmt_num(b, c->v[i], 3));
@@ -169,18 +188,17 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
             bl_json_string(f, page->label);
         else
             fputs("null", f);
+        if (page->short_note) {
+            fputs(",\"short\":", f);
+            bl_json_string(f, page->short_note);
+        }
         fputs(",\"items\":[\n", f);
         for (size_t i = 0; i < page->nitems; i++) {
             const bl_dl_item *it = &page->items[i];
-            if (it->kind == BL_DL_TEXT) {
+            switch (it->kind) {
+            case BL_DL_TEXT: {
                 const bl_dl_text *t = &it->u.text;
-                float x1 = t->x;
-                if (t->nglyphs) {
-                    const bl_dl_glyph *g = &t->glyphs[t->nglyphs - 1];
-                    int adv = t->font ? bl_font_glyph_advance(t->font, g->gid) : 0;
-                    int upem = t->font ? bl_font_get_info(t->font)->units_per_em : 1000;
-                    x1 = t->x + g->x + (float)adv * t->size / (float)(upem ? upem : 1000);
-                }
+                float x1 = bl_dl_text_end(t);
                 fputs("{\"text\":", f);
                 bl_json_string(f, t->text);
                 fputs(",\"element\":", f);
@@ -193,7 +211,9 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
                         num(a, t->size), num(b, t->x), num(c, x1), num(e, t->y));
                 json_color(f, &t->color);
                 fputc('}', f);
-            } else {
+                break;
+            }
+            case BL_DL_RULE: {
                 const bl_dl_rule *r = &it->u.rule;
                 fputs("{\"rule\":", f);
                 bl_json_string(f, r->element);
@@ -202,6 +222,8 @@ bl_status bl_display_dump_json(const bl_display *d, FILE *f, bl_error *err)
                         num(b, r->y1), num(c, r->width));
                 json_color(f, &r->color);
                 fputc('}', f);
+                break;
+            }
             }
             fputs(i + 1 < page->nitems ? ",\n" : "\n", f);
         }

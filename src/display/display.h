@@ -23,11 +23,25 @@ typedef struct bl_color {
     float v[4]; /* 0..1: gray in v[0]; r g b; c m y k */
 } bl_color;
 
+/* bl_dl_glyph.flags: what the composer did to the glyph's cluster. */
+enum {
+    BL_DLG_TRIM_LEFT = 1,   /* blank trimmed off its left (an opening mark set ½ 字):
+                               its origin lies that much left of its room */
+    BL_DLG_TRIM_RIGHT = 2,  /* blank trimmed off its right (a closing mark set ½ 字) */
+    BL_DLG_SPACE_AFTER = 4  /* the gap after it stands for a space of the source
+                               (a typed space set as a gap): readers should see a
+                               word break there, and nowhere else on the line */
+};
+
 typedef struct bl_dl_glyph {
     uint32_t gid;      /* glyph id in the full font */
     float x, y;        /* origin relative to the run's origin, pt */
     uint32_t text_off; /* the characters this glyph shows: run text bytes */
     uint32_t text_len; /* 0 for the 2nd.. glyph of a cluster */
+    float advance;     /* set advance: from its origin to the end of the room it
+                          takes on the line, pt (the composer's, after trims and
+                          letter-spacing; justification space is not in it) */
+    uint32_t flags;    /* BL_DLG_* */
 } bl_dl_glyph;
 
 typedef struct bl_dl_text {
@@ -40,8 +54,15 @@ typedef struct bl_dl_text {
     const bl_dl_glyph *glyphs;
     size_t nglyphs;
     const char *role;         /* the font role, for the dump ("正文", ...) */
-    const char *element;      /* what it is, for the dump ("body", "title", ...) */
+    const char *element;      /* what it is, for the dump ("body", "title", ...);
+                                 also what it is in a tagged PDF's structure */
+    uint32_t para;            /* the paragraph it belongs to: runs set together
+                                 (all lines of a paragraph, on any page) share a
+                                 number, counted from 1 in reading order; 0 none */
 } bl_dl_text;
+
+/* Where a run's last glyph ends its room (the run's right edge), pt, absolute. */
+float bl_dl_text_end(const bl_dl_text *t);
 
 typedef struct bl_dl_rule {
     float x0, y0, x1, y1; /* a stroked straight line, pt */
@@ -63,6 +84,7 @@ typedef struct bl_dl_item {
 typedef struct bl_dl_page {
     float width, height; /* pt */
     const char *label;   /* printed page number ("1") or NULL when unnumbered */
+    const char *short_note; /* for the dump: why the page ends short (a keep rule), or NULL */
     bl_dl_item *items;
     size_t nitems, cap;
 } bl_dl_page;

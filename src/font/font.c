@@ -78,10 +78,14 @@ struct bl_fontcache {
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* Room for element n of an array of n: the capacity doubles at powers of
+ * two (4, 8, 16, ...), so n appends cost O(n) and no capacity is stored. */
 static void *grow(void *p, size_t n, size_t elem)
 {
-    /* Arrays grow one element at a time here; there are only a few dozen. */
-    return realloc(p, (n + 1) * elem);
+    if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+        return p;
+    size_t cap = n ? n * 2 : 4;
+    return realloc(p, cap * elem);
 }
 
 static char *dupstr(const char *s)

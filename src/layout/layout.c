@@ -4,8 +4,11 @@
  * Page 1 opens with the masthead at fixed positions. Everything after it is a
  * flow of lines on the grid (lay_line), paginated with keep rules: a title or
  * heading stays with two lines of what follows, no paragraph leaves a single
- * line alone at a page's top or bottom. The 版记 is then set at the bottom of
- * the last page, which is made even for two-sided printing. */
+ * line alone at a page's top or bottom; a page the rules end short says why
+ * in the dump. A fractional space (half a line) is kept as it is and the next
+ * line returns to the grid; nothing is printed above the text block. The 版记
+ * is then set at the bottom of the last page, which is made even for
+ * two-sided printing. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,9 +68,15 @@ static bl_status flow_para(lay_ctx *c, const lay_span *spans, size_t n,
         }
         /* No single line of a paragraph alone at a page's bottom (orphan) or
          * top (widow). */
+        ln->group = c->ngroups + 1;
         ln->keep_next = fo->keep_all || (l == 0 && set.nlines > 1) ||
                         (set.nlines > 1 && l + 2 == set.nlines);
+        ln->keep_why = fo->keep_all               ? "a title or heading stays with what follows"
+                       : l == 0 && set.nlines > 1 ? "no first line alone at a page's foot (orphan)"
+                       : ln->keep_next            ? "no last line alone at a page's top (widow)"
+                                                  : NULL;
     }
+    c->ngroups++;
     return BL_OK;
 }
 
@@ -118,10 +127,46 @@ static bl_status flow_body_para(lay_ctx *c, const bl_para *p, const lay_span *ta
         spans[n].len -= hl;
         spans[n++].src_off = hl;
     }
-    if (tail)
-        spans[n++] = *tail;
     lay_para_opts po = body_opts(c);
     flow_opts fo = {0, level && hl == p->text.len, 0, NULL, 0};
+    if (tail) {
+        /* A run-in source is one unit: set with the paragraph when all of it
+         * fits after the text on the last line, else on a line of its own,
+         * flush right, kept with that last line. */
+        spans[n] = *tail;
+        size_t mark = c->nruns;
+        lay_set set;
+        bl_status st = lay_set_para(c, spans, n + 1, &po, &set);
+        if (st != BL_OK)
+            return st;
+        size_t tail_lines = 0;
+        int text_on_tail_line = 0;
+        for (size_t l = 0; l < set.nlines; l++) {
+            int has_tail = 0, has_text = 0;
+            for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++) {
+                if (c->runs[r].element == tail->element)
+                    has_tail = 1;
+                else
+                    has_text = 1;
+            }
+            if (has_tail) {
+                tail_lines++;
+                text_on_tail_line = has_text;
+            }
+        }
+        c->nruns = mark;
+        if (tail_lines == 1 && text_on_tail_line)
+            return flow_para(c, spans, n + 1, &po, &fo);
+        if (n && (st = flow_para(c, spans, n, &po, &fo)) != BL_OK)
+            return st;
+        if (c->nlines) {
+            c->lines[c->nlines - 1].keep_next = 1;
+            c->lines[c->nlines - 1].keep_why = "the source stays with the last line";
+        }
+        lay_para_opts ro = {c->width, 0, 0, 0, BL_ALIGN_RIGHT, 0, 0, 0};
+        flow_opts sf = {0, 0, 0, NULL, 0};
+        return flow_para(c, tail, 1, &ro, &sf);
+    }
     return flow_para(c, spans, n, &po, &fo);
 }
 
@@ -165,10 +210,7 @@ static bl_status toc_entry(lay_ctx *c, const lay_span *spans, size_t n, lay_para
         const bl_dl_text *t = &c->runs[r];
         if (!t->nglyphs)
             continue;
-        const bl_dl_glyph *g = &t->glyphs[t->nglyphs - 1];
-        const bl_font_info *in = bl_font_get_info(t->font);
-        float x = t->x + g->x + (float)bl_font_glyph_advance(t->font, g->gid) * t->size /
-                                    (float)in->units_per_em;
+        float x = bl_dl_text_end(t);
         if (x > end)
             end = x;
     }
@@ -279,6 +321,11 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
     if ((st = flow_line(c, t, BL_ALIGN_CENTER, 0, &fo)) != BL_OK)
         return st;
     float after = s->title_space_after;
+    if (a->recipients.len) { /* 主送 (layout_gongwen.c) */
+        if ((st = lay_gw_recipients(c, a)) != BL_OK)
+            return st;
+        after = 0;
+    }
     if (a->note.len) {
         lay_span ns[2] = {
             lay_span_str(c, s->note_label, (bl_role)s->note_label_font, s->body_size,
@@ -306,8 +353,10 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
                          : strcmp(s->source_align, "center") == 0 ? BL_ALIGN_CENTER
                                                                   : BL_ALIGN_RIGHT;
         /* The source stays with the paragraph's last line. */
-        if (c->nlines)
+        if (c->nlines) {
             c->lines[c->nlines - 1].keep_next = 1;
+            c->lines[c->nlines - 1].keep_why = "the source stays with the last line";
+        }
         flow_opts sf = {0, 0, 0, NULL, 0};
         lay_span sp = lay_span_text(c, &a->source, (bl_role)s->source_font, s->body_size,
                                     s->body_color, "source");
@@ -405,25 +454,89 @@ static bl_status rule(lay_ctx *c, bl_dl_page *page, float y, float w, bl_color c
     return bl_display_add_rule(c->d, page, &r, c->err);
 }
 
-/* Shrinks size so that spans of text fit width (letter-spacing up to
- * max_track em when there is room); returns size and tracking. */
-static bl_status fit(lay_ctx *c, lay_span *sp, float width, float min_size, float max_track,
-                     float *tracking)
-{
+/* One line of the 报头 as it will be set: its text, natural width at the
+ * masthead size, and its characters (for letter-spacing). */
+typedef struct mh_line {
+    const char *text;
+    size_t len, nchars;
     float w;
-    bl_status st = lay_measure(c, sp, 1, 0, &w);
+} mh_line;
+
+#define MH_MAX_LINES 32
+
+/* Breaks sp into balanced lines no wider than width (the composer's balanced
+ * break), appending them to lines[*n]; the runs made are discarded. */
+static bl_status mh_split(lay_ctx *c, const lay_span *sp, float width, mh_line *lines,
+                          size_t *n)
+{
+    size_t mark = c->nruns;
+    lay_para_opts po = {width, 0, 0, 0, BL_ALIGN_CENTER, 1, 0, 0};
+    lay_set set;
+    bl_status st = lay_set_para(c, sp, 1, &po, &set);
     if (st != BL_OK)
         return st;
-    size_t nchars = bl_utf8_count(sp->text, sp->len);
-    *tracking = 0;
-    if (w > width) {
-        sp->size *= width / w * 0.999f;
-        if (sp->size < min_size * 0.5f)
-            sp->size = min_size * 0.5f; /* beyond that it wraps */
-    } else if (nchars > 1 && max_track > 0) {
-        float room = (width - w) / (float)(nchars - 1);
-        *tracking = fminf(room, max_track * sp->size);
+    if (*n + set.nlines > MH_MAX_LINES)
+        return bl_error_set(c->err, BL_ERR_LAYOUT, c->doc->file, sp->src ? sp->src->pos.line : 0,
+                            sp->src ? sp->src->pos.col : 0,
+                            "the 报头 (masthead) needs more than %d lines at %.0f pt; "
+                            "shorten it (body-min-size of the layout is %.0f pt)",
+                            MH_MAX_LINES, (double)sp->size, (double)c->st->mh_min_size);
+    for (size_t l = 0; l < set.nlines; l++) {
+        size_t len = 0;
+        for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++)
+            len += c->runs[r].text_len;
+        char *t = bl_arena_alloc(c->arena, len + 1);
+        if (!t)
+            return nomem(c);
+        len = 0;
+        for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++) {
+            memcpy(t + len, c->runs[r].text, c->runs[r].text_len);
+            len += c->runs[r].text_len;
+        }
+        t[len] = '\0';
+        mh_line *ml = &lines[(*n)++];
+        ml->text = t;
+        ml->len = len;
+        ml->nchars = bl_utf8_count(t, len);
+        ml->w = set.line_width[l];
     }
+    c->nruns = mark;
+    return BL_OK;
+}
+
+/* The size a 报头 is set at alone: its largest size, shrunk to fit the
+ * measure on one line but never below the minimum; at the minimum a name
+ * still too long is wrapped into two balanced lines, as large as they fit
+ * (more lines only when two do not fit at the minimum). */
+static bl_status mh_size_of(lay_ctx *c, lay_span sp, float *size)
+{
+    const bl_style *s = c->st;
+    float w;
+    bl_status st = lay_measure(c, &sp, 1, 0, &w);
+    if (st != BL_OK)
+        return st;
+    *size = s->mh_size;
+    if (w <= c->width)
+        return BL_OK;
+    float one = s->mh_size * c->width / w * 0.999f;
+    if (one >= s->mh_min_size) {
+        *size = one;
+        return BL_OK;
+    }
+    /* Two lines: start from the size at which half the name fills the
+     * measure and shrink until the balanced break needs no third line. */
+    float sz = fminf(s->mh_size, fmaxf(s->mh_min_size, one * 2 * 0.95f));
+    for (int k = 0; k < 40; k++) {
+        mh_line lines[MH_MAX_LINES];
+        size_t n = 0;
+        sp.size = sz;
+        if ((st = mh_split(c, &sp, c->width, lines, &n)) != BL_OK)
+            return st;
+        if (n <= 2 || sz <= s->mh_min_size)
+            break;
+        sz = fmaxf(s->mh_min_size, sz * 0.97f);
+    }
+    *size = sz;
     return BL_OK;
 }
 
@@ -441,30 +554,79 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
     const bl_style *s = c->st;
     const bl_doc_view *v = c->doc;
     bl_status st;
+    /* What follows the classification moves down so that it has a line of
+     * its own: the 报头's em box a grid line's gap below its em box. */
+    float shift = 0;
     if (v->classification.len) {
         lay_span cs = lay_span_text(c, &v->classification, (bl_role)s->cls_font, s->cls_size,
                                     BLACK, "classification");
-        st = place(c, page, &cs, 1, BL_ALIGN_LEFT, 0, 0, c->width, c->top - s->cls_baseline,
-                   0, NULL);
+        float cy = c->top - s->cls_baseline;
+        st = place(c, page, &cs, 1, BL_ALIGN_LEFT, 0, 0, c->width, cy, 0, NULL);
         if (st != BL_OK)
             return st;
+        float below = cy - CJK_DESCENT * s->cls_size - (c->pitch - s->body_size);
+        float mh_top = c->top - s->mh_baseline + CJK_ASCENT * s->mh_size;
+        if (mh_top > below)
+            shift = mh_top - below;
     }
-    /* 报头: one line per issuing body, stacked for a joint issue. */
-    float shift = 0;
+    /* 报头: one or more issuing bodies, stacked for a joint issue, all at one
+     * size (the smallest any of them needs), each wrapped into balanced lines
+     * when it does not fit at the minimum size. The longest line sets the
+     * letter-spacing; in a joint issue the others are spaced out to its
+     * width, so the bodies align at both ends (GB/T 9704 7.2.4). */
+    float msize = s->mh_size;
     for (size_t i = 0; i < v->nmastheads; i++) {
+        float sz;
         lay_span ms = lay_span_text(c, &v->mastheads[i], (bl_role)s->mh_font, s->mh_size,
                                     s->mh_color, "masthead");
-        float track;
-        if ((st = fit(c, &ms, c->width, s->mh_min_size, s->mh_spacing, &track)) != BL_OK)
+        if ((st = mh_size_of(c, ms, &sz)) != BL_OK)
             return st;
-        size_t nl = 1;
-        st = place(c, page, &ms, 1, BL_ALIGN_CENTER, track, 0, c->width,
-                   c->top - s->mh_baseline - shift, s->mh_pitch, &nl);
+        msize = fminf(msize, sz);
+    }
+    mh_line lines[MH_MAX_LINES];
+    size_t nl = 0;
+    float wmax = 0;
+    size_t nmax = 1;
+    for (size_t i = 0; i < v->nmastheads && nl < MH_MAX_LINES; i++) {
+        lay_span ms = lay_span_text(c, &v->mastheads[i], (bl_role)s->mh_font, msize,
+                                    s->mh_color, "masthead");
+        float w;
+        if ((st = lay_measure(c, &ms, 1, 0, &w)) != BL_OK)
+            return st;
+        if (w <= c->width) {
+            lines[nl].text = ms.text;
+            lines[nl].len = ms.len;
+            lines[nl].nchars = bl_utf8_count(ms.text, ms.len);
+            lines[nl++].w = w;
+        } else if ((st = mh_split(c, &ms, c->width, lines, &nl)) != BL_OK) {
+            return st;
+        }
+    }
+    for (size_t l = 0; l < nl; l++)
+        if (lines[l].w > wmax) {
+            wmax = lines[l].w;
+            nmax = lines[l].nchars;
+        }
+    float mtrack = 0;
+    if (nmax > 1)
+        mtrack = fmaxf(0, fminf(s->mh_spacing * msize, (c->width - wmax) / (float)(nmax - 1)));
+    float span = wmax + mtrack * (float)(nmax > 1 ? nmax - 1 : 0);
+    for (size_t l = 0; l < nl; l++) {
+        const mh_line *ml = &lines[l];
+        lay_span ms = lay_span_str(c, "", (bl_role)s->mh_font, msize, s->mh_color, "masthead");
+        ms.text = ml->text;
+        ms.len = ml->len;
+        if (l < v->nmastheads && ml->text >= v->mastheads[l].s &&
+            ml->text < v->mastheads[l].s + v->mastheads[l].len)
+            ms.src = &v->mastheads[l];
+        float t = mtrack;
+        if (v->nmastheads > 1 && ml->nchars > 1)
+            t = (span - ml->w) / (float)(ml->nchars - 1) * 0.9999f;
+        st = place(c, page, &ms, 1, BL_ALIGN_CENTER, t, 0, c->width,
+                   c->top - s->mh_baseline - shift, 0, NULL);
         if (st != BL_OK)
             return st;
-        /* A name too long for one line wrapped upward; push what follows down
-         * only for the stacked names. */
-        if (i + 1 < v->nmastheads)
+        if (l + 1 < nl)
             shift += s->mh_pitch;
     }
     /* 刊名, letter-spaced. */
@@ -535,6 +697,12 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
         return st;
     /* The red rule(s), GB/T 9704 7.2.7 by analogy: below the issuer line. */
     float ry = y - s->rule_offset;
+    if (ry < c->bottom + c->pitch)
+        return bl_error_set(c->err, BL_ERR_LAYOUT, v->file, v->mastheads[0].pos.line,
+                            v->mastheads[0].pos.col,
+                            "the masthead does not fit on page 1: its %zu lines of 报头 at %.0f pt "
+                            "push the red rule below the text block; shorten the 报头",
+                            nl, (double)msize);
     if ((st = rule(c, page, ry, s->rule_width, s->rule_color, "masthead-rule")) != BL_OK)
         return st;
     float low = ry - s->rule_width / 2;
@@ -564,12 +732,69 @@ static bl_dl_page *new_page(lay_ctx *c)
     return p;
 }
 
+/* The text of a flow line, for the dump (arena string). */
+static const char *line_text(lay_ctx *c, const lay_line *ln)
+{
+    size_t len = 0;
+    for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++)
+        len += c->runs[r].text_len;
+    char *t = bl_arena_alloc(c->arena, len + 1);
+    if (!t)
+        return NULL;
+    len = 0;
+    for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++) {
+        memcpy(t + len, c->runs[r].text, c->runs[r].text_len);
+        len += c->runs[r].text_len;
+    }
+    t[len] = '\0';
+    return t;
+}
+
+/* Why lines [b, j) went to the next page: the keep rules of the chain. */
+static const char *short_note(lay_ctx *c, size_t b, size_t j)
+{
+    char buf[600];
+    size_t n = 0;
+    const char *seen[8];
+    size_t nseen = 0;
+    n += (size_t)snprintf(buf, sizeof buf, "%zu line%s moved to the next page by: ", j - b,
+                          j - b == 1 ? "" : "s");
+    for (size_t k = b; k < j && n < sizeof buf; k++) {
+        const char *why = c->lines[k].keep_why;
+        if (!why || !c->lines[k].keep_next)
+            continue;
+        size_t q = 0;
+        while (q < nseen && seen[q] != why)
+            q++;
+        if (q < nseen || nseen == 8)
+            continue;
+        seen[nseen++] = why;
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", nseen > 1 ? "; " : "", why);
+    }
+    const char *first = line_text(c, &c->lines[b]);
+    if (n < sizeof buf && first) {
+        /* At most 120 bytes of it, cut between characters. */
+        size_t fl = strlen(first);
+        if (fl > 120) {
+            fl = 120;
+            while (fl > 0 && ((unsigned char)first[fl] & 0xC0) == 0x80)
+                fl--;
+        }
+        snprintf(buf + n, sizeof buf - n, " (from '%.*s%s')", (int)fl, first,
+                 fl < strlen(first) ? "…" : "");
+    }
+    return bl_display_strdup(c->d, buf);
+}
+
 /* Places the flow on pages, page 1 starting at grid line first_slot.
- * *last_slot is the grid line after the last line of the last page. */
+ * *last_slot is the grid line after the last line of the last page.
+ * A whole number of lines of space keeps the next line on the grid; a
+ * fraction (item-space-before = 0.5) is kept as it is, and the line after
+ * such an off-grid line goes back to the next grid line. */
 static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
 {
     const int G = c->st->grid_lines;
-    int *slot = bl_arena_calloc(c->arena, c->nlines + 1, sizeof *slot);
+    float *slot = bl_arena_calloc(c->arena, c->nlines + 1, sizeof *slot);
     if (!slot)
         return nomem(c);
     size_t i = 0;
@@ -584,11 +809,13 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
             if (j > i && ln->break_before)
                 break;
             float sb = pos == 0 ? 0 : ln->space_before; /* no space at a page top */
-            int s = (int)ceilf(pos + sb - 0.001f);
-            if (s > G - 1)
+            float s = pos + sb;
+            if (fabsf(sb - roundf(sb)) < 0.001f)
+                s = ceilf(s - 0.001f);
+            if (s > (float)(G - 1) + 0.001f)
                 break;
             slot[j] = s;
-            pos = (float)s + 1;
+            pos = s + 1;
             j++;
         }
         if (j < c->nlines && j > i && !c->lines[j].break_before) {
@@ -596,6 +823,11 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
             size_t b = j;
             while (b > i && c->lines[b - 1].keep_next)
                 b--;
+            if (b > i && b < j) {
+                page->short_note = short_note(c, b, j);
+                if (!page->short_note)
+                    return nomem(c);
+            }
             if (b > i)
                 j = b;
         }
@@ -605,9 +837,26 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
                 j++;
             }
         }
+        /* Nothing above the text block: a paragraph larger than the body
+         * (a 2号 title) on the page's first line moves down, all its lines
+         * together, until its em box's top is the block's top. */
+        float drop = 0;
+        size_t drop_group = 0;
+        if (j > i && slot[i] < 0.001f) {
+            const lay_line *ln = &c->lines[i];
+            float asc = 0;
+            for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++)
+                asc = fmaxf(asc, c->runs[r].size * CJK_ASCENT);
+            if (asc > c->ascent + 0.01f) {
+                drop = asc - c->ascent;
+                drop_group = ln->group;
+            }
+        }
         for (size_t k = i; k < j; k++) {
             const lay_line *ln = &c->lines[k];
-            float y = baseline_of(c, (float)slot[k]);
+            float y = baseline_of(c, slot[k]);
+            if (drop_group && ln->group == drop_group)
+                y -= drop;
             bl_status st = lay_emit_runs(c, page, ln->first_run, ln->nruns, 0, y);
             if (st != BL_OK)
                 return st;
@@ -618,7 +867,7 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
                 if (st != BL_OK)
                     return st;
             }
-            end_slot = slot[k] + 1;
+            end_slot = (int)ceilf(slot[k] + 1 - 0.001f);
         }
         i = j;
         if (i < c->nlines) {
@@ -655,11 +904,17 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
     for (size_t f = 0; f < v->nfooter; f++) {
         const bl_footer_field *ff = &v->footer[f];
         lay_set set;
+        /* Rows of this field: [row_runs[k], row_runs[k+1]) of ctx->runs. */
+        size_t row_cap = 8, nrw = 0;
+        size_t *row_runs = bl_arena_calloc(c->arena, row_cap + 1, sizeof *row_runs);
+        if (!row_runs)
+            return nomem(c);
         if (ff->kind == BL_FOOT_YINFA) {
-            /* 印发: the issuer left, the date + 印发 right, on one row. */
+            /* 印发: the office left, the date + 印发 right, on one row; a long
+             * office wraps in the room the date leaves (balanced), the date on
+             * its last row, so the two never overprint. */
             lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
                                         "footer");
-            lay_para_opts po = {c->width - ind, 0, ind, ind, BL_ALIGN_LEFT, 0, 0, 0};
             const char *val = ff->value.s;
             const char *sp = strrchr(val, ' ');
             const char *date = NULL;
@@ -671,34 +926,93 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
             }
             if (!date)
                 return nomem(c);
+            lay_span ds = lay_span_str(c, date, (bl_role)s->foot_font, size, BLACK, "footer");
+            float dw = 0;
+            if ((st = lay_measure(c, &ds, 1, 0, &dw)) != BL_OK)
+                return st;
+            float room = c->width - ind - dw - size;
+            if (room < 4 * size)
+                room = 4 * size;
+            lay_para_opts po = {room, 0, ind, ind, BL_ALIGN_LEFT, 1, 0, 0};
             if ((st = lay_set_para(c, &vs, 1, &po, &set)) != BL_OK)
                 return st;
-            lay_span ds = lay_span_str(c, date, (bl_role)s->foot_font, size, BLACK, "footer");
             lay_para_opts dpo = {c->width - ind, 0, 0, 0, BL_ALIGN_RIGHT, 0, 0, 0};
             lay_set dset;
             if ((st = lay_set_para(c, &ds, 1, &dpo, &dset)) != BL_OK)
                 return st;
-            /* The date's runs follow the issuer's: its last row takes them. */
+            /* The date's runs follow the office's: its last row takes them. */
             set.line_first_run[set.nlines] = c->nruns;
+        } else if (ff->kind == BL_FOOT_YINSHU) {
+            lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
+                                        "footer"); /* 共印60份: the value alone */
+            bl_lb_align al =
+                strcmp(s->foot_copies_align, "left") == 0 ? BL_ALIGN_LEFT : BL_ALIGN_RIGHT;
+            lay_para_opts po = {c->width - ind, 0, ind, ind, al, 0, 0, 0};
+            if ((st = lay_set_para(c, &vs, 1, &po, &set)) != BL_OK)
+                return st;
         } else {
+            /* 报送：… with hanging alignment (GB/T 9704 7.4.2): the label
+             * alone at the indent, the text and its continuation lines all
+             * from the label's full width on. The label's width is taken
+             * before an ideograph, so its colon counts whole, as it prints.
+             * Each line the author started anew (an indented continuation
+             * line of the input) starts a new row. */
             const char *label = lay_format(c, "{l}：", "{l}", str(&ff->label), NULL);
-            if (!label)
+            const char *probe = lay_format(c, "{l}：国", "{l}", str(&ff->label), NULL);
+            if (!label || !probe)
                 return nomem(c);
             lay_span ls = lay_span_str(c, label, (bl_role)s->foot_font, size, BLACK, "footer");
-            float lw = 0;
-            if ((st = lay_measure(c, &ls, 1, 0, &lw)) != BL_OK)
+            lay_span ps = lay_span_str(c, probe, (bl_role)s->foot_font, size, BLACK, "footer");
+            lay_span gs = lay_span_str(c, "国", (bl_role)s->foot_font, size, BLACK, "footer");
+            float pw = 0, gw = 0;
+            if ((st = lay_measure(c, &ps, 1, 0, &pw)) != BL_OK ||
+                (st = lay_measure(c, &gs, 1, 0, &gw)) != BL_OK)
                 return st;
-            lay_span spans[2] = {ls, lay_span_text(c, &ff->value, (bl_role)s->foot_font, size,
-                                                   BLACK, "footer")};
-            bl_lb_align al = BL_ALIGN_JUSTIFY;
-            if (ff->kind == BL_FOOT_YINSHU) {
-                spans[0] = spans[1]; /* 共印60份: the value alone */
-                al = strcmp(s->foot_copies_align, "left") == 0 ? BL_ALIGN_LEFT : BL_ALIGN_RIGHT;
+            float hang = ind + pw - gw;
+            lay_para_opts lo = {c->width, ind, 0, 0, BL_ALIGN_LEFT, 0, 0, 0};
+            size_t first = c->nruns;
+            if ((st = lay_set_para(c, &ls, 1, &lo, &set)) != BL_OK)
+                return st;
+            size_t nseg = ff->value.nspans ? ff->value.nspans : 1;
+            for (size_t k = 0; k < nseg; k++) {
+                size_t a = ff->value.nspans ? ff->value.spans[k].offset : 0;
+                size_t b = k + 1 < nseg ? ff->value.spans[k + 1].offset : ff->value.len;
+                if (a > ff->value.len)
+                    a = ff->value.len;
+                if (b > ff->value.len)
+                    b = ff->value.len;
+                while (b > a && ff->value.s[b - 1] == ' ')
+                    b--; /* the space joining Latin lines */
+                if (b <= a)
+                    continue;
+                lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
+                                            "footer");
+                vs.text += a;
+                vs.len = b - a;
+                vs.src_off = a;
+                lay_para_opts po = {c->width - ind, 0, hang, hang, BL_ALIGN_JUSTIFY, 0, 0, 0};
+                lay_set vset;
+                if ((st = lay_set_para(c, &vs, 1, &po, &vset)) != BL_OK)
+                    return st;
+                for (size_t l = 0; l < vset.nlines; l++) {
+                    if (nrw + 1 >= row_cap) {
+                        size_t *g = bl_arena_grow(c->arena, row_runs, row_cap + 1,
+                                                  row_cap * 2 + 1, sizeof *g);
+                        if (!g)
+                            return nomem(c);
+                        row_runs = g;
+                        row_cap *= 2;
+                    }
+                    /* The label's runs precede the first row's own. */
+                    row_runs[nrw] = nrw == 0 ? first : vset.line_first_run[l];
+                    nrw++;
+                }
             }
-            lay_para_opts po = {c->width - ind, 0, ind, ind + lw, al, 0, 0, 0};
-            if ((st = lay_set_para(c, spans, ff->kind == BL_FOOT_YINSHU ? 1 : 2, &po, &set)) !=
-                BL_OK)
-                return st;
+            if (nrw == 0)
+                row_runs[nrw++] = first;
+            row_runs[nrw] = c->nruns;
+            set.nlines = nrw;
+            set.line_first_run = row_runs;
         }
         for (size_t l = 0; l < set.nlines; l++) {
             if (nrows == cap) {
@@ -857,6 +1171,14 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
     for (int r = 0; r < BL_ROLE_COUNT; r++) {
         bl_status st = bl_fontcache_chain(env->fonts, s->role_patterns[r],
                                           s->role_npatterns[r], &c->chains[r], err);
+        if (st == BL_ERR_FONT && !err->file[0] && s->role_path[r]) {
+            /* The fix is in the layout: name its line and the role. */
+            char msg[BL_ERROR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            bl_error_clear(err);
+            bl_error_set(err, st, s->role_path[r], s->role_line[r], 1, "[fonts] %s: %s",
+                         bl_role_name((bl_role)r), msg);
+        }
         if (st != BL_OK)
             return st;
     }
@@ -880,14 +1202,21 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
     if (!first)
         return BL_ERR_NOMEM;
     float mh_bottom = c->top;
-    if ((st = masthead(c, first, &mh_bottom)) != BL_OK)
+    if ((st = lay_gw_check(c)) != BL_OK ||
+        (st = lay_gw_is_gongwen(c) ? lay_gw_head(c, first, &mh_bottom)
+                                   : masthead(c, first, &mh_bottom)) != BL_OK)
         return st;
     /* The flow starts on the first grid line whose em box clears the rule. */
     int first_slot = (int)ceilf((c->top - mh_bottom) / c->pitch - 0.001f);
-    first_slot += (int)ceilf(s->mh_space_after - 0.001f);
     const bl_doc_view *v = c->doc;
     int first_content = 0;
-    if (s->toc_enabled && v->nparts) {
+    /* A 目录 lists articles and items; below min-entries it is left out and
+     * the first article starts on page 1. */
+    size_t entries = 0;
+    for (size_t i = 0; i < v->nparts; i++)
+        entries += v->parts[i].kind == BL_PART_ARTICLE ? 1 : v->parts[i].section->nitems;
+    int toc = s->toc_enabled && v->nparts && entries >= (size_t)s->toc_min_entries;
+    if (toc) {
         if ((st = flow_toc(c)) != BL_OK)
             return st;
         first_content = s->toc_new_page_after;
@@ -902,7 +1231,7 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         if (st != BL_OK)
             return st;
         if (c->nlines > mark) {
-            if (i == 0 && s->toc_enabled && v->nparts) {
+            if (i == 0 && toc) {
                 if (s->toc_new_page_after)
                     c->lines[mark].break_before = 1;
                 else
@@ -912,6 +1241,13 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         }
         first_content = 0;
     }
+    /* The space below the masthead and the space above the first line
+     * collapse: the larger counts (gongwen: the title two lines below the
+     * rule, not two plus two). */
+    if (c->nlines)
+        c->lines[0].space_before = fmaxf(c->lines[0].space_before, s->mh_space_after);
+    if ((st = lay_gw_closing(c)) != BL_OK)
+        return st;
     int last_slot = first_slot;
     if ((st = paginate(c, first_slot, &last_slot)) != BL_OK)
         return st;
@@ -953,6 +1289,8 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         return st;
     if ((st = set_info(c)) != BL_OK)
         return st;
+    lay_warn_missing(c);
+    lay_gw_info(c);
     *out = c->d;
     return BL_OK;
 }
@@ -977,12 +1315,15 @@ bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
      * previous pass until they no longer change (the 目录 can grow a line). */
     size_t *pages = NULL, n = 0;
     bl_status st = BL_OK;
+    /* Only the last pass warns: the others would repeat its warnings. */
+    bl_layout_env quiet = *env;
+    quiet.warner = NULL;
     for (int pass = 0; pass < 4; pass++) {
         bl_arena *tmp = bl_arena_new();
         bl_display *d = NULL;
         if (!tmp)
             return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        st = layout_pass(doc, style, env, tmp, pages, n, &d, err);
+        st = layout_pass(doc, style, &quiet, tmp, pages, n, &d, err);
         size_t *next = st == BL_OK ? entry_pages(d, arena) : NULL;
         int same = next && pages && d->noutlines == n &&
                    memcmp(next, pages, n * sizeof *pages) == 0;

@@ -21,6 +21,8 @@ typedef struct lay_span {
 typedef struct lay_line {
     float space_before;   /* grid lines of space above, dropped at a page top */
     int keep_next;        /* no page break between this line and the next */
+    const char *keep_why; /* the keep rule behind keep_next, for the dump */
+    size_t group;         /* the paragraph the line belongs to (1, 2, ...) */
     int break_before;     /* start a new page before this line */
     size_t first_run, nruns;
     const char *outline;  /* outline entry starting at this line, or NULL */
@@ -39,14 +41,35 @@ typedef struct lay_ctx {
     float left, right, top, bottom, width, pitch, ascent;
     /* lines of the flow and their runs (x absolute, y relative to baseline) */
     lay_line *lines;
-    size_t nlines, cap_lines;
+    size_t nlines, cap_lines, ngroups;
     bl_dl_text *runs;
     size_t nruns, cap_runs;
+    uint32_t npara; /* paragraphs set so far: each run's bl_dl_text.para */
     /* 目录 page numbers, from a first pass (NULL when not printed): one per
      * outline entry, in the order the entries are made */
     const size_t *toc_pages;
     size_t ntoc_pages, toc_next;
+    /* characters no font of their role has: one entry per (code point,
+     * role) in order of first use, warned about once at the end */
+    struct lay_missing *missing;
+    size_t nmissing, cap_missing;
+    size_t *missing_index; /* open addressing into missing, +1; 0 = empty */
+    size_t cap_index;
 } lay_ctx;
+
+typedef struct lay_missing {
+    uint32_t cp;
+    bl_role role;
+    int line, col; /* first use */
+    size_t count;
+} lay_missing;
+
+/* Records a use of a character no font has (for lay_warn_missing). */
+bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int col);
+
+/* Warns once per missing character, with its count, at most a few, then
+ * one summary for the rest. */
+void lay_warn_missing(lay_ctx *c);
 
 /* Options for setting a paragraph of spans. */
 typedef struct lay_para_opts {
@@ -93,5 +116,26 @@ lay_span lay_span_str(lay_ctx *c, const char *s, bl_role role, float size, bl_co
 /* "{key}" substitution: fmt with {issue} {serial} {source} {n} ... replaced
  * by values (pairs of key, value; NULL-terminated). Arena string. */
 const char *lay_format(lay_ctx *c, const char *fmt, ...);
+
+/* The 公文 frame (layout_gongwen.c), hooked into layout.c. */
+
+/* Whether the document is set as a 公文: it has 发文字号 and the layout the
+ * [document] and [closing] sections. */
+int lay_gw_is_gongwen(const lay_ctx *c);
+
+/* Refuses 公文 fields the layout cannot place (no [document]/[closing]). */
+bl_status lay_gw_check(lay_ctx *c);
+
+/* The 版头 of a 公文 on page 1; returns the y of its lowest mark. */
+bl_status lay_gw_head(lay_ctx *c, bl_dl_page *page, float *bottom_y);
+
+/* The 主送 line(s) of an article, after its title. */
+bl_status lay_gw_recipients(lay_ctx *c, const bl_article *a);
+
+/* The end of the body: 附件说明, 署名, 成文日期, 附注 (a no-op without them). */
+bl_status lay_gw_closing(lay_ctx *c);
+
+/* The PDF's title and subject for a 公文. */
+void lay_gw_info(lay_ctx *c);
 
 #endif

@@ -121,17 +121,87 @@ static bl_status nomem(lay_ctx *c)
                         "out of memory laying out the pages");
 }
 
-static void warn_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
+/* Distinct missing characters warned about by name; the rest are counted. */
+enum { MISSING_WARNINGS_MAX = 20 };
+
+static size_t missing_hash(uint32_t cp, bl_role role)
+{
+    return (size_t)((cp * 2654435761u) ^ ((uint32_t)role * 40503u));
+}
+
+bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int col)
+{
+    if (c->cap_index) {
+        size_t mask = c->cap_index - 1;
+        for (size_t h = missing_hash(cp, role) & mask; c->missing_index[h]; h = (h + 1) & mask) {
+            lay_missing *m = &c->missing[c->missing_index[h] - 1];
+            if (m->cp == cp && m->role == role) {
+                m->count++;
+                return BL_OK;
+            }
+        }
+    }
+    if (c->nmissing == c->cap_missing) {
+        size_t cap = c->cap_missing ? c->cap_missing * 2 : 16;
+        lay_missing *m = bl_arena_grow(c->arena, c->missing, c->nmissing, cap, sizeof *m);
+        if (!m)
+            return nomem(c);
+        c->missing = m;
+        c->cap_missing = cap;
+    }
+    c->missing[c->nmissing++] = (lay_missing){cp, role, line, col, 1};
+    if (c->nmissing * 2 > c->cap_index) { /* rebuild the index at half load */
+        size_t cap = c->cap_index ? c->cap_index * 2 : 64;
+        size_t *ix = bl_arena_calloc(c->arena, cap, sizeof *ix);
+        if (!ix)
+            return nomem(c);
+        for (size_t i = 0; i < c->nmissing; i++) {
+            size_t h = missing_hash(c->missing[i].cp, c->missing[i].role) & (cap - 1);
+            while (ix[h])
+                h = (h + 1) & (cap - 1);
+            ix[h] = i + 1;
+        }
+        c->missing_index = ix;
+        c->cap_index = cap;
+    } else {
+        size_t mask = c->cap_index - 1, h = missing_hash(cp, role) & mask;
+        while (c->missing_index[h])
+            h = (h + 1) & mask;
+        c->missing_index[h] = c->nmissing;
+    }
+    return BL_OK;
+}
+
+void lay_warn_missing(lay_ctx *c)
+{
+    size_t shown = c->nmissing < MISSING_WARNINGS_MAX ? c->nmissing : MISSING_WARNINGS_MAX;
+    for (size_t i = 0; i < shown; i++) {
+        const lay_missing *m = &c->missing[i];
+        char ch[5] = "", times[48] = "";
+        size_t n = bl_utf8_encode(m->cp, ch);
+        ch[n] = '\0';
+        if (m->count > 1)
+            snprintf(times, sizeof times, " (%zu times, the first here)", m->count);
+        bl_warn(c->env->warner, BL_ERR_FONT, c->doc->file, m->line, m->col,
+                "character '%s' (U+%04X) is in no font of role %s; it prints as a blank box%s",
+                ch, (unsigned)m->cp, bl_role_name(m->role), times);
+    }
+    if (c->nmissing > shown) {
+        size_t uses = 0;
+        for (size_t i = shown; i < c->nmissing; i++)
+            uses += c->missing[i].count;
+        bl_warn(c->env->warner, BL_ERR_FONT, c->doc->file, 0, 0,
+                "%zu more characters are in no font (%zu uses); they print as blank boxes",
+                c->nmissing - shown, uses);
+    }
+}
+
+static bl_status note_missing(lay_ctx *c, const lay_span *sp, const bl_glyph *g)
 {
     bl_srcpos pos = {0, 0};
     if (sp->src)
         pos = bl_text_pos(sp->src, sp->src_off + g->cluster);
-    char ch[5] = "";
-    size_t n = bl_utf8_encode(g->cp, ch);
-    ch[n] = '\0';
-    bl_warn(c->env->warner, BL_ERR_FONT, c->doc->file, pos.line, pos.col,
-            "character '%s' (U+%04X) is in no font of role %s; it prints as a blank box", ch,
-            (unsigned)g->cp, bl_role_name(sp->role));
+    return lay_note_missing(c, g->cp, sp->role, pos.line, pos.col);
 }
 
 /* Sets a paragraph; everything but the runs and the line tables is
@@ -164,8 +234,9 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
             return st;
         nglyphs += sn[i];
         for (size_t g = 0; g < sn[i]; g++)
-            if (sg[i][g].flags & BL_GLYPH_MISSING)
-                warn_missing(c, sp, &sg[i][g]);
+            if ((sg[i][g].flags & BL_GLYPH_MISSING) &&
+                (st = note_missing(c, sp, &sg[i][g])) != BL_OK)
+                return st;
     }
     span_off[nspans] = total;
 
@@ -222,6 +293,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     if (!out->line_first_run || !out->line_width)
         return nomem(c);
     float base_x = c->left + o->left;
+    uint32_t para = ++c->npara;
     /* Scratch for the line being cut into runs (reused across lines). */
     bl_dl_glyph *dg = bl_arena_calloc(tmp, nglyphs + 1, sizeof *dg);
     char *rt = bl_arena_alloc(tmp, total + 1);
@@ -242,6 +314,20 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 continue;
             float x = it ? base_x + ln->x[k] : 0;
             size_t nq = it ? r->glyph_count : 1;
+            /* The cluster's room ends here; a hidden item before the next
+             * drawn one is a space of the source set as a gap. */
+            float room_end = it ? x + ln->trim_left[k] + ln->advance[k] : 0;
+            uint32_t flags = 0;
+            if (it) {
+                float natural = it->width;
+                if (ln->trim_left[k] > 0)
+                    flags |= BL_DLG_TRIM_LEFT;
+                if (natural - ln->trim_left[k] - ln->advance[k] > 0.001f * it->em &&
+                    it->text_len && text[it->text_off] != ' ')
+                    flags |= BL_DLG_TRIM_RIGHT;
+                if (k + 1 < ln->count && ln->hidden[k + 1])
+                    flags |= BL_DLG_SPACE_AFTER;
+            }
             for (size_t q = 0; q < nq; q++) {
                 const bl_glyph *g = it ? glyphs[r->glyph_first + q] : NULL;
                 if (gn && (!g || r->span != run_span || g->font != run_font)) {
@@ -262,6 +348,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                     run->nglyphs = gn;
                     run->role = bl_role_name(sp->role);
                     run->element = sp->element;
+                    run->para = para;
                     gn = tn = 0;
                 }
                 if (!g)
@@ -276,6 +363,9 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 dg[gn].y = g->dy;
                 dg[gn].text_off = (uint32_t)tn;
                 dg[gn].text_len = q == 0 ? it->text_len : 0;
+                /* The last glyph of the cluster takes the rest of its room. */
+                dg[gn].advance = q + 1 < nq ? g->advance : room_end - (x + g->dx);
+                dg[gn].flags = q + 1 < nq ? 0 : flags;
                 if (q == 0) {
                     memcpy(rt + tn, text + it->text_off, it->text_len);
                     tn += it->text_len;

@@ -34,9 +34,15 @@ static const field_def fields[] = {BL_STYLE_FIELDS(FIELD_ROW)};
 
 enum { NFIELDS = sizeof fields / sizeof fields[0] };
 
+/* BL_STYLE_FIELDS lists the 公文 group first. */
+#define GW_ROW(sec, key, type, field, vocab) +1
+enum { NFIELDS_GONGWEN = 0 BL_STYLE_GONGWEN_FIELDS(GW_ROW) };
+#undef GW_ROW
+
 /* Every section, in the order docs/layouts.md and the shipped files use. */
 static const char *const sections[] = {"page",  "fonts", "masthead", "toc",   "title",
-                                       "body",  "section", "footer", "folio"};
+                                       "body",  "section", "footer", "folio",
+                                       "document", "closing"};
 enum { NSECTIONS = sizeof sections / sizeof sections[0], FONTS_SECTION = 1 };
 
 /* Role names: the canonical Chinese key and the English alias. */
@@ -63,7 +69,15 @@ static const struct {
     {"body", "source-format", "{source}"},
     {"section", "item-source-format", "{source}"},
     {"folio", "format", "{n}"},
+    {"closing", "attachment-number", "{n}"},
+    {"closing", "note-format", "{text}"},
 };
+
+/* Fields of the optional 公文 group ([document], [closing]; style.h). */
+static int in_gongwen_group(int i)
+{
+    return i < NFIELDS_GONGWEN;
+}
 
 /* Limits (docs/layouts.md "Ranges"). */
 #define MAX_LEN_PT 14400.0   /* 200 in: the largest page a PDF may have */
@@ -72,6 +86,12 @@ static const struct {
 #define MAX_LINES 200.0
 #define MAX_NUMBER 1e9       /* any figure past this is a typo; keeps floats finite */
 enum { MAX_BASE_DEPTH = 16, MAX_LAYOUT_BYTES = 1 << 20, TOKEN_SHOW = 60 };
+/* Font patterns per role: a fallback list, not a font catalogue; each one
+ * may cost a fontconfig match. */
+enum { MAX_ROLE_PATTERNS = 32 };
+/* Characters per body line: below this the 2 字 indent and the 版记's
+ * labels no longer fit a line. */
+enum { MIN_GRID_CHARS = 10 };
 
 /* ---- per-load state ---------------------------------------------------- */
 
@@ -279,12 +299,9 @@ static bl_status expect_end(lx *x)
 static bl_status lex_string(lx *x, const char **out)
 {
     const char *start = x->p;
-    size_t cap = (size_t)(x->le - x->p);
-    char *buf = bl_arena_alloc(x->arena, cap + 1);
-    if (!buf)
-        return nomem(x);
-    size_t n = 0;
     const char *q = x->p + 1;
+    /* Find the closing quote first: the buffer is sized by the string, not
+     * by the rest of the line (a line of 16,000 strings was quadratic). */
     for (;;) {
         if (q >= x->le)
             return fail_at(x, start, "unterminated string (missing the closing '\"')");
@@ -292,7 +309,6 @@ static bl_status lex_string(lx *x, const char **out)
             break;
         if (*q == '\\') {
             if (q + 1 < x->le && (q[1] == '"' || q[1] == '\\')) {
-                buf[n++] = q[1];
                 q += 2;
                 continue;
             }
@@ -305,10 +321,20 @@ static bl_status lex_string(lx *x, const char **out)
             return fail_at(x, q, "unknown escape '%s' in a string (only \\\" and \\\\ are allowed)",
                            show(b, sizeof b, q, q + el));
         }
-        buf[n++] = *q++;
+        q++;
+    }
+    const char *close = q;
+    char *buf = bl_arena_alloc(x->arena, (size_t)(close - start));
+    if (!buf)
+        return nomem(x);
+    size_t n = 0;
+    for (q = start + 1; q < close; q++) {
+        if (*q == '\\')
+            q++; /* an escape checked above: the next byte is literal */
+        buf[n++] = *q;
     }
     buf[n] = '\0';
-    x->p = q + 1;
+    x->p = close + 1;
     *out = buf;
     return BL_OK;
 }
@@ -739,6 +765,9 @@ static bl_status parse_patterns(lx *x, int role)
             return st;
         if (!*s)
             return fail_at(x, p0, "empty font pattern");
+        if (n == MAX_ROLE_PATTERNS)
+            return fail_at(x, p0, "role %s has more than %d font patterns", role_zh[role],
+                           MAX_ROLE_PATTERNS);
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 4;
             list = bl_arena_grow(x->arena, list, n, ncap, sizeof *list);
@@ -758,6 +787,8 @@ static bl_status parse_patterns(lx *x, int role)
     }
     x->st->role_patterns[role] = list;
     x->st->role_npatterns[role] = n;
+    x->st->role_path[role] = x->chain->paths[x->chain->depth - 1]; /* arena copy */
+    x->st->role_line[role] = x->line;
     return BL_OK;
 }
 
@@ -933,6 +964,9 @@ static bl_status do_base(lx *x, const char *key_at)
     x->st->name = my_name;
     x->st->path = my_path;
     memset(x->have, 1, sizeof x->have);
+    for (int i = 0; i < NFIELDS && !base->gongwen; i++)
+        if (in_gongwen_group(i))
+            x->have[i] = 0;
     return BL_OK;
 }
 
@@ -994,7 +1028,12 @@ static bl_status do_assignment(lx *x, int sec, int *statements)
     } else {
         value v;
         memset(&v, 0, sizeof v);
+        const char *v0 = x->p;
         st = parse_value(x, &fields[idx], &v);
+        if (st == BL_OK && strcmp(fields[idx].section, "page") == 0 &&
+            strcmp(fields[idx].key, "chars") == 0 && v.i < MIN_GRID_CHARS)
+            st = fail_at(x, v0, "'%d' is out of range: a body line holds between %d and 200 "
+                                "characters", v.i, MIN_GRID_CHARS);
         if (st == BL_OK)
             store(x->st, &fields[idx], &v);
     }
@@ -1110,13 +1149,17 @@ static bl_status parse_text(const char *text, size_t len, const char *path, cons
         }
         q = nl ? nl + 1 : end;
     }
-    /* Every key must be set, here or by the base (no defaults in C). */
-    int missing = 0, first = -1;
+    /* Every key must be set, here or by the base (no defaults in C); the
+     * 公文 group all or none. */
+    int missing = 0, first = -1, gw_set = 0;
+    for (int i = 0; i < NFIELDS; i++)
+        gw_set += in_gongwen_group(i) && x->have[i];
+    x->st->gongwen = gw_set > 0;
     for (int s = 0; s < NSECTIONS; s++) {
         for (int i = 0; i < NFIELDS + BL_ROLE_COUNT; i++) {
             int in_sec = i >= NFIELDS ? s == FONTS_SECTION
                                       : strcmp(fields[i].section, sections[s]) == 0;
-            if (in_sec && !x->have[i]) {
+            if (in_sec && !x->have[i] && (gw_set || i >= NFIELDS || !in_gongwen_group(i))) {
                 if (first < 0)
                     first = i;
                 missing++;

@@ -38,7 +38,50 @@ typedef enum bl_role {
  *  STRING a quoted string ("目　录"); with a vocabulary, one of its words (unquoted ok)
  *  ROLE   a font role name: 标题 正文 黑体 楷体 页码 (or title body hei kai folio)
  */
+/* The 公文 frame (GB/T 9704-2012 7.2, 7.3.2, 7.3.4-7.3.6): [document] places
+ * the 版头 of a 公文 and its 主送, [closing] the end of its body. These two
+ * sections are one optional group: a layout (with its bases) sets all of
+ * their keys or none; without them it lays out bulletins only. The red rule
+ * and the space under it are [masthead]'s rule-* and space-after. */
+#define BL_STYLE_GONGWEN_FIELDS(X)                                                      \
+    X(document, corner-font, ROLE, gw_corner_font, NULL) /* 份号 密级 紧急程度 */          \
+    X(document, corner-size, SIZE, gw_corner_size, NULL)                                \
+    X(document, mark-font, ROLE, gw_mark_font, NULL) /* 发文机关标志 */                  \
+    X(document, mark-size, SIZE, gw_mark_size, NULL) /* largest; shrunk to fit */       \
+    X(document, mark-min-size, SIZE, gw_mark_min_size, NULL)                            \
+    X(document, mark-spacing, EM, gw_mark_spacing, NULL) /* letter-spacing, at most */  \
+    X(document, mark-color, COLOR, gw_mark_color, NULL)                                 \
+    X(document, mark-top, LEN, gw_mark_top, NULL) /* its top edge below the block top */ \
+    X(document, mark-line-pitch, LEN, gw_mark_pitch, NULL) /* joint: stacked names */   \
+    X(document, mark-gap, EM, gw_mark_gap, NULL) /* joint: names to 文件 */              \
+    X(document, mark-word, STRING, gw_mark_word, NULL) /* after the name: "文件" */     \
+    X(document, number-font, ROLE, gw_number_font, NULL) /* 发文字号 */                  \
+    X(document, number-size, SIZE, gw_number_size, NULL)                                \
+    X(document, number-space, LINES, gw_number_space, NULL) /* below the 标志 */        \
+    X(document, number-indent, EM, gw_number_indent, NULL) /* 上行文: from the left */  \
+    X(document, signer-label, STRING, gw_signer_label, NULL) /* "签发人：" */             \
+    X(document, signer-label-font, ROLE, gw_signer_label_font, NULL)                    \
+    X(document, signer-font, ROLE, gw_signer_font, NULL) /* the names */                \
+    X(document, signer-size, SIZE, gw_signer_size, NULL)                                \
+    X(document, signer-indent, EM, gw_signer_indent, NULL) /* from the right */         \
+    X(document, signer-per-line, INT, gw_signer_per_line, NULL)                         \
+    X(document, signer-gap, EM, gw_signer_gap, NULL) /* between names on a line */      \
+    X(document, recipients-font, ROLE, gw_recipients_font, NULL) /* 主送 */              \
+    X(document, recipients-space, LINES, gw_recipients_space, NULL) /* below the title */ \
+    X(closing, font, ROLE, gw_close_font, NULL) /* 附件说明, 署名, 成文日期, 附注 */        \
+    X(closing, attachment-label, STRING, gw_attach_label, NULL) /* "附件：" */           \
+    X(closing, attachment-number, STRING, gw_attach_number, NULL) /* "{n}." */          \
+    X(closing, attachment-indent, EM, gw_attach_indent, NULL)                           \
+    X(closing, attachment-space, LINES, gw_attach_space, NULL) /* below the body */     \
+    X(closing, signature-indent, EM, gw_sign_indent, NULL) /* from the right */         \
+    X(closing, signature-space, LINES, gw_sign_space, NULL) /* below body or 附件 */    \
+    X(closing, date-shift, EM, gw_date_shift, NULL) /* right of the 署名's first char */ \
+    X(closing, date-indent, EM, gw_date_indent, NULL) /* least space at its right */    \
+    X(closing, note-indent, EM, gw_note_indent, NULL) /* 附注 */                         \
+    X(closing, note-format, STRING, gw_note_format, NULL) /* "（{text}）" */
+
 #define BL_STYLE_FIELDS(X)                                                              \
+    BL_STYLE_GONGWEN_FIELDS(X)                                                          \
     /* [page]: paper, margins and the grid (GB/T 9704 5.1-5.2) */                       \
     X(page, width, LEN, page_width, NULL)                                               \
     X(page, height, LEN, page_height, NULL)                                             \
@@ -49,6 +92,7 @@ typedef enum bl_role {
     X(page, lines, INT, grid_lines, NULL)          /* lines per page */                 \
     X(page, chars, INT, grid_chars, NULL)          /* characters per body line */       \
     X(page, two-sided, BOOL, two_sided, NULL)                                           \
+    X(page, pdfa, STRING, pdfa, "no|1b|2b") /* PDF/A-1b or -2b (archival) */           \
     /* [masthead]: 版头 of page 1; baselines measured down from the text block top */   \
     X(masthead, classification-font, ROLE, cls_font, NULL)                              \
     X(masthead, classification-size, SIZE, cls_size, NULL)                              \
@@ -83,6 +127,7 @@ typedef enum bl_role {
     X(masthead, space-after, LINES, mh_space_after, NULL) /* grid lines after rule */   \
     /* [toc]: the 目录 generated from the articles and sections */                       \
     X(toc, enabled, BOOL, toc_enabled, NULL)                                            \
+    X(toc, min-entries, INT, toc_min_entries, NULL) /* no 目录 for fewer entries */    \
     X(toc, title, STRING, toc_title, NULL)                                              \
     X(toc, title-font, ROLE, toc_title_font, NULL)                                      \
     X(toc, title-size, SIZE, toc_title_size, NULL)                                      \
@@ -169,9 +214,12 @@ typedef struct bl_style {
     /* [fonts]: fontconfig patterns per role, tried in order */
     const char *const *role_patterns[BL_ROLE_COUNT];
     size_t role_npatterns[BL_ROLE_COUNT];
+    const char *role_path[BL_ROLE_COUNT]; /* the file and line that set them */
+    int role_line[BL_ROLE_COUNT];
 #define BL_STYLE_MEMBER(sec, key, type, field, vocab) bl_st_##type field;
     BL_STYLE_FIELDS(BL_STYLE_MEMBER)
 #undef BL_STYLE_MEMBER
+    int gongwen; /* [document] and [closing] are set: the layout can set a 公文 */
 } bl_style;
 
 /* Loads a layout. name_or_path: a name ("zhuanbao", looked up as

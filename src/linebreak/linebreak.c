@@ -664,10 +664,14 @@ static bl_status unit_error(const comp *c, size_t j, bl_error *err)
         more = "...";
     }
     double avail = a == 0 ? c->avail0 : c->avail1;
+    /* Tenths by hand: the message is the same in every locale (the program
+     * calls setlocale, and printf's %f would write a decimal comma). */
+    long w10 = lround((m.w - m.shrink) * 10), a10 = lround(avail * 10);
     return bl_error_set(err, BL_ERR_LAYOUT, NULL, 0, 0,
                         "'%.*s%s' cannot be broken and is wider than the measure "
-                        "(%.1f pt > %.1f pt)",
-                        (int)n, c->text + off, more, m.w - m.shrink, avail);
+                        "(%ld.%ld pt > %ld.%ld pt)",
+                        (int)n, c->text + off, more, w10 / 10, labs(w10 % 10), a10 / 10,
+                        labs(a10 % 10));
 }
 
 bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, size_t n,

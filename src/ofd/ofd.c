@@ -49,8 +49,12 @@ static bl_status collect_chars(ofd_writer *w)
     for (size_t p = 0; p < d->npages; p++)
         for (size_t i = 0; i < d->pages[p].nitems; i++) {
             const bl_dl_item *it = &d->pages[p].items[i];
-            if (it->kind != BL_DL_TEXT)
+            switch (it->kind) {
+            case BL_DL_TEXT:
+                break;
+            case BL_DL_RULE:
                 continue;
+            }
             const bl_dl_text *t = &it->u.text;
             long fi = t->font ? bl_glyph_usage_index(w->usage, t->font) : -1;
             if (fi < 0)
@@ -381,9 +385,15 @@ static bl_status ofd_begin(const bl_display *d, const bl_writer_opts *o, void **
     for (size_t p = 0; p < d->npages; p++)
         for (size_t i = 0; i < d->pages[p].nitems; i++) {
             const bl_dl_item *it = &d->pages[p].items[i];
-            const bl_color *c = it->kind == BL_DL_TEXT   ? &it->u.text.color
-                                : it->kind == BL_DL_RULE ? &it->u.rule.color
-                                                         : NULL;
+            const bl_color *c = NULL;
+            switch (it->kind) {
+            case BL_DL_TEXT:
+                c = &it->u.text.color;
+                break;
+            case BL_DL_RULE:
+                c = &it->u.rule.color;
+                break;
+            }
             if (c) /* gray is written as K (ofd_page.c) */
                 used[c->space == BL_GRAY ? BL_CMYK : c->space] = 1;
         }

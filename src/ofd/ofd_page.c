@@ -417,10 +417,14 @@ bl_status ofd_write_page(ofd_writer *w, size_t index)
     bl_status st = BL_OK;
     for (size_t i = 0; i < pg->nitems && st == BL_OK; i++) {
         const bl_dl_item *it = &pg->items[i];
-        if (it->kind == BL_DL_RULE)
+        switch (it->kind) {
+        case BL_DL_RULE:
             put_rule(w, x, pg, &it->u.rule);
-        else if (it->kind == BL_DL_TEXT)
+            break;
+        case BL_DL_TEXT:
             st = put_text(w, x, pg, &it->u.text);
+            break;
+        }
     }
     ox_close(x, "Layer");
     ox_close(x, "Content");

@@ -1,6 +1,7 @@
 /* parse.c - the issue description (docs/format.md) read into a document
  * tree: header fields, articles with their paragraphs and numbered headings,
  * sections of items, and the 版记 fields. First error wins and stops. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,11 @@ struct bl_doc {
 
 /* ---- header keys --------------------------------------------------------- */
 
-enum hkey { H_MASTHEAD, H_NAME, H_ISSUE, H_SERIAL, H_ISSUER, H_DATE, H_CLASS, H_LAYOUT, H_COUNT };
+enum hkey {
+    H_MASTHEAD, H_NAME, H_ISSUE, H_SERIAL, H_ISSUER, H_DATE, H_CLASS, H_LAYOUT,
+    /* the header of a 公文 (GB/T 9704 7.2) */
+    H_NUMBER, H_COPY, H_TERM, H_URGENCY, H_SIGNER, H_COUNT
+};
 
 static const struct {
     const char *zh, *en;
@@ -30,6 +35,21 @@ static const struct {
     [H_ISSUE] = {"期号", "issue", 1, 0},       [H_SERIAL] = {"总期号", "serial", 0, 0},
     [H_ISSUER] = {"编印", "issuer", 0, 0},     [H_DATE] = {"日期", "date", 1, 0},
     [H_CLASS] = {"密级", "classification", 0, 0}, [H_LAYOUT] = {"版式", "layout", 0, 0},
+    [H_NUMBER] = {"发文字号", "number", 0, 0},  [H_COPY] = {"份号", "copy", 0, 0},
+    [H_TERM] = {"保密期限", "term", 0, 0},      [H_URGENCY] = {"紧急程度", "urgency", 0, 0},
+    [H_SIGNER] = {"签发人", "signer", 0, 1},
+};
+
+/* The fields at the end of a 公文's body, in the order GB/T 9704 7.3.4-7.3.6
+ * prints them: 附件说明, 署名, 成文日期, 附注. */
+enum ckey { C_ATTACH, C_SIGN, C_DATE, C_NOTE, C_COUNT };
+
+static const struct {
+    const char *zh, *en;
+    int repeatable;
+} closing_keys[C_COUNT] = {
+    [C_ATTACH] = {"附件", "attachment", 1}, [C_SIGN] = {"署名", "signature", 1},
+    [C_DATE] = {"成文日期", "signed", 0},  [C_NOTE] = {"附注", "annotation", 0},
 };
 
 static const struct {
@@ -74,6 +94,10 @@ typedef struct parser {
     size_t cap_footer;
     bl_text *mastheads;
     size_t cap_mastheads;
+    /* a 公文's repeatable fields, and the last end-of-body field read (-1: none) */
+    bl_text *signers, *attachments, *signatures;
+    size_t cap_signers, cap_attachments, cap_signatures;
+    int closing_stage;
 } parser;
 
 static bl_status nomem(parser *p)
@@ -666,6 +690,175 @@ static void warn_empty(parser *p)
     }
 }
 
+/* ---- the fields of a 公文 (GB/T 9704-2012) ------------------------------ */
+
+static int closing_key(const char *k, size_t klen)
+{
+    for (int i = 0; i < C_COUNT; i++)
+        if (key_is(k, klen, closing_keys[i].zh, closing_keys[i].en))
+            return i;
+    return -1;
+}
+
+/* The last character of t->s (its byte offset in *off), or 0. */
+static uint32_t last_char(const bl_text *t, size_t *off)
+{
+    if (!t->len)
+        return 0;
+    size_t q = t->len - 1;
+    while (q > 0 && ((unsigned char)t->s[q] & 0xC0) == 0x80)
+        q--;
+    uint32_t cp = 0;
+    bl_utf8_decode(t->s + q, t->len - q, &cp);
+    *off = q;
+    return cp;
+}
+
+/* Marks that may not end a 主送 list or an attachment's name. */
+static int is_end_punct(uint32_t cp)
+{
+    return cp == 0x3002 || cp == 0xFF0C || cp == 0xFF1B || cp == 0x3001 || cp == 0xFF1A ||
+           cp == 0xFF0E || cp == '.' || cp == ',' || cp == ';' || cp == ':';
+}
+
+/* 主送 (GB/T 9704 7.3.2): the list of bodies; its final full-width colon is
+ * printed by the layout, so a typed one is dropped and another mark refused. */
+static bl_status finish_recipients(parser *p, bl_text *t)
+{
+    size_t off = 0;
+    uint32_t cp = last_char(t, &off);
+    if (cp == 0xFF1A || cp == ':') {
+        t->len = off;
+        ((char *)t->s)[off] = '\0';
+        const char *b = t->s;
+        size_t n = t->len;
+        trim(&b, &n);
+        t->len = n;
+        ((char *)t->s)[n] = '\0';
+        if (!n)
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, t->pos.line, t->pos.col,
+                                "'主送' without a value");
+        cp = last_char(t, &off);
+    }
+    if (is_end_punct(cp)) {
+        bl_srcpos at = bl_text_pos(t, off);
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, at.line, at.col,
+                            "主送 ends with '%.*s': the last body named is followed by a "
+                            "full-width colon (GB/T 9704 7.3.2), which is printed for you",
+                            (int)(t->len - off), t->s + off);
+    }
+    return BL_OK;
+}
+
+/* 附件 (GB/T 9704 7.3.4): a typed order number ("1." "2．" "3、") must be the
+ * attachment's place and is dropped (the layout numbers several); the name
+ * ends without punctuation. */
+static bl_status finish_attachment(parser *p, bl_text *t, size_t index)
+{
+    size_t nd = 0;
+    while (nd < t->len && nd < 3 && t->s[nd] >= '0' && t->s[nd] <= '9')
+        nd++;
+    size_t mark = nd < t->len && t->s[nd] == '.' ? 1
+                  : nd + 3 <= t->len && (memcmp(t->s + nd, "．", 3) == 0 ||
+                                         memcmp(t->s + nd, "、", 3) == 0)
+                      ? 3
+                      : 0;
+    /* "1.2023年方案" is numbered; "2023.5方案" (a number that is not its
+     * place, a digit after the point) is a name. */
+    int n = nd && mark ? atoi(t->s) : 0;
+    int digit_after = nd + mark < t->len && t->s[nd + mark] >= '0' && t->s[nd + mark] <= '9';
+    if (nd && mark && (n == (int)index + 1 || !digit_after)) {
+        if (n != (int)index + 1)
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, t->pos.line, t->pos.col,
+                                "附件 number %d out of order: this is attachment %zu", n,
+                                index + 1);
+        size_t cut = nd + mark;
+        const char *b = t->s + cut;
+        size_t n2 = t->len - cut;
+        trim(&b, &n2);
+        if (!n2)
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, t->pos.line, t->pos.col,
+                                "附件 %d has no name", n);
+        bl_srcpos pos = bl_text_pos(t, (size_t)(b - t->s));
+        bl_srcspan *sp = bl_arena_alloc(p->a, sizeof *sp);
+        if (!sp)
+            return nomem(p);
+        sp->offset = 0;
+        sp->pos = pos;
+        t->s = b;
+        t->len = n2;
+        t->pos = pos;
+        t->spans = sp;
+        t->nspans = 1;
+    }
+    size_t off = 0;
+    uint32_t cp = last_char(t, &off);
+    if (is_end_punct(cp)) {
+        bl_srcpos at = bl_text_pos(t, off);
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, at.line, at.col,
+                            "附件 name ends with '%.*s': no punctuation follows an "
+                            "attachment's name (GB/T 9704 7.3.4)",
+                            (int)(t->len - off), t->s + off);
+    }
+    return BL_OK;
+}
+
+/* One end-of-body field (附件, 署名, 成文日期, 附注) on line l. */
+static bl_status closing_field(parser *p, const line *l, int ck, const char *k, size_t klen,
+                               const char *val, size_t vlen)
+{
+    bl_doc_view *v = &p->doc->view;
+    if (!v->nparts)
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                            "'%.*s' belongs at the end of the text, after the articles",
+                            (int)klen, k);
+    if (p->closing_stage > ck)
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                            "'%.*s' comes before '%s': the end of a 公文 reads 附件, 署名, "
+                            "成文日期, 附注 (GB/T 9704 7.3.4-7.3.6)",
+                            (int)klen, k, closing_keys[p->closing_stage].zh);
+    int twice = ck == C_DATE ? v->sign_date_text.len > 0
+                : ck == C_NOTE ? v->annotation.len > 0
+                               : 0;
+    if (twice)
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                            "'%.*s' is given twice", (int)klen, k);
+    if (!vlen)
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                            "'%.*s' without a value", (int)klen, k);
+    p->closing_stage = ck;
+    bl_text t;
+    bl_status st = make_text(p, l, val, vlen, &t);
+    if (st != BL_OK)
+        return st;
+    bl_text *slot;
+    switch (ck) {
+    case C_ATTACH:
+        if ((st = finish_attachment(p, &t, v->nattachments)) != BL_OK)
+            return st;
+        if (!(slot = push(p->a, &p->attachments, &v->nattachments, &p->cap_attachments,
+                          sizeof *slot)))
+            return nomem(p);
+        *slot = t;
+        v->attachments = p->attachments;
+        break;
+    case C_SIGN:
+        if (!(slot = push(p->a, &p->signatures, &v->nsignatures, &p->cap_signatures,
+                          sizeof *slot)))
+            return nomem(p);
+        *slot = t;
+        v->signatures = p->signatures;
+        break;
+    case C_DATE:
+        v->sign_date_text = t;
+        return parse_date(p, &t, &v->sign_date);
+    default:
+        v->annotation = t;
+        break;
+    }
+    return BL_OK;
+}
+
 static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t first)
 {
     bl_doc_view *v = &p->doc->view;
@@ -674,6 +867,7 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
     int fields_open = 0;   /* right after a title: 来源/按语/目录名 lines */
     bl_footer_field *foot = NULL;
     int foot_open = 0;     /* foot's value is still being read */
+    int closing = 0;       /* the end-of-body fields (附件, 署名, ...) have begun */
     bl_status st;
     for (size_t i = first; i < nlines; i++) {
         const line *l = &lines[i];
@@ -694,6 +888,27 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
         size_t klen, vlen;
         int kv = split_kv(s, len, &k, &klen, &val, &vlen);
         int fk = kv && !indented(l) ? footer_key(k, klen) : -1;
+        int ck = kv && s == l->s ? closing_key(k, klen) : -1;
+        if (ck >= 0 && foot)
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                                "'%.*s' goes before the 版记 (footer) fields", (int)klen, k);
+        if (ck >= 0) {
+            if ((st = para_end(p)) != BL_OK ||
+                (st = closing_field(p, l, ck, k, klen, val, vlen)) != BL_OK)
+                return st;
+            closing = 1;
+            fields_open = 0;
+            p->cur_paras = NULL;
+            continue;
+        }
+        if (closing && fk < 0 && !foot)
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, s),
+                                "text after the end of the body (附件, 署名, 成文日期, 附注): "
+                                "only those fields and the 版记 (footer) fields may follow");
+        if (kv && s == l->s && !fields_open && key_is(k, klen, "主送", "recipients"))
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
+                                "'主送' goes directly under the title ('# title'), before the "
+                                "text (GB/T 9704 7.3.2)");
         if (foot && fk < 0) {
             if (indented(l) && foot_open) { /* continuation of the field */
                 if ((st = para_add(p, l, s, len)) != BL_OK)
@@ -769,7 +984,7 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
                 if (!art)
                     return nomem(p);
                 art->title = title;
-                art->source = art->note = empty_text;
+                art->source = art->note = art->recipients = empty_text;
                 part->kind = BL_PART_ARTICLE;
                 part->article = art;
                 p->cur_paras = (bl_para **)&art->paras;
@@ -797,14 +1012,16 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
             int which = key_is(k, klen, "来源", "source")  ? 1
                         : key_is(k, klen, "按语", "note")  ? 2
                         : key_is(k, klen, "目录名", "toc") ? 3
+                        : key_is(k, klen, "主送", "recipients") ? 4
                                                            : 0;
             if (which) {
                 bl_text *target = which == 1   ? (art ? &art->source : item ? &item->source : NULL)
-                                  : which == 2 ? (art ? &art->note : NULL)
+                                  : which == 2 || which == 4
+                                      ? (art ? which == 2 ? &art->note : &art->recipients : NULL)
                                                : (!art && !item ? &p->cur_section->toc_name : NULL);
                 static const char *const belongs[] = {
                     "", "an article ('# title') or an item ('### title')",
-                    "an article ('# title')", "a section ('## name')"};
+                    "an article ('# title')", "a section ('## name')", "an article ('# title')"};
                 if (!target)
                     return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
                                         "'%.*s' belongs under %s", (int)klen, k, belongs[which]);
@@ -815,6 +1032,8 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
                     return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
                                         "'%.*s' without a value", (int)klen, k);
                 if ((st = make_text(p, l, val, vlen, target)) != BL_OK)
+                    return st;
+                if (which == 4 && (st = finish_recipients(p, target)) != BL_OK)
                     return st;
                 continue;
             }
@@ -847,6 +1066,212 @@ static bl_status parse_body(parser *p, const line *lines, size_t nlines, size_t 
 
 /* ---- the header ---------------------------------------------------------- */
 
+static bl_status field_error(parser *p, const bl_text *t, size_t off, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* An error at byte off of field value t. */
+static bl_status field_error(parser *p, const bl_text *t, size_t off, const char *fmt, ...)
+{
+    char msg[BL_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bl_srcpos at = bl_text_pos(t, off);
+    return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, at.line, at.col, "%s", msg);
+}
+
+static int is_digit_at(const bl_text *t, size_t i)
+{
+    return i < t->len && t->s[i] >= '0' && t->s[i] <= '9';
+}
+
+/* 发文字号 (GB/T 9704 7.2.5): the year in full in 六角括号 〔〕, then the
+ * number without 第 or leading zeros, then 号: 国办发〔2023〕5号. */
+static bl_status check_doc_number(parser *p, const bl_text *t)
+{
+    static const char *const wrong[] = {"[", "［", "【", "（", "(", "〈", "{", "｛", "〖"};
+    const char *s = t->s;
+    const char *open = strstr(s, "〔");
+    if (!open) {
+        size_t at = 0;
+        for (size_t i = 0; i < t->len && !at; i++)
+            for (size_t w = 0; w < sizeof wrong / sizeof wrong[0]; w++)
+                if (strncmp(s + i, wrong[w], strlen(wrong[w])) == 0 && i + strlen(wrong[w]) < t->len &&
+                    is_digit_at(t, i + strlen(wrong[w]))) {
+                    at = i + 1;
+                    break;
+                }
+        return field_error(p, t, at ? at - 1 : 0,
+                           "发文字号 '%s': put the year in 六角括号 〔〕, e.g. 国办发〔2023〕5号 "
+                           "(GB/T 9704 7.2.5)",
+                           s);
+    }
+    size_t i = (size_t)(open - s) + 3, y0 = i;
+    while (is_digit_at(t, i))
+        i++;
+    if (i - y0 != 4)
+        return field_error(p, t, y0, "发文字号 '%s': write the year in full, 〔2023〕 (GB/T 9704 7.2.5)", s);
+    if (strncmp(s + i, "〕", 3) != 0)
+        return field_error(p, t, i, "发文字号 '%s': close the year with 〕, e.g. 〔2023〕 (GB/T 9704 7.2.5)", s);
+    i += 3;
+    if (strncmp(s + i, "第", 3) == 0)
+        return field_error(p, t, i, "发文字号 '%s': no 第 before the number: 〔2023〕5号 (GB/T 9704 7.2.5)", s);
+    if (!is_digit_at(t, i))
+        return field_error(p, t, i, "发文字号 '%s': the year is followed by the number and 号: 〔2023〕5号 "
+                           "(GB/T 9704 7.2.5)", s);
+    if (s[i] == '0')
+        return field_error(p, t, i, "发文字号 '%s': no leading zeros in the number: 5号, not 05号 "
+                           "(GB/T 9704 7.2.5)", s);
+    while (is_digit_at(t, i))
+        i++;
+    if (strcmp(s + i, "号") != 0)
+        return field_error(p, t, i, "发文字号 '%s': end it with 号 after the number: 〔2023〕5号 "
+                           "(GB/T 9704 7.2.5)", s);
+    return BL_OK;
+}
+
+/* 份号 (GB/T 9704 7.2.1): up to six Arabic digits, printed as six (000001). */
+static bl_status check_copy_number(parser *p, bl_text *t)
+{
+    size_t i = 0;
+    while (is_digit_at(t, i))
+        i++;
+    if (i < t->len || i > 6)
+        return field_error(p, t, i < t->len ? i : 0,
+                           "份号 '%s': the copy number is at most 6 Arabic digits, e.g. 000001 "
+                           "(GB/T 9704 7.2.1)",
+                           t->s);
+    if (strspn(t->s, "0") == t->len)
+        return field_error(p, t, 0, "份号 '%s': copies are numbered from 1 (000001)", t->s);
+    char buf[8];
+    snprintf(buf, sizeof buf, "%06d", atoi(t->s));
+    char *c = bl_arena_strdup(p->a, buf);
+    if (!c)
+        return nomem(p);
+    t->s = c;
+    t->len = 6;
+    return BL_OK;
+}
+
+/* 保密期限 (GB/T 9704 7.2.2): its number in Arabic digits (1年, 6个月, 长期). */
+static bl_status check_term(parser *p, const bl_text *t)
+{
+    static const char *const cn = "一二三四五六七八九十两";
+    for (size_t i = 0; i + 3 <= t->len; i++)
+        for (size_t k = 0; cn[k]; k += 3)
+            if (memcmp(t->s + i, cn + k, 3) == 0)
+                return field_error(p, t, i,
+                                   "保密期限 '%s': write its number in Arabic digits, e.g. 1年 "
+                                   "(GB/T 9704 7.2.2)",
+                                   t->s);
+    return BL_OK;
+}
+
+/* The 公文 fields of the header: their forms, and which kind of document
+ * they belong to (a 公文 has 发文字号, a bulletin 期号). */
+static bl_status check_gongwen_header(parser *p, const int *seen, const bl_srcpos *keypos)
+{
+    bl_doc_view *v = &p->doc->view;
+    bl_status st;
+    if (seen[H_NUMBER] && seen[H_ISSUE]) {
+        int later = keypos[H_NUMBER].line > keypos[H_ISSUE].line ? H_NUMBER : H_ISSUE;
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, keypos[later].line, keypos[later].col,
+                            "a header has 期号 (a bulletin) or 发文字号 (a 公文), not both");
+    }
+    static const int gongwen_only[] = {H_COPY, H_URGENCY, H_SIGNER};
+    static const int bulletin_only[] = {H_SERIAL, H_ISSUER};
+    for (size_t i = 0; i < 3 && !seen[H_NUMBER]; i++) {
+        int h = gongwen_only[i];
+        if (seen[h])
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, keypos[h].line, keypos[h].col,
+                                "%s (%s) belongs to a 公文, whose header has 发文字号 (number) "
+                                "instead of 期号",
+                                header_keys[h].zh, header_keys[h].en);
+    }
+    for (size_t i = 0; i < 2 && seen[H_NUMBER]; i++) {
+        int h = bulletin_only[i];
+        if (seen[h])
+            return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, keypos[h].line, keypos[h].col,
+                                "%s (%s) belongs to a bulletin: a 公文 has no %s (its printing "
+                                "office goes in 印发, GB/T 9704 7.4.3)",
+                                header_keys[h].zh, header_keys[h].en,
+                                h == H_SERIAL ? "running number" : "issuer line");
+    }
+    if (seen[H_NUMBER] && (st = check_doc_number(p, &v->doc_number)) != BL_OK)
+        return st;
+    if (seen[H_COPY] && (st = check_copy_number(p, &v->copy_number)) != BL_OK)
+        return st;
+    if (seen[H_URGENCY]) {
+        static const char *const ok[] = {"特急", "加急", "特提", "平急"};
+        int found = 0;
+        for (size_t i = 0; i < 4; i++)
+            found |= strcmp(v->urgency.s, ok[i]) == 0;
+        if (!found)
+            return field_error(p, &v->urgency, 0,
+                               "紧急程度 '%s': write 特急 or 加急 (a telegram: 特提, 特急, 加急 or "
+                               "平急), GB/T 9704 7.2.3",
+                               v->urgency.s);
+    }
+    /* 密级 with its 保密期限: "秘密★1年", or 密级 and 保密期限 on their own lines. */
+    const bl_text *cls = &v->classification;
+    const char *star = seen[H_CLASS] ? strstr(cls->s, "★") : NULL;
+    if (seen[H_TERM] && !seen[H_CLASS])
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, keypos[H_TERM].line,
+                            keypos[H_TERM].col, "保密期限 (term) without a 密级 (classification)");
+    if (star && seen[H_TERM])
+        return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, keypos[H_TERM].line,
+                            keypos[H_TERM].col,
+                            "保密期限 (term) is given twice: 密级 has one after ★");
+    if (star || seen[H_TERM]) {
+        size_t lvl = star ? (size_t)(star - cls->s) : cls->len;
+        const char *b = cls->s;
+        size_t n = lvl;
+        trim(&b, &n);
+        if (!((n == 6 && (memcmp(b, "绝密", 6) == 0 || memcmp(b, "机密", 6) == 0 ||
+                          memcmp(b, "秘密", 6) == 0))))
+            return field_error(p, cls, 0,
+                               "密级 '%.*s': a 保密期限 goes with 绝密, 机密 or 秘密 (GB/T 9704 "
+                               "7.2.2)",
+                               (int)lvl, cls->s);
+        if (star) {
+            const char *ts = star + 3;
+            size_t tn = cls->len - (size_t)(ts - cls->s);
+            trim(&ts, &tn);
+            if (!tn)
+                return field_error(p, cls, (size_t)(star - cls->s),
+                                   "密级 '%s': the 保密期限 after ★ is missing, e.g. 秘密★1年",
+                                   cls->s);
+            bl_text term = *cls;
+            term.s = bl_arena_strndup(p->a, ts, tn);
+            if (!term.s)
+                return nomem(p);
+            term.len = tn;
+            term.pos = bl_text_pos(cls, (size_t)(ts - cls->s));
+            term.nspans = 0;
+            if ((st = check_term(p, &term)) != BL_OK)
+                return st;
+            v->secrecy_term = term;
+        } else {
+            if ((st = check_term(p, &v->secrecy_term)) != BL_OK)
+                return st;
+            /* The printed line joins them: 秘密★1年. */
+            char *joined = bl_arena_alloc(p->a, n + 3 + v->secrecy_term.len + 1);
+            if (!joined)
+                return nomem(p);
+            memcpy(joined, b, n);
+            memcpy(joined + n, "★", 3);
+            memcpy(joined + n + 3, v->secrecy_term.s, v->secrecy_term.len + 1);
+            v->classification.s = joined;
+            v->classification.len = n + 3 + v->secrecy_term.len;
+        }
+    }
+    return BL_OK;
+}
+
 static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_t *body_start)
 {
     bl_doc_view *v = &p->doc->view;
@@ -854,6 +1279,10 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
     size_t i = 0, nfields = 0;
     /* Absent fields read as "" (parse.h). */
     v->serial = v->issuer = v->classification = v->layout = empty_text;
+    v->doc_number = v->copy_number = v->secrecy_term = v->urgency = empty_text;
+    v->sign_date_text = v->annotation = empty_text;
+    bl_srcpos keypos[H_COUNT];
+    memset(keypos, 0, sizeof keypos);
     bl_status st;
     while (i < nlines) {
         const line *l = &lines[i];
@@ -887,8 +1316,11 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
             /* A 版记 or article field typed at the top: say where it belongs. */
             const char *where = footer_key(k, klen) >= 0
                                     ? " (a 版记 field: it goes at the end, after the articles)"
-                                : key_is(k, klen, "来源", "source") || key_is(k, klen, "按语", "note")
+                                : key_is(k, klen, "来源", "source") || key_is(k, klen, "按语", "note") ||
+                                        key_is(k, klen, "主送", "recipients")
                                     ? " (an article field: it goes under the '# title' line)"
+                                : closing_key(k, klen) >= 0
+                                    ? " (the end of a 公文: it goes after the text)"
                                     : "";
             if (sug)
                 return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
@@ -899,7 +1331,7 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
                                     "unknown header key '%.*s'%s", (int)klen, k, where);
             return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
                                 "unknown header key '%.*s' (known: 报头 刊名 期号 总期号 编印 "
-                                "日期 密级 版式)",
+                                "日期 密级 版式 发文字号 份号 保密期限 紧急程度 签发人)",
                                 (int)klen, k);
         }
         if (seen[h] && !header_keys[h].repeatable)
@@ -908,6 +1340,10 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
         if (!vlen)
             return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, l->no, col_of(l, k),
                                 "%s (%s) has no value", header_keys[h].zh, header_keys[h].en);
+        if (!seen[h]) {
+            keypos[h].line = l->no;
+            keypos[h].col = col_of(l, k);
+        }
         seen[h]++;
         nfields++;
         if (h == H_MASTHEAD && seen[h] > BL_MAX_MASTHEADS)
@@ -936,14 +1372,29 @@ static bl_status parse_header(parser *p, const line *lines, size_t nlines, size_
             break;
         case H_CLASS: v->classification = t; break;
         case H_LAYOUT: v->layout = t; break;
+        case H_NUMBER: v->doc_number = t; break;
+        case H_COPY: v->copy_number = t; break;
+        case H_TERM: v->secrecy_term = t; break;
+        case H_URGENCY: v->urgency = t; break;
+        case H_SIGNER: {
+            bl_text *m = push(p->a, &p->signers, &v->nsigners, &p->cap_signers, sizeof *m);
+            if (!m)
+                return nomem(p);
+            *m = t;
+            v->signers = p->signers;
+            break;
+        }
         }
         i++;
     }
+    if ((st = check_gongwen_header(p, seen, keypos)) != BL_OK)
+        return st;
     for (int h = 0; h < H_COUNT; h++)
-        if (header_keys[h].required && !seen[h])
+        if (header_keys[h].required && !seen[h] && !(h == H_ISSUE && seen[H_NUMBER]))
             return bl_error_set(p->err, BL_ERR_SYNTAX, p->file, 1, 1,
                                 "missing %s (%s): the header needs 报头, 期号 and 日期",
                                 header_keys[h].zh, header_keys[h].en);
+    v->sign_date = v->date;
     if (!seen[H_NAME]) {
         v->name = empty_text;
         v->name.s = "简报";
@@ -995,6 +1446,7 @@ bl_status bl_doc_parse(const char *bytes, size_t len, const char *file,
     p.a = doc->arena;
     p.err = err;
     p.warner = warner;
+    p.closing_stage = -1;
     p.file = doc->view.file = bl_arena_strdup(doc->arena, file);
     bl_status st;
     int gb = 0;

@@ -58,6 +58,7 @@ typedef struct bl_article {
     bl_text title;
     bl_text source;  /* 来源 / source, may be absent (len 0) */
     bl_text note;    /* 按语 / note, may be absent */
+    bl_text recipients; /* 主送 (a 公文, GB/T 9704 7.3.2), without the final colon; may be absent */
     const bl_para *paras;
     size_t nparas;
 } bl_article;
@@ -119,6 +120,22 @@ typedef struct bl_doc_view {
     size_t nparts;
     const bl_footer_field *footer;
     size_t nfooter;
+    /* The fields of a 公文 (GB/T 9704-2012; docs/format.md "A 公文"), all
+     * absent in a bulletin: doc_number is present exactly when the document
+     * is a 公文 (its header has 发文字号 instead of 期号). */
+    bl_text doc_number;         /* 发文字号, e.g. "国办发〔2023〕5号" (7.2.5) */
+    bl_text copy_number;        /* 份号, six digits (7.2.1) */
+    bl_text secrecy_term;       /* 保密期限 of the 密级 (7.2.2); classification then reads "秘密★1年" */
+    bl_text urgency;            /* 紧急程度: 特急, 加急 (telegrams also 特提, 平急) (7.2.3) */
+    const bl_text *signers;     /* 签发人 of a 上行文, in order (7.2.6) */
+    size_t nsigners;
+    const bl_text *attachments; /* 附件, in order, without typed numbers (7.3.4) */
+    size_t nattachments;
+    const bl_text *signatures;  /* 署名, one per issuing body (7.3.5) */
+    size_t nsignatures;
+    bl_text sign_date_text;     /* 成文日期 as written, may be absent */
+    bl_date sign_date;          /* 成文日期; the header's 日期 when not written */
+    bl_text annotation;         /* 附注 (7.3.6), may be absent */
 } bl_doc_view;
 
 /* Parses an issue description.

@@ -1,8 +1,38 @@
-/* pdf.c - the PDF backend: libharu builds the document (pages, Info,
- * outline, page labels, compression, xref); text is written as raw TJ
- * operators and the fonts as Type0/Identity-H objects over hb-subset
- * subsets through libharu's object layer, because libharu's own font loaders
- * cannot read CFF collections and its ToUnicode maps are BMP-only. */
+/* pdf.c - the PDF backend: a display list written as a tagged PDF, and on
+ * request as PDF/A-1b or PDF/A-2b.
+ *
+ * libharu, through its public API only (hpdf.h with opaque handles), makes
+ * the document's frame: the pages with their sizes and the page tree. What
+ * bulletin needs beyond that, libharu's public API cannot write: fonts over
+ * CFF-keyed OpenType collections (its loaders reject them, and its
+ * ToUnicode maps are BMP-only), content streams of raw text operators (the
+ * API has no call that writes bytes into a stream), the structure tree and
+ * marked content, XMP metadata, an output intent (HPDF_PDFA_* and the
+ * objects they need are in its private headers), a trailer /ID other than
+ * its random one, outline entries without a /Type /Outlines of their own,
+ * and empty page labels. The choices were: libharu's private headers
+ * (hpdf_doc.h, hpdf_objects.h: its internals, which it may change), dropping
+ * libharu, or this: libharu's saved document is taken apart by its own xref
+ * table (pdf_file.c) and written out again with its objects as they were,
+ * the catalog, the pages and their content streams replaced by ours (same
+ * object numbers), bulletin's objects after them, one new xref table and a
+ * trailer whose /ID hashes the content. It fails loudly (BL_ERR_PDF) on a
+ * file libharu did not write as expected; it never edits libharu's bytes.
+ *
+ * Text: each run is one text object, glyphs placed by TJ displacements from
+ * the widths the font program has (/W matches it); a stretch of glyphs that
+ * do not sit edge to edge (a compressed mark, letter-spacing) is marked
+ * with its /ActualText, so copied text has neither spurious spaces nor
+ * broken lines. Fonts are Type0/Identity-H over hb-subset subsets (a
+ * TrueType subset renumbered compactly, with a /CIDToGIDMap stream), written
+ * after all pages (the glyph set is known then). Tagging, always: a
+ * structure tree built from each run's element and paragraph (see
+ * struct_type), every run marked content with an MCID, rules, page numbers
+ * and leaders marked as artifacts; /Lang zh-CN, /MarkInfo, DisplayDocTitle.
+ * PDF/A adds XMP metadata matching the Info dictionary, a CMYK output
+ * intent, a CIDSet per font (1b). Output depends only on the display list,
+ * the font files and the profile: byte-identical run to run. */
+#define HPDF_SHARED /* libharu's public API: opaque handles, no internals */
 #include "pdf.h"
 
 #include <math.h>
@@ -12,92 +42,90 @@
 #include <string.h>
 
 #include <hpdf.h>
-#include <libdeflate.h>
-#include <hpdf_catalog.h>
-#include <hpdf_doc.h>
-#include <hpdf_objects.h>
-#include <hpdf_pages.h>
+/* HPDF_STREAM_EOF of hpdf_error.h, which clashes with the public handles. */
+#define HPDF_STREAM_EOF 0x1058
 
 #include "../base/fileio.h"
 #include "../base/utf8.h"
 #include "../display/glyphs.h"
+#include "pdf_priv.h"
 
-/* ---- a growable byte buffer for content streams and CMaps ---------------- */
+typedef pdf_buf buf;
+#define bput pdf_bput
+#define bputs pdf_bputs
+#define bnum pdf_bnum
+#define bhex4 pdf_bhex4
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} buf;
+/* ---- the structure tree -------------------------------------------------- */
 
-static void bput(buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n > b->cap) {
-        size_t c = b->cap ? b->cap * 2 : 4096;
-        while (c < b->n + n)
-            c *= 2;
-        char *p = realloc(b->p, c);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = c;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
+/* A structure element; kids are kept as a list of kid records. */
+typedef struct s_elem {
+    const char *type;
+    long parent;      /* element index, -1 for the root's children */
+    size_t page;      /* the page of its first content */
+    unsigned num;     /* object number, given at the end */
+} s_elem;
 
-static void bputs(buf *b, const char *s)
-{
-    bput(b, s, strlen(s));
-}
+/* A kid of an element in reading order: a child element or a
+ * marked-content sequence (page, mcid). */
+typedef struct s_kid {
+    size_t elem;
+    int is_elem;
+    size_t child;     /* element index, or the page */
+    unsigned mcid;
+} s_kid;
 
-/* A number followed by a space; '.' whatever the locale (bl_fmt_num). */
-static void bnum(buf *b, double v, int decimals)
-{
-    char t[32];
-    bputs(b, bl_fmt_num(t, v, decimals));
-    bput(b, " ", 1);
-}
+/* What the writer is inside while tagging, in reading order. */
+enum { G_NONE, G_MASTHEAD, G_TOC, G_LIST, G_FOOTER };
 
-static void bhex4(buf *b, unsigned v)
-{
-    char t[8];
-    snprintf(t, sizeof t, "%04X", v & 0xFFFFu);
-    bput(b, t, 4);
-}
+typedef struct tagger {
+    s_elem *elems;
+    size_t nelems, cap_elems;
+    s_kid *kids;
+    size_t nkids, cap_kids;
+    int group;        /* G_* */
+    long group_elem;  /* the Div / TOC / L element, or -1 */
+    long item_elem;   /* the LBody of the list item, or the TOCI, or -1 */
+    uint32_t para;    /* the paragraph of the last element made */
+    long para_elem;
+} tagger;
 
-/* ---- per-font bookkeeping ------------------------------------------------ */
+/* ---- the writer's state ---------------------------------------------------- */
 
-typedef struct font_use {
-    const bl_font *font;
-    size_t usage;      /* its index in the document's glyph usage */
-    HPDF_Dict type0;   /* created at first use, completed after all pages */
-    char name[16];     /* resource name, /F1.. in order of first use */
-    /* The narrow twin: the same font program whose /W gives half widths, for
-     * punctuation set compressed (½ 字). With full widths, text extraction
-     * (poppler, pdf-lines) sees the next glyph overlap the compressed one and
-     * splits the line there. Created at the first compressed glyph. */
-    HPDF_Dict type0n;
-    char name_n[16];
-    uint8_t *narrow;   /* one byte per glyph: shown compressed somewhere */
-} font_use;
+typedef struct page_out {
+    unsigned char *content; /* the page's content stream, compressed */
+    size_t len;
+    unsigned char *fonts;   /* one byte per font of the document: used here */
+    long *mcid_elem;        /* per MCID, its structure element */
+    unsigned nmcid, cap_mcid;
+} page_out;
 
 typedef struct render {
     HPDF_Doc pdf;
     HPDF_STATUS hpdf_error, hpdf_detail;
+    const char *failed; /* the first libharu call that failed, for the message */
     const bl_display *d;
     bl_glyph_usage *usage;
-    HPDF_Page *pages;
-    font_use *fonts;
     size_t nfonts;
+    page_out *pages;
     bl_shaper *shaper;
+    int pdfa;
+    const char *icc;
+    tagger tg;
+    struct libdeflate_compressor *z; /* for the pages' content streams */
     bl_error *err;
-    struct libdeflate_compressor *deflater; /* for data_stream, made on first use */
 } render;
+
+/* Calls libharu's fn, remembering its name when it fails, so the error says
+ * which call it was. */
+#define HCALL(r, fn, ...) hcall((r), fn(__VA_ARGS__), #fn)
+
+static HPDF_STATUS hcall(render *r, HPDF_STATUS hs, const char *fn)
+{
+    if (hs != HPDF_OK && !r->failed)
+        r->failed = fn;
+    return hs;
+}
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ctx)
 {
@@ -111,6 +139,10 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ctx)
 /* The libharu error recorded so far as a bl_error (first error wins). */
 static bl_status hpdf_fail(render *r, const char *what)
 {
+    if (r->failed)
+        return bl_error_set(r->err, BL_ERR_PDF, NULL, 0, 0,
+                            "libharu failed %s: %s returned error 0x%04X (detail %u)", what,
+                            r->failed, (unsigned)r->hpdf_error, (unsigned)r->hpdf_detail);
     return bl_error_set(r->err, BL_ERR_PDF, NULL, 0, 0,
                         "libharu failed %s (error 0x%04X, detail %u)", what,
                         (unsigned)r->hpdf_error, (unsigned)r->hpdf_detail);
@@ -121,45 +153,8 @@ static bl_status nomem(render *r)
     return bl_error_set(r->err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory writing the PDF");
 }
 
-static void font_use_free(font_use *u)
-{
-    free(u->narrow);
-}
-
-/* The font's entry, creating its Type0 dictionary on first use. */
-static font_use *use_font(render *r, const bl_font *f)
-{
-    for (size_t i = 0; i < r->nfonts; i++)
-        if (r->fonts[i].font == f)
-            return &r->fonts[i];
-    long ui = bl_glyph_usage_index(r->usage, f);
-    if (ui < 0)
-        return NULL;
-    font_use *fs = realloc(r->fonts, (r->nfonts + 1) * sizeof *fs);
-    if (!fs)
-        return NULL;
-    r->fonts = fs;
-    font_use *u = &fs[r->nfonts];
-    memset(u, 0, sizeof *u);
-    unsigned ng = bl_font_get_info(f)->num_glyphs;
-    u->font = f;
-    u->usage = (size_t)ui;
-    u->narrow = calloc(ng ? ng : 1, 1);
-    if (!u->narrow)
-        return NULL;
-    u->type0 = HPDF_Dict_New(r->pdf->mmgr);
-    if (!u->type0 || HPDF_Xref_Add(r->pdf->xref, u->type0) != HPDF_OK) {
-        font_use_free(u);
-        return NULL;
-    }
-    snprintf(u->name, sizeof u->name, "F%zu", r->nfonts + 1);
-    snprintf(u->name_n, sizeof u->name_n, "F%zun", r->nfonts + 1);
-    r->nfonts++;
-    return u;
-}
-
 /* A glyph's width as /W states it, 1/1000 em rounded to 3 decimals: the
- * same number the TJ adjustments are computed from, so they cancel exactly. */
+ * same number the TJ displacements are computed from, so they cancel. */
 static double width1000(const bl_font *f, uint32_t gid)
 {
     const bl_font_info *in = bl_font_get_info(f);
@@ -167,29 +162,146 @@ static double width1000(const bl_font *f, uint32_t gid)
     return round(w * 1000.0) / 1000.0;
 }
 
-/* The width of a glyph in the narrow twin: half its width. */
-static double narrow1000(const bl_font *f, uint32_t gid)
+/* ---- tagging: from elements to structure types ---------------------------- */
+
+/* The structure type of a run's element, and the group it belongs to.
+ * NULL: an artifact (leaders, page numbers). */
+static const char *struct_type(const char *element, int *group)
 {
-    return round(width1000(f, gid) * 500.0) / 1000.0;
+    static const struct {
+        const char *element, *type;
+        int group;
+    } map[] = {
+        {"classification", "P", G_MASTHEAD}, {"masthead", "P", G_MASTHEAD},
+        {"name", "P", G_MASTHEAD},           {"issue", "P", G_MASTHEAD},
+        {"date", "P", G_MASTHEAD},           {"issuer", "P", G_MASTHEAD},
+        {"toc-title", "P", G_NONE},          {"toc", "TOCI", G_TOC},
+        {"toc-entry", "TOCI", G_TOC},        {"toc-item", "TOCI", G_TOC},
+        {"toc-source", "P", G_TOC},          {"toc-page", "P", G_TOC},
+        {"title", "H1", G_NONE},             {"section", "H1", G_NONE},
+        {"heading1", "H2", G_NONE},          {"heading2", "H3", G_NONE},
+        {"heading3", "H4", G_NONE},          {"item-title", "H2", G_LIST},
+        {"item-source", "P", G_LIST},        {"footer", "P", G_FOOTER},
+        {"toc-leader", NULL, G_NONE},        {"folio", NULL, G_NONE},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (element && strcmp(element, map[i].element) == 0) {
+            *group = map[i].group;
+            return map[i].type;
+        }
+    *group = -1; /* body, note, source...: a paragraph where it stands */
+    return "P";
 }
 
-/* Whether glyph k of t is set compressed: the next glyph on its baseline
- * (in this run, or next_x when it is the run's last) starts more than 0.2 em
- * before its full width ends, which is where poppler splits words. */
-static int is_narrow(const bl_dl_text *t, size_t k, double next_x)
+static long new_elem(tagger *t, const char *type, long parent, size_t page)
 {
-    const bl_dl_glyph *g = &t->glyphs[k];
-    double nx = next_x;
-    if (k + 1 < t->nglyphs) {
-        if (t->glyphs[k + 1].y != g->y)
-            return 0;
-        nx = (double)t->x + t->glyphs[k + 1].x;
+    if (t->nelems == t->cap_elems) {
+        size_t c = t->cap_elems ? t->cap_elems * 2 : 64;
+        s_elem *e = realloc(t->elems, c * sizeof *e);
+        if (!e)
+            return -2;
+        t->elems = e;
+        t->cap_elems = c;
     }
-    if (nx == HUGE_VAL)
+    if (t->nkids == t->cap_kids) {
+        size_t c = t->cap_kids ? t->cap_kids * 2 : 128;
+        s_kid *k = realloc(t->kids, c * sizeof *k);
+        if (!k)
+            return -2;
+        t->kids = k;
+        t->cap_kids = c;
+    }
+    long i = (long)t->nelems++;
+    t->elems[i] = (s_elem){type, parent, page, 0};
+    if (parent >= 0)
+        t->kids[t->nkids++] = (s_kid){(size_t)parent, 1, (size_t)i, 0};
+    return i;
+}
+
+static int add_mcr(tagger *t, long elem, size_t page, unsigned mcid)
+{
+    if (t->nkids == t->cap_kids) {
+        size_t c = t->cap_kids ? t->cap_kids * 2 : 128;
+        s_kid *k = realloc(t->kids, c * sizeof *k);
+        if (!k)
+            return 0;
+        t->kids = k;
+        t->cap_kids = c;
+    }
+    t->kids[t->nkids++] = (s_kid){(size_t)elem, 0, page, mcid};
+    return 1;
+}
+
+/* Whether the paragraph of item i of pg has a body run after a heading
+ * run: a heading run in (its runs follow one another on the page). */
+static int run_in(const bl_dl_page *pg, size_t i)
+{
+    const bl_dl_text *t = &pg->items[i].u.text;
+    if (!t->para || !t->element || strncmp(t->element, "heading", 7) != 0)
         return 0;
-    double size = t->size > 0 ? t->size : 1;
-    double step = (nx - ((double)t->x + g->x)) * 1000.0 / size;
-    return step > 0 && step < width1000(t->font, g->gid) - 200.0;
+    for (size_t k = i + 1; k < pg->nitems; k++) {
+        const bl_dl_item *it = &pg->items[k];
+        switch (it->kind) {
+        case BL_DL_TEXT:
+            if (it->u.text.para != t->para)
+                return 0;
+            if (it->u.text.element && strcmp(it->u.text.element, "body") == 0)
+                return 1;
+            break;
+        case BL_DL_RULE:
+            break;
+        }
+    }
+    return 0;
+}
+
+/* The element a text run's content belongs to, made as reading order
+ * demands: the groups (masthead, table of contents, a list of 工作信息
+ * items, 版记) open and close around their paragraphs. -2 when out of
+ * memory. Element 0 is the Document. */
+static long run_elem(tagger *t, const bl_dl_text *run, int run_in, size_t page)
+{
+    if (run->para && run->para == t->para && t->para_elem >= 0)
+        return t->para_elem;
+    int group;
+    /* A heading run in at the start of a paragraph (一、严密组织督查。)
+     * is part of the paragraph. */
+    const char *type = struct_type(run_in ? "body" : run->element, &group);
+    if (group == -1) /* a plain paragraph stays in a list item, if in one */
+        group = t->group == G_LIST ? G_LIST : G_NONE;
+    int starts_item = strcmp(type, "TOCI") == 0 || (group == G_LIST && strcmp(type, "H2") == 0);
+    if (group != t->group) {
+        t->group = group;
+        t->group_elem = -1;
+        t->item_elem = -1;
+        static const char *const gtype[] = {NULL, "Div", "TOC", "L", "Div"};
+        if (gtype[group] && (t->group_elem = new_elem(t, gtype[group], 0, page)) == -2)
+            return -2;
+    }
+    long parent = t->group_elem >= 0 ? t->group_elem : 0;
+    long e;
+    if (group == G_TOC) {
+        if (starts_item || t->item_elem < 0)
+            t->item_elem = new_elem(t, "TOCI", parent, page);
+        if (t->item_elem == -2)
+            return -2;
+        /* The entry's text is the TOCI's own; its source and page number
+         * are paragraphs inside it. */
+        e = starts_item ? t->item_elem : new_elem(t, type, t->item_elem, page);
+    } else if (group == G_LIST) {
+        if (starts_item || t->item_elem < 0) {
+            long li = new_elem(t, "LI", parent, page);
+            t->item_elem = li < 0 ? li : new_elem(t, "LBody", li, page);
+        }
+        if (t->item_elem == -2)
+            return -2;
+        e = new_elem(t, type, t->item_elem, page);
+    } else {
+        e = new_elem(t, type, parent, page);
+    }
+    t->para = run->para;
+    t->para_elem = e;
+    return e;
 }
 
 /* ---- content streams ----------------------------------------------------- */
@@ -214,9 +326,10 @@ static void put_color(buf *b, const bl_color *c, int stroke)
     }
 }
 
+/* A rule: decoration, so an artifact of the layout. */
 static void put_rule(buf *b, const bl_dl_rule *ru)
 {
-    bputs(b, "q\n");
+    bputs(b, "/Artifact <</Type /Layout>> BDC\nq\n");
     bnum(b, ru->width, 3);
     bputs(b, "w\n");
     put_color(b, &ru->color, 1);
@@ -225,42 +338,102 @@ static void put_rule(buf *b, const bl_dl_rule *ru)
     bputs(b, "m\n");
     bnum(b, ru->x1, 3);
     bnum(b, ru->y1, 3);
-    bputs(b, "l\nS\nQ\n");
+    bputs(b, "l\nS\nQ\nEMC\n");
 }
 
-/* A text run: glyphs on one baseline share a TJ whose adjustments put each
- * glyph exactly at its display-list x: after glyph g the pen has moved by
- * W[g]; the adjustment takes back the difference to the next glyph's x. */
-static void put_text(buf *b, const bl_dl_text *t, const font_use *u, const uint8_t *narrow)
+/* Whether the pen moves from glyph k of t to the next by visibly more or
+ * less than the glyph's width where the source has no space: a gap (letter-
+ * spacing, a proportional mark in a full cell) that poppler and MuPDF would
+ * read as a space (both start a word at 0.1 em), or the overlap of a
+ * compressed mark, where poppler starts a new line (at 0.2 em of overlap).
+ * 0.05 em stays clear of both. */
+static int misfit_after(const bl_dl_text *t, size_t k, double size)
 {
-    if (t->nglyphs == 0)
-        return;
+    const bl_dl_glyph *g = &t->glyphs[k];
+    if (k + 1 >= t->nglyphs || (g->flags & BL_DLG_SPACE_AFTER) || t->glyphs[k + 1].y != g->y)
+        return 0;
+    double step = ((double)t->glyphs[k + 1].x - g->x) * 1000.0 / size;
+    return fabs(step - width1000(t->font, g->gid)) > 50.0;
+}
+
+/* The text t's glyphs show, as a PDF text string in hex (UTF-16BE with a
+ * byte-order mark): .notdef shows none, as in the ToUnicode map, and a
+ * space of the source set as a gap is a space. */
+static void put_actual_text(buf *b, const bl_dl_text *t)
+{
+    bputs(b, "<FEFF");
+    for (size_t k = 0; k < t->nglyphs; k++) {
+        const bl_dl_glyph *g = &t->glyphs[k];
+        if (g->gid != 0 && g->text_off <= t->text_len) {
+            const char *s = t->text + g->text_off;
+            size_t len = g->text_len < t->text_len - g->text_off ? g->text_len
+                                                                  : t->text_len - g->text_off;
+            for (size_t p = 0; p < len;) {
+                uint32_t cp;
+                size_t n = bl_utf8_decode(s + p, len - p, &cp);
+                if (n == 0) {
+                    n = 1;
+                    cp = 0xFFFD;
+                }
+                p += n;
+                pdf_butf16(b, cp);
+            }
+        }
+        if ((g->flags & BL_DLG_SPACE_AFTER) && k + 1 < t->nglyphs)
+            pdf_butf16(b, ' ');
+    }
+    bput(b, ">", 1);
+}
+
+static int mark(render *r, buf *b, size_t page, long elem, const char *props);
+
+/* A text run, in the widths its font program has: glyphs on one baseline
+ * share a TJ whose displacements put each glyph exactly at its display-list
+ * x (after glyph g the pen has moved by W[g]; the displacement takes back
+ * the difference to the next glyph's x). A run where some glyph and the
+ * next do not sit edge to edge without a space of the source between them
+ * (a compressed mark, letter-spacing) is marked with its /ActualText, which
+ * poppler spreads evenly over the run: no space read into a gap, no line
+ * broken at an overlap. elem: the structure element the run's text belongs
+ * to (one marked-content sequence with an MCID), or -1 for an artifact
+ * (the caller marks it). 0 when out of memory. */
+static int put_text(render *r, buf *b, const bl_dl_text *t, size_t font, size_t page, long elem)
+{
+    double size = t->size > 0 ? t->size : 1;
+    int actual = 0;
+    for (size_t k = 0; k + 1 < t->nglyphs && !actual; k++)
+        actual = misfit_after(t, k, size);
+    if (actual || elem >= 0) {
+        buf props = {0};
+        if (actual) {
+            bputs(&props, "/ActualText ");
+            put_actual_text(&props, t);
+        }
+        bput(&props, "", 1); /* a C string */
+        int ok = !props.oom && mark(r, b, page, elem, props.p);
+        free(props.p);
+        if (!ok)
+            return 0;
+    }
     bputs(b, "BT\n");
     put_color(b, &t->color, 0);
-    double size = t->size > 0 ? t->size : 1;
-    int cur = -1; /* the font selected: 0 normal, 1 narrow */
-    size_t i = 0;
-    while (i < t->nglyphs) {
-        /* A group: consecutive glyphs on the same y in the same twin. */
+    char name[24];
+    snprintf(name, sizeof name, "/F%zu ", font + 1);
+    bputs(b, name);
+    bnum(b, t->size, 3);
+    bputs(b, "Tf\n");
+    for (size_t i = 0; i < t->nglyphs;) {
+        /* A group: consecutive glyphs on the same y. */
         const bl_dl_glyph *g0 = &t->glyphs[i];
-        if (narrow[i] != cur) {
-            cur = narrow[i];
-            bput(b, "/", 1);
-            bputs(b, cur ? u->name_n : u->name);
-            bput(b, " ", 1);
-            bnum(b, t->size, 3);
-            bputs(b, "Tf\n");
-        }
         bputs(b, "1 0 0 1 ");
         bnum(b, (double)t->x + g0->x, 3);
         bnum(b, (double)t->y + g0->y, 3);
         bputs(b, "Tm\n[<");
         bhex4(b, g0->gid);
         size_t j = i + 1;
-        for (; j < t->nglyphs && t->glyphs[j].y == g0->y && narrow[j] == cur; j++) {
+        for (; j < t->nglyphs && t->glyphs[j].y == g0->y; j++) {
             const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
-            double w = cur ? narrow1000(u->font, p->gid) : width1000(u->font, p->gid);
-            double adj = w - ((double)g->x - p->x) * 1000.0 / size;
+            double adj = width1000(t->font, p->gid) - ((double)g->x - p->x) * 1000.0 / size;
             /* Float positions carry noise far below 0.01/1000 em. */
             adj = round(adj * 100.0) / 100.0;
             if (adj != 0) {
@@ -274,135 +447,163 @@ static void put_text(buf *b, const bl_dl_text *t, const font_use *u, const uint8
         i = j;
     }
     bputs(b, "ET\n");
+    if (actual || elem >= 0)
+        bputs(b, "EMC\n");
+    return 1;
 }
 
-/* Registers font u as /Fn in the page's resources (once per page). */
-static bl_status page_font(render *r, HPDF_Page page, HPDF_Dict *fontres, font_use *u)
+/* Opens a marked-content sequence for structure element elem (a new MCID
+ * on the page), or, with elem -1, a span with only props. 0 when out of
+ * memory. */
+static int mark(render *r, buf *b, size_t page, long elem, const char *props)
 {
-    if (!*fontres) {
-        HPDF_Dict res = HPDF_Page_GetInheritableItem(page, "Resources", HPDF_OCLASS_DICT);
-        HPDF_Dict fr = HPDF_Dict_New(r->pdf->mmgr);
-        if (!res || !fr || HPDF_Dict_Add(res, "Font", fr) != HPDF_OK)
-            return hpdf_fail(r, "adding a font resource");
-        *fontres = fr;
+    if (elem < 0) {
+        bputs(b, "/Span <<");
+        bputs(b, props);
+        bputs(b, ">> BDC\n");
+        return 1;
     }
-    if (!HPDF_Dict_GetItem(*fontres, u->name, HPDF_OCLASS_DICT) &&
-        HPDF_Dict_Add(*fontres, u->name, u->type0) != HPDF_OK)
-        return hpdf_fail(r, "adding a font resource");
-    if (u->type0n && !HPDF_Dict_GetItem(*fontres, u->name_n, HPDF_OCLASS_DICT) &&
-        HPDF_Dict_Add(*fontres, u->name_n, u->type0n) != HPDF_OK)
-        return hpdf_fail(r, "adding a font resource");
-    return BL_OK;
+    page_out *po = &r->pages[page];
+    if (po->nmcid == po->cap_mcid) {
+        unsigned c = po->cap_mcid ? po->cap_mcid * 2 : 64;
+        long *m = realloc(po->mcid_elem, c * sizeof *m);
+        if (!m)
+            return 0;
+        po->mcid_elem = m;
+        po->cap_mcid = c;
+    }
+    if (!add_mcr(&r->tg, elem, page, po->nmcid))
+        return 0;
+    po->mcid_elem[po->nmcid] = elem;
+    /* The tag names the element's type, but poppler takes /ActualText
+     * only from a /Span. */
+    pdf_bprintf(b, "/%s <</MCID %u", *props ? "Span" : r->tg.elems[elem].type, po->nmcid++);
+    if (*props) {
+        bput(b, " ", 1);
+        bputs(b, props);
+    }
+    bputs(b, ">> BDC\n");
+    return 1;
 }
 
-static HPDF_STATUS put_deflated(render *r, HPDF_Dict s, const void *data, size_t len);
-
-static bl_status write_page(render *r, const bl_dl_page *pg, HPDF_Page *out)
+static bl_status write_page(render *r, size_t index)
 {
+    const bl_dl_page *pg = &r->d->pages[index];
+    page_out *po = &r->pages[index];
     HPDF_Page page = HPDF_AddPage(r->pdf);
-    if (!page || HPDF_Page_SetWidth(page, pg->width) != HPDF_OK ||
-        HPDF_Page_SetHeight(page, pg->height) != HPDF_OK)
+    if (!page && !r->failed)
+        r->failed = "HPDF_AddPage";
+    if (!page || HCALL(r, HPDF_Page_SetWidth, page, pg->width) != HPDF_OK ||
+        HCALL(r, HPDF_Page_SetHeight, page, pg->height) != HPDF_OK)
         return hpdf_fail(r, "adding a page");
-    *out = page;
-    HPDF_Dict fontres = NULL;
+    po->fonts = calloc(r->nfonts ? r->nfonts : 1, 1);
+    if (!po->fonts)
+        return nomem(r);
     buf b = {0};
-    bl_status st = BL_OK;
-    for (size_t i = 0; i < pg->nitems && st == BL_OK; i++) {
+    for (size_t i = 0; i < pg->nitems; i++) {
         const bl_dl_item *it = &pg->items[i];
-        if (it->kind == BL_DL_RULE) {
+        switch (it->kind) {
+        case BL_DL_RULE:
             put_rule(&b, &it->u.rule);
-            continue;
-        }
-        const bl_dl_text *t = &it->u.text;
-        if (!t->font || t->nglyphs == 0)
-            continue;
-        font_use *u = use_font(r, t->font);
-        if (!u) {
-            st = nomem(r);
             break;
-        }
-        /* Where the next run on this baseline starts, for the last glyph. */
-        double next_x = HUGE_VAL;
-        if (i + 1 < pg->nitems && pg->items[i + 1].kind == BL_DL_TEXT) {
-            const bl_dl_text *nt = &pg->items[i + 1].u.text;
-            if (nt->nglyphs && nt->y + nt->glyphs[0].y == t->y + t->glyphs[t->nglyphs - 1].y)
-                next_x = (double)nt->x + nt->glyphs[0].x;
-        }
-        uint8_t *narrow = calloc(t->nglyphs, 1);
-        if (!narrow) {
-            st = nomem(r);
-            break;
-        }
-        for (size_t k = 0; k < t->nglyphs; k++) {
-            narrow[k] = (uint8_t)is_narrow(t, k, next_x);
-            if (narrow[k] && t->glyphs[k].gid < bl_font_get_info(u->font)->num_glyphs)
-                u->narrow[t->glyphs[k].gid] = 1;
-            if (narrow[k] && !u->type0n) {
-                u->type0n = HPDF_Dict_New(r->pdf->mmgr);
-                if (!u->type0n || HPDF_Xref_Add(r->pdf->xref, u->type0n) != HPDF_OK)
-                    st = hpdf_fail(r, "adding a font");
+        case BL_DL_TEXT: {
+            const bl_dl_text *t = &it->u.text;
+            long fi = t->font && t->nglyphs ? bl_glyph_usage_index(r->usage, t->font) : -1;
+            if (fi < 0)
+                break;
+            po->fonts[fi] = 1;
+            int group;
+            const char *type = struct_type(t->element, &group);
+            if (!type) {
+                /* Page numbers and leaders: pagination and decoration. */
+                bputs(&b, "/Artifact <</Type /Pagination>> BDC\n");
+                put_text(r, &b, t, (size_t)fi, index, -1);
+                bputs(&b, "EMC\n");
+                break;
             }
+            long e = run_elem(&r->tg, t, run_in(pg, i), index);
+            if (e == -2 || !put_text(r, &b, t, (size_t)fi, index, e)) {
+                free(b.p);
+                return nomem(r);
+            }
+            break;
         }
-        if (st == BL_OK)
-            st = page_font(r, page, &fontres, u);
-        put_text(&b, t, u, narrow);
-        free(narrow);
+        }
     }
-    if (st == BL_OK && b.oom)
-        st = nomem(r);
-    if (st == BL_OK && b.n > 0) {
-        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (put_deflated(r, attr->contents, b.p, b.n) != HPDF_OK)
-            st = hpdf_fail(r, "writing a page's content");
-    }
+    int ok = !b.oom && pdf_deflate(&r->z, b.p ? b.p : "", b.n, &po->content, &po->len);
     free(b.p);
-    return st;
+    return ok ? BL_OK : nomem(r);
+}
+
+/* ---- text strings ---------------------------------------------------------- */
+
+/* libharu's limit for strings, and PDF/A-1's (ISO 19005-1 6.1.12). */
+#define MAX_STRING_BYTES 65535u
+
+/* s cut so that as a UTF-16 text string (with its byte-order mark) it takes
+ * at most MAX_STRING_BYTES: at a character boundary, ending with "…"
+ * (malloc'd; a subject made of every title of 3,000 articles). */
+static char *bounded(const char *s)
+{
+    size_t len = strlen(s), bytes = 2, i = 0, cut = len;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = bl_utf8_decode(s + i, len - i, &cp);
+        if (k == 0)
+            k = 1;
+        size_t units = cp >= 0x10000 ? 4 : 2;
+        /* Room for this character and, unless it is the last, the "…". */
+        if (bytes + units + (i + k < len ? 2 : 0) > MAX_STRING_BYTES) {
+            cut = i;
+            break;
+        }
+        bytes += units;
+        i += k;
+    }
+    char *out = malloc(cut + 4);
+    if (!out)
+        return NULL;
+    memcpy(out, s, cut);
+    if (cut < len)
+        memcpy(out + cut, "\xE2\x80\xA6", 3);
+    out[cut < len ? cut + 3 : cut] = '\0';
+    return out;
+}
+
+/* A PDF text string: literal when printable ASCII, else UTF-16BE hex with
+ * a byte-order mark. s must be bounded already. */
+static void put_string(buf *b, const char *s)
+{
+    int ascii = 1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p >= 0x7F)
+            ascii = 0;
+    if (ascii) {
+        bput(b, "(", 1);
+        for (const char *p = s; *p; p++) {
+            if (*p == '(' || *p == ')' || *p == '\\')
+                bput(b, "\\", 1);
+            bput(b, p, 1);
+        }
+        bput(b, ")", 1);
+        return;
+    }
+    bputs(b, "<FEFF");
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = bl_utf8_decode(s + i, len - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = 0xFFFD;
+        }
+        i += k;
+        pdf_butf16(b, cp);
+    }
+    bput(b, ">", 1);
 }
 
 /* ---- fonts --------------------------------------------------------------- */
-
-/* libdeflate's level for every stream bulletin writes. On a 534-glyph
- * desubroutinised CFF subset, against zlib's level 6 (libharu's): level 1
- * takes 0.30x the instructions for output 1.4 % larger, level 6 0.55x for
- * the same size. */
-enum { DEFLATE_LEVEL = 1 };
-
-static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream out)
-{
-    (void)d;
-    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-}
-
-/* Fills the stream of s with data compressed with flate. The data is
- * deflated here with libdeflate, several times faster than libharu's zlib
- * at the same ratio, and handed to libharu as is; libharu drops a /Filter
- * entry of a stream it does not filter itself, so the entry is written by
- * the dictionary's write hook. */
-static HPDF_STATUS put_deflated(render *r, HPDF_Dict s, const void *data, size_t len)
-{
-    if (!r->deflater && !(r->deflater = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    size_t cap = libdeflate_zlib_compress_bound(r->deflater, len);
-    unsigned char *z = malloc(cap);
-    if (!z)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    size_t zn = libdeflate_zlib_compress(r->deflater, data, len, z, cap);
-    s->filter = HPDF_STREAM_FILTER_NONE;
-    s->write_fn = write_flate_filter;
-    HPDF_STATUS hs = zn == 0 ? HPDF_FAILD_TO_ALLOC_MEM
-                             : HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zn);
-    free(z);
-    return hs;
-}
-
-/* A stream object holding data compressed with flate. */
-static HPDF_Dict data_stream(render *r, const void *data, size_t len)
-{
-    HPDF_Dict s = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
-    if (!s || put_deflated(r, s, data, len) != HPDF_OK)
-        return NULL;
-    return s;
-}
 
 /* The subset tag: six capitals from a hash of the font and its glyph set,
  * so the same document gives the same tag (no randomness). */
@@ -421,22 +622,9 @@ static void subset_tag(const bl_font_info *in, const uint32_t *gids, size_t n, c
     tag[6] = '\0';
 }
 
-static void put_utf16(buf *b, uint32_t cp)
-{
-    if (cp >= 0x10000 && cp <= 0x10FFFF) {
-        /* Beyond the BMP: a UTF-16 surrogate pair (𠮷 U+20BB7 -> D842 DFB7). */
-        cp -= 0x10000;
-        bhex4(b, 0xD800 + (cp >> 10));
-        bhex4(b, 0xDC00 + (cp & 0x3FF));
-    } else {
-        bhex4(b, cp);
-    }
-}
-
 /* The /ToUnicode CMap: bfchar blocks of at most 100 entries (the limit of
  * the CMap format), one per glyph that shows text. */
-static void tounicode(buf *b, const render *r, const font_use *u, const uint32_t *gids,
-                      size_t n)
+static void tounicode(buf *b, const render *r, size_t font, const uint32_t *gids, size_t n)
 {
     bputs(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -444,23 +632,21 @@ static void tounicode(buf *b, const render *r, const font_use *u, const uint32_t
              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     size_t total = 0, ncp;
     for (size_t i = 0; i < n; i++)
-        total += bl_glyph_usage_text(r->usage, u->usage, gids[i], &ncp) != NULL;
+        total += bl_glyph_usage_text(r->usage, font, gids[i], &ncp) != NULL;
     size_t i = 0;
     while (total > 0) {
         size_t block = total < 100 ? total : 100;
-        char t[32];
-        snprintf(t, sizeof t, "%zu beginbfchar\n", block);
-        bputs(b, t);
+        pdf_bprintf(b, "%zu beginbfchar\n", block);
         for (size_t k = 0; k < block; i++) {
             uint32_t g = gids[i];
-            const uint32_t *cp = bl_glyph_usage_text(r->usage, u->usage, g, &ncp);
+            const uint32_t *cp = bl_glyph_usage_text(r->usage, font, g, &ncp);
             if (!cp)
                 continue;
             bput(b, "<", 1);
             bhex4(b, g);
             bputs(b, "> <");
             for (size_t c = 0; c < ncp; c++)
-                put_utf16(b, cp[c]);
+                pdf_butf16(b, cp[c]);
             bputs(b, ">\n");
             k++;
         }
@@ -471,306 +657,282 @@ static void tounicode(buf *b, const render *r, const font_use *u, const uint32_t
 }
 
 /* /W: only widths that differ from /DW 1000, as `c [w1 w2 ...]` runs of
- * consecutive glyph ids; width gives each glyph's width in 1/1000 em. */
-static HPDF_Array widths(render *r, const bl_font *f, const uint32_t *gids, size_t n,
-                         double (*width)(const bl_font *, uint32_t))
+ * consecutive glyph ids, each the width the font program has. */
+static void widths(buf *b, const bl_font *f, const uint32_t *gids, size_t n)
 {
-    HPDF_Array w = HPDF_Array_New(r->pdf->mmgr);
-    if (!w)
-        return NULL;
-    HPDF_Array run = NULL;
+    bputs(b, "[");
+    int open = 0;
     uint32_t next = 0;
     for (size_t i = 0; i < n; i++) {
-        double wd = width(f, gids[i]);
+        double wd = width1000(f, gids[i]);
         if (wd == 1000) {
-            run = NULL;
+            if (open)
+                bputs(b, "]");
+            open = 0;
             continue;
         }
-        if (!run || gids[i] != next) {
-            run = HPDF_Array_New(r->pdf->mmgr);
-            if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)gids[i]) != HPDF_OK ||
-                HPDF_Array_Add(w, run) != HPDF_OK)
-                return NULL;
+        if (!open || gids[i] != next) {
+            if (open)
+                bputs(b, "]");
+            pdf_bprintf(b, " %u [", (unsigned)gids[i]);
+            open = 1;
+        } else {
+            bput(b, " ", 1);
         }
-        if (wd == floor(wd)) {
-            if (HPDF_Array_AddNumber(run, (HPDF_INT32)wd) != HPDF_OK)
-                return NULL;
-        } else if (HPDF_Array_AddReal(run, (HPDF_REAL)wd) != HPDF_OK) {
-            return NULL;
-        }
+        char t[32];
+        bputs(b, bl_fmt_num(t, wd, 3));
         next = gids[i] + 1;
     }
-    return w;
+    bputs(b, open ? "]]" : "]");
 }
 
-static HPDF_STATUS add_ref_array(HPDF_Dict d, const char *key, HPDF_MMgr mm, const int *v,
-                                 int n)
+/* Font i: subset, descriptor (with a CIDSet for PDF/A-1), descendant
+ * CIDFont, /W, ToUnicode, all as new objects; the Type0 is number type0. */
+static bl_status write_font(render *r, pdf_objs *o, size_t i, unsigned type0)
 {
-    HPDF_Array a = HPDF_Array_New(mm);
-    if (!a)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    for (int i = 0; i < n; i++)
-        if (HPDF_Array_AddNumber(a, v[i]) != HPDF_OK)
-            return HPDF_FAILD_TO_ALLOC_MEM;
-    return HPDF_Dict_Add(d, key, a);
-}
-
-/* Fills type0 as a Type0/Identity-H font over a new descendant CIDFont with
- * the descriptor desc, the widths w, the ToUnicode map tu and, for a
- * TrueType program, the CIDToGIDMap stream cidmap. */
-static HPDF_STATUS type0_font(render *r, HPDF_Dict type0, const bl_font_info *in,
-                              const char *fontname, const char *basefont, HPDF_Dict desc,
-                              HPDF_Array w, HPDF_Dict tu, HPDF_Dict cidmap)
-{
-    HPDF_MMgr mm = r->pdf->mmgr;
-    HPDF_Dict cid = HPDF_Dict_New(mm);
-    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
-    HPDF_Array desc_fonts = HPDF_Array_New(mm);
-    if (!cid || !sysinfo || !desc_fonts || HPDF_Xref_Add(r->pdf->xref, cid) != HPDF_OK)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    HPDF_STATUS hs = HPDF_OK;
-    hs |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
-    hs |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
-    hs |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
-    hs |= HPDF_Dict_AddName(cid, "Type", "Font");
-    hs |= HPDF_Dict_AddName(cid, "Subtype", in->is_cff ? "CIDFontType0" : "CIDFontType2");
-    hs |= HPDF_Dict_AddName(cid, "BaseFont", fontname);
-    hs |= HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
-    hs |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
-    hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
-    hs |= HPDF_Dict_Add(cid, "W", w);
-    if (!in->is_cff)
-        hs |= HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap);
-    hs |= HPDF_Array_Add(desc_fonts, cid);
-    hs |= HPDF_Dict_AddName(type0, "Type", "Font");
-    hs |= HPDF_Dict_AddName(type0, "Subtype", "Type0");
-    hs |= HPDF_Dict_AddName(type0, "BaseFont", basefont);
-    hs |= HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
-    hs |= HPDF_Dict_Add(type0, "DescendantFonts", desc_fonts);
-    hs |= HPDF_Dict_Add(type0, "ToUnicode", tu);
-    return hs;
-}
-
-/* Completes font u: subset, descriptor, descendant CIDFont, /W, ToUnicode. */
-static bl_status write_font(render *r, font_use *u)
-{
-    const bl_font_info *in = bl_font_get_info(u->font);
-    HPDF_MMgr mm = r->pdf->mmgr;
+    const bl_font *font = bl_glyph_usage_font(r->usage, i);
+    const bl_font_info *in = bl_font_get_info(font);
     size_t n;
-    const uint32_t *used = bl_glyph_usage_gids(r->usage, u->usage, &n);
-    uint32_t *gids = malloc((n ? n : 1) * sizeof *gids);
-    if (!gids)
-        return nomem(r);
-    memcpy(gids, used, n * sizeof *gids);
+    const uint32_t *gids = bl_glyph_usage_gids(r->usage, i, &n);
     unsigned char *data = NULL;
     size_t len = 0;
     uint32_t *sub_gids = malloc((n ? n : 1) * sizeof *sub_gids);
-    if (!sub_gids) {
-        free(gids);
+    if (!sub_gids)
         return nomem(r);
-    }
-    bl_status st = bl_shape_subset(r->shaper, u->font, gids, n, sub_gids, &data, &len, r->err);
+    bl_status st = bl_shape_subset(r->shaper, font, gids, n, sub_gids, &data, &len, r->err);
     if (st != BL_OK) {
         free(sub_gids);
-        free(gids);
         return st;
     }
-    /* TrueType: the codes (the full font's glyph ids) map to the subset's
-     * renumbered glyphs, two bytes a code up to the largest used. */
-    unsigned char *map = NULL;
-    size_t maplen = 0;
-    if (!in->is_cff) {
-        uint32_t maxcid = 0;
-        for (size_t i = 0; i < n; i++)
-            maxcid = gids[i] > maxcid ? gids[i] : maxcid;
-        maplen = 2 * ((size_t)maxcid + 1);
-        map = calloc(maplen, 1);
-        for (size_t i = 0; map && i < n; i++) {
-            map[2 * gids[i]] = (unsigned char)(sub_gids[i] >> 8);
-            map[2 * gids[i] + 1] = (unsigned char)(sub_gids[i] & 0xFF);
-        }
-    }
-    free(sub_gids);
-    if (!in->is_cff && !map) {
-        free(data);
-        free(gids);
-        return nomem(r);
-    }
-    char tag[7], fontname[128 + 8], basefont[128 + 24];
+    char tag[7], fontname[128 + 8];
     subset_tag(in, gids, n, tag);
     snprintf(fontname, sizeof fontname, "%s+%.100s", tag, in->postscript_name);
-    /* A Type0 over a CIDFontType0 is named font-CMap (PDF 32000 9.7.6.1). */
-    snprintf(basefont, sizeof basefont, "%s%s", fontname, in->is_cff ? "-Identity-H" : "");
 
-    buf cmap = {0};
-    tounicode(&cmap, r, u, gids, n);
-    HPDF_Dict file = data_stream(r, data, len);
-    HPDF_Dict tu = cmap.oom ? NULL : data_stream(r, cmap.p, cmap.n);
-    HPDF_Dict cidmap = map ? data_stream(r, map, maplen) : NULL;
+    unsigned file = pdf_obj_new(o), tu = pdf_obj_new(o), desc = pdf_obj_new(o);
+    unsigned cid = pdf_obj_new(o), cidset = r->pdfa == 1 ? pdf_obj_new(o) : 0;
+    unsigned cidmap = in->is_cff ? 0 : pdf_obj_new(o);
+    char extra[64];
+    if (in->is_cff)
+        snprintf(extra, sizeof extra, "/Subtype /CIDFontType0C");
+    else
+        snprintf(extra, sizeof extra, "/Length1 %zu", len);
+    pdf_obj_stream(o, file, extra, data, len, 1);
     free(data);
-    free(cmap.p);
-    free(map);
-    if (!file || !tu || (!in->is_cff && !cidmap)) {
-        free(gids);
-        return r->hpdf_error ? hpdf_fail(r, "embedding a font") : nomem(r);
+    if (cidmap) {
+        /* TrueType subsets are renumbered compactly: the codes (the full
+         * font's glyph ids) map to the subset's glyphs, two bytes a code up
+         * to the largest used. */
+        uint32_t maxcid = 0;
+        for (size_t k = 0; k < n; k++)
+            maxcid = gids[k] > maxcid ? gids[k] : maxcid;
+        size_t maplen = 2 * ((size_t)maxcid + 1);
+        unsigned char *map = calloc(maplen, 1);
+        if (!map) {
+            free(sub_gids);
+            return nomem(r);
+        }
+        for (size_t k = 0; k < n; k++) {
+            map[2 * gids[k]] = (unsigned char)(sub_gids[k] >> 8);
+            map[2 * gids[k] + 1] = (unsigned char)(sub_gids[k] & 0xFF);
+        }
+        pdf_obj_stream(o, cidmap, NULL, map, maplen, 1);
+        free(map);
     }
-    HPDF_STATUS hs = in->is_cff ? HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C")
-                                : HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
+    free(sub_gids);
+    buf cmap = {0};
+    tounicode(&cmap, r, i, gids, n);
+    if (cmap.oom)
+        return nomem(r);
+    pdf_obj_stream(o, tu, NULL, cmap.p, cmap.n, 1);
+    free(cmap.p);
+    if (cidset) {
+        /* PDF/A-1 6.3.5: the CIDs the subset holds, one bit each, .notdef
+         * (CID 0) always. CIDs are glyph ids of the full font here. */
+        uint32_t max = 0;
+        for (size_t k = 0; k < n; k++)
+            if (gids[k] > max)
+                max = gids[k];
+        size_t bytes = max / 8 + 1;
+        unsigned char *bits = calloc(bytes, 1);
+        if (!bits)
+            return nomem(r);
+        bits[0] |= 0x80;
+        for (size_t k = 0; k < n; k++)
+            bits[gids[k] / 8] |= (unsigned char)(0x80 >> (gids[k] % 8));
+        pdf_obj_stream(o, cidset, NULL, bits, bytes, 1);
+        free(bits);
+    }
 
     /* FontDescriptor with the face's real metrics, in 1/1000 em. */
     double k = 1000.0 / in->units_per_em;
-    HPDF_Dict desc = HPDF_Dict_New(mm);
-    if (!desc || HPDF_Xref_Add(r->pdf->xref, desc) != HPDF_OK) {
-        free(gids);
-        return hpdf_fail(r, "embedding a font");
-    }
-    int bbox[4];
-    for (int i = 0; i < 4; i++)
-        bbox[i] = (int)lround(in->bbox[i] * k);
     /* Symbolic (4): the glyphs lie outside the Latin standard set; Serif (2)
      * and Italic (64) as the face is. */
     int flags = 4 | (strstr(in->family, "Serif") ? 2 : 0) | (in->italic_angle ? 64 : 0);
     /* No stem width in OpenType: estimate it from the weight class. */
     int stemv = (int)lround(10 + 220.0 * (in->weight > 50 ? in->weight - 50 : 0) / 900.0);
-    hs |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
-    hs |= HPDF_Dict_AddName(desc, "FontName", fontname);
-    hs |= HPDF_Dict_AddNumber(desc, "Flags", flags);
-    hs |= add_ref_array(desc, "FontBBox", mm, bbox, 4);
-    hs |= HPDF_Dict_AddNumber(desc, "ItalicAngle", in->italic_angle);
-    hs |= HPDF_Dict_AddNumber(desc, "Ascent", (HPDF_INT32)lround(in->ascender * k));
-    hs |= HPDF_Dict_AddNumber(desc, "Descent", (HPDF_INT32)lround(in->descender * k));
-    hs |= HPDF_Dict_AddNumber(desc, "CapHeight", (HPDF_INT32)lround(in->cap_height * k));
-    hs |= HPDF_Dict_AddNumber(desc, "StemV", stemv);
-    hs |= HPDF_Dict_Add(desc, in->is_cff ? "FontFile3" : "FontFile2", file);
+    buf *b = pdf_obj_begin(o, desc);
+    pdf_bprintf(b, "<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%ld %ld %ld %ld]",
+                fontname, flags, lround(in->bbox[0] * k), lround(in->bbox[1] * k),
+                lround(in->bbox[2] * k), lround(in->bbox[3] * k));
+    pdf_bprintf(b, " /ItalicAngle %d /Ascent %ld /Descent %ld /CapHeight %ld /StemV %d",
+                (int)in->italic_angle, lround(in->ascender * k), lround(in->descender * k),
+                lround(in->cap_height * k), stemv);
+    pdf_bprintf(b, " /%s %u 0 R", in->is_cff ? "FontFile3" : "FontFile2", file);
+    if (cidset)
+        pdf_bprintf(b, " /CIDSet %u 0 R", cidset);
+    bputs(b, " >>");
+    pdf_obj_end(o);
 
-    HPDF_Array w = widths(r, u->font, gids, n, width1000);
-    /* The narrow twin's /W: half widths for the glyphs ever set compressed. */
-    size_t nn = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u->narrow[gids[i]])
-            gids[nn++] = gids[i];
-    HPDF_Array wn = u->type0n ? widths(r, u->font, gids, nn, narrow1000) : NULL;
-    free(gids);
-    if (!w || (u->type0n && !wn))
-        return hpdf_fail(r, "embedding a font");
-    hs |= type0_font(r, u->type0, in, fontname, basefont, desc, w, tu, cidmap);
-    /* The narrow twin shares the program, descriptor, ToUnicode and map. */
-    if (u->type0n)
-        hs |= type0_font(r, u->type0n, in, fontname, basefont, desc, wn, tu, cidmap);
-    if (hs != HPDF_OK || r->hpdf_error)
-        return hpdf_fail(r, "embedding a font");
-    return BL_OK;
+    b = pdf_obj_begin(o, cid);
+    pdf_bprintf(b, "<< /Type /Font /Subtype /%s /BaseFont /%s",
+                in->is_cff ? "CIDFontType0" : "CIDFontType2", fontname);
+    pdf_bprintf(b, " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+                   " /FontDescriptor %u 0 R /DW 1000 /W ",
+                desc);
+    widths(b, font, gids, n);
+    if (cidmap)
+        pdf_bprintf(b, " /CIDToGIDMap %u 0 R", cidmap);
+    bputs(b, " >>");
+    pdf_obj_end(o);
+
+    b = pdf_obj_begin(o, type0);
+    /* A Type0 over a CIDFontType0 is named font-CMap (PDF 32000 9.7.6.1). */
+    pdf_bprintf(b, "<< /Type /Font /Subtype /Type0 /BaseFont /%s%s /Encoding /Identity-H"
+                   " /DescendantFonts [%u 0 R] /ToUnicode %u 0 R >>",
+                fontname, in->is_cff ? "-Identity-H" : "", cid, tu);
+    pdf_obj_end(o);
+    return o->body.oom ? nomem(r) : BL_OK;
 }
 
 /* ---- document-level objects --------------------------------------------- */
 
-/* A PDF text string: plain when ASCII, else UTF-16BE with a byte-order mark
- * (written as a hex string, since libharu's strings stop at a NUL byte). */
-static void *text_string(HPDF_MMgr mm, const char *s)
+/* The Info strings, bounded, shared by Info and XMP so they match. */
+typedef struct doc_info {
+    char *title, *author, *subject, *keywords, *creator;
+    char pdf_date[40], xmp_date[40];
+} doc_info;
+
+static void doc_info_free(doc_info *di)
 {
-    int ascii = 1;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p >= 0x7F)
-            ascii = 0;
-    if (ascii)
-        return HPDF_String_New(mm, s, NULL);
-    size_t len = strlen(s);
-    unsigned char *u = malloc(2 + 4 * len);
-    if (!u)
-        return NULL;
-    size_t n = 0;
-    u[n++] = 0xFE;
-    u[n++] = 0xFF;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t k = bl_utf8_decode(s + i, len - i, &cp);
-        if (k == 0)
-            k = 1;
-        i += k;
-        uint32_t units[2] = {cp, 0};
-        int nu = 1;
-        if (cp >= 0x10000) {
-            units[0] = 0xD800 + ((cp - 0x10000) >> 10);
-            units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-            nu = 2;
-        }
-        for (int j = 0; j < nu; j++) {
-            u[n++] = (unsigned char)(units[j] >> 8);
-            u[n++] = (unsigned char)units[j];
-        }
-    }
-    HPDF_Binary b = HPDF_Binary_New(mm, u, (HPDF_UINT)n);
-    free(u);
-    return b;
+    free(di->title);
+    free(di->author);
+    free(di->subject);
+    free(di->keywords);
+    free(di->creator);
 }
 
-static bl_status write_info(render *r, const bl_dl_info *info)
+static int doc_info_make(doc_info *di, const bl_dl_info *in)
 {
-    /* libharu creates the Info dictionary on the first attribute set. */
-    if (HPDF_SetInfoAttr(r->pdf, HPDF_INFO_CREATOR, "bulletin") != HPDF_OK || !r->pdf->info)
-        return hpdf_fail(r, "writing the document information");
-    HPDF_Dict d = r->pdf->info;
-    HPDF_MMgr mm = r->pdf->mmgr;
+    memset(di, 0, sizeof *di);
+    const char *src[] = {in->title, in->author, in->subject, in->keywords,
+                         in->creator ? in->creator : "bulletin"};
+    char **dst[] = {&di->title, &di->author, &di->subject, &di->keywords, &di->creator};
+    for (int i = 0; i < 5; i++)
+        if (src[i] && !(*dst[i] = bounded(src[i])))
+            return 0;
+    if (in->year != 0) {
+        /* From the document's own date, never the clock (determinism). */
+        snprintf(di->pdf_date, sizeof di->pdf_date, "D:%04d%02d%02d%02d%02d%02d+00'00'",
+                 in->year, in->month, in->day, in->hour, in->minute, in->second);
+        snprintf(di->xmp_date, sizeof di->xmp_date, "%04d-%02d-%02dT%02d:%02d:%02d+00:00",
+                 in->year, in->month, in->day, in->hour, in->minute, in->second);
+    }
+    return 1;
+}
+
+static const char PRODUCER[] = "bulletin with libharu";
+
+static void write_info(pdf_objs *o, unsigned num, const doc_info *di)
+{
+    buf *b = pdf_obj_begin(o, num);
+    bputs(b, "<<");
     const struct {
         const char *key, *value;
-    } f[] = {{"Title", info->title},
-             {"Author", info->author},
-             {"Subject", info->subject},
-             {"Keywords", info->keywords},
-             {"Creator", info->creator ? info->creator : "bulletin"}};
+    } f[] = {{"Title", di->title},       {"Author", di->author},
+             {"Subject", di->subject},   {"Keywords", di->keywords},
+             {"Creator", di->creator},   {"Producer", PRODUCER}};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
         if (!f[i].value)
             continue;
-        void *s = text_string(mm, f[i].value);
-        if (!s || HPDF_Dict_Add(d, f[i].key, s) != HPDF_OK)
-            return hpdf_fail(r, "writing the document information");
+        pdf_bprintf(b, " /%s ", f[i].key);
+        put_string(b, f[i].value);
     }
-    if (info->year != 0) {
-        /* From the document's own date, never the clock (determinism). */
-        char date[64];
-        snprintf(date, sizeof date, "D:%04d%02d%02d%02d%02d%02d+00'00'", info->year,
-                 info->month, info->day, info->hour, info->minute, info->second);
-        if (HPDF_Dict_Add(d, "CreationDate", HPDF_String_New(mm, date, NULL)) != HPDF_OK ||
-            HPDF_Dict_Add(d, "ModDate", HPDF_String_New(mm, date, NULL)) != HPDF_OK)
-            return hpdf_fail(r, "writing the document dates");
-    }
-    return BL_OK;
+    if (*di->pdf_date)
+        pdf_bprintf(b, " /CreationDate (%s) /ModDate (%s)", di->pdf_date, di->pdf_date);
+    bputs(b, " >>");
+    pdf_obj_end(o);
 }
 
-static bl_status write_outlines(render *r, const bl_display *d, HPDF_Page *pages)
+static void xml_text(buf *b, const char *s)
 {
-    HPDF_Outline top = NULL;
-    HPDF_MMgr mm = r->pdf->mmgr;
-    for (size_t i = 0; i < d->noutlines; i++) {
-        const bl_dl_outline *o = &d->outlines[i];
-        if (o->page >= d->npages)
-            continue;
-        HPDF_Outline parent = (o->level > 0 && top) ? top : NULL;
-        HPDF_Outline ol = HPDF_CreateOutline(r->pdf, parent, "-", NULL);
-        if (!ol)
-            return hpdf_fail(r, "writing the outline");
-        void *title = text_string(mm, o->title ? o->title : "");
-        HPDF_Destination dst = HPDF_Page_CreateDestination(pages[o->page]);
-        if (!title || !dst || HPDF_Dict_Add(ol, "Title", title) != HPDF_OK)
-            return hpdf_fail(r, "writing the outline");
-        /* [page /XYZ null top null]: jump to the entry's top, keeping the
-         * reader's horizontal position and zoom. */
-        HPDF_Array_Clear(dst);
-        if (HPDF_Array_Add(dst, pages[o->page]) != HPDF_OK ||
-            HPDF_Array_AddName(dst, "XYZ") != HPDF_OK ||
-            HPDF_Array_Add(dst, HPDF_Null_New(mm)) != HPDF_OK ||
-            HPDF_Array_AddReal(dst, o->y) != HPDF_OK ||
-            HPDF_Array_Add(dst, HPDF_Null_New(mm)) != HPDF_OK ||
-            HPDF_Outline_SetDestination(ol, dst) != HPDF_OK)
-            return hpdf_fail(r, "writing the outline");
-        if (o->level == 0) {
-            top = ol;
-            HPDF_Outline_SetOpened(ol, HPDF_TRUE);
-        }
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '&')
+            bputs(b, "&amp;");
+        else if (c == '<')
+            bputs(b, "&lt;");
+        else if (c == '>')
+            bputs(b, "&gt;");
+        else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            bput(b, " ", 1); /* not a character XML allows */
+        else
+            bput(b, s, 1);
     }
-    if (d->noutlines > 0)
-        HPDF_SetPageMode(r->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-    return r->hpdf_error ? hpdf_fail(r, "writing the outline") : BL_OK;
+}
+
+/* XMP metadata that says what Info says (ISO 19005-1 6.7.3), with the
+ * PDF/A identification; uncompressed, as PDF/A-1 wants it readable. */
+static void write_xmp(pdf_objs *o, unsigned num, const doc_info *di, int part)
+{
+    buf x = {0};
+    bputs(&x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+              "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+              "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+              "<rdf:Description rdf:about=\"\""
+              " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+              " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\""
+              " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
+              " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+              "<dc:format>application/pdf</dc:format>\n");
+    if (di->title) {
+        bputs(&x, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_text(&x, di->title);
+        bputs(&x, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (di->author) {
+        bputs(&x, "<dc:creator><rdf:Seq><rdf:li>");
+        xml_text(&x, di->author);
+        bputs(&x, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (di->subject) {
+        bputs(&x, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_text(&x, di->subject);
+        bputs(&x, "</rdf:li></rdf:Alt></dc:description>\n");
+    }
+    if (di->keywords) {
+        bputs(&x, "<pdf:Keywords>");
+        xml_text(&x, di->keywords);
+        bputs(&x, "</pdf:Keywords>\n");
+    }
+    bputs(&x, "<pdf:Producer>");
+    xml_text(&x, PRODUCER);
+    bputs(&x, "</pdf:Producer>\n<xmp:CreatorTool>");
+    xml_text(&x, di->creator ? di->creator : "");
+    bputs(&x, "</xmp:CreatorTool>\n");
+    if (*di->xmp_date)
+        pdf_bprintf(&x,
+                    "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+                    "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+                    di->xmp_date, di->xmp_date);
+    pdf_bprintf(&x, "<pdfaid:part>%d</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n",
+                part);
+    bputs(&x, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+    if (x.oom) {
+        o->body.oom = 1;
+        return;
+    }
+    pdf_obj_stream(o, num, "/Type /Metadata /Subtype /XML", x.p, x.n, 0);
+    free(x.p);
 }
 
 /* A page's printed number, or -1 when the label is not a plain decimal. */
@@ -791,36 +953,235 @@ static long label_number(const char *s)
  * continue the previous page's. Unnumbered pages (label NULL) get a range
  * with neither style nor prefix, i.e. an empty label, as printed; a label
  * that is not a plain number becomes that page's prefix. */
-static bl_status write_labels(render *r, const bl_display *d)
+static void put_labels(buf *b, const bl_display *d)
 {
+    bputs(b, " /PageLabels << /Nums [");
     long prev = -2;
     int prev_null = 0;
     for (size_t i = 0; i < d->npages; i++) {
         const char *lab = d->pages[i].label;
         long num = label_number(lab);
-        HPDF_STATUS hs = HPDF_OK;
         if (num > 0) {
             if (num != prev + 1)
-                hs = HPDF_AddPageLabel(r->pdf, (HPDF_UINT)i, HPDF_PAGE_NUM_STYLE_DECIMAL,
-                                       (HPDF_UINT)num, NULL);
+                pdf_bprintf(b, " %zu << /S /D /St %ld >>", i, num);
             prev = num;
             prev_null = 0;
         } else {
             if (lab || !prev_null || i == 0) {
-                HPDF_Dict l = HPDF_Dict_New(r->pdf->mmgr);
-                if (!l)
-                    return hpdf_fail(r, "writing page labels");
-                if (lab)
-                    hs |= HPDF_Dict_Add(l, "P", text_string(r->pdf->mmgr, lab));
-                hs |= HPDF_Catalog_AddPageLabel(r->pdf->catalog, (HPDF_UINT)i, l);
+                pdf_bprintf(b, " %zu << /St 1", i);
+                if (lab) {
+                    char *s = bounded(lab);
+                    if (!s) {
+                        b->oom = 1;
+                        return;
+                    }
+                    bputs(b, " /P ");
+                    put_string(b, s);
+                    free(s);
+                }
+                bputs(b, " >>");
             }
             prev = -2;
             prev_null = lab == NULL;
         }
-        if (hs != HPDF_OK)
-            return hpdf_fail(r, "writing page labels");
     }
-    return BL_OK;
+    bputs(b, " ] >>");
+}
+
+/* The outline: a root (the only /Type /Outlines) and entries whose level 1
+ * nests under the level-0 entry before it; each goes to its entry's top,
+ * [page /XYZ null top null], keeping the reader's left and zoom. Returns the
+ * root's number, 0 when there is none. */
+static unsigned write_outlines(render *r, pdf_objs *o, const pdf_haru *h)
+{
+    const bl_display *d = r->d;
+    size_t n = 0;
+    for (size_t i = 0; i < d->noutlines; i++)
+        n += d->outlines[i].page < d->npages;
+    if (n == 0)
+        return 0;
+    unsigned root = pdf_obj_new(o);
+    unsigned *num = calloc(d->noutlines, sizeof *num);
+    long *parent = calloc(d->noutlines, sizeof *parent);
+    if (!num || !parent) {
+        free(num);
+        free(parent);
+        o->body.oom = 1;
+        return 0;
+    }
+    long top = -1;
+    for (size_t i = 0; i < d->noutlines; i++) {
+        const bl_dl_outline *ol = &d->outlines[i];
+        if (ol->page >= d->npages)
+            continue;
+        num[i] = pdf_obj_new(o);
+        parent[i] = ol->level > 0 && top >= 0 ? top : -1;
+        if (ol->level == 0 || top < 0)
+            top = (long)i;
+    }
+    /* Siblings, first and last children, counts (top level open). */
+    for (size_t i = 0; i < d->noutlines; i++) {
+        if (!num[i])
+            continue;
+        long prev = -1, next = -1, first = -1, last = -1;
+        size_t kids = 0;
+        for (size_t j = 0; j < d->noutlines; j++) {
+            if (!num[j])
+                continue;
+            if (parent[j] == parent[i] && j < i)
+                prev = (long)j;
+            if (parent[j] == parent[i] && j > i && next < 0)
+                next = (long)j;
+            if (parent[j] == (long)i) {
+                if (first < 0)
+                    first = (long)j;
+                last = (long)j;
+                kids++;
+            }
+        }
+        char *title = bounded(d->outlines[i].title ? d->outlines[i].title : "");
+        if (!title) {
+            o->body.oom = 1;
+            break;
+        }
+        buf *b = pdf_obj_begin(o, num[i]);
+        bputs(b, "<< /Title ");
+        put_string(b, title);
+        free(title);
+        pdf_bprintf(b, " /Parent %u 0 R", parent[i] >= 0 ? num[parent[i]] : root);
+        if (prev >= 0)
+            pdf_bprintf(b, " /Prev %u 0 R", num[prev]);
+        if (next >= 0)
+            pdf_bprintf(b, " /Next %u 0 R", num[next]);
+        if (first >= 0)
+            pdf_bprintf(b, " /First %u 0 R /Last %u 0 R /Count %zu", num[first], num[last],
+                        kids);
+        pdf_bprintf(b, " /Dest [%u 0 R /XYZ null ", h->page[d->outlines[i].page]);
+        bnum(b, d->outlines[i].y, 2);
+        bputs(b, "null] >>");
+        pdf_obj_end(o);
+    }
+    long first = -1, last = -1;
+    size_t count = 0;
+    for (size_t i = 0; i < d->noutlines; i++)
+        if (num[i]) {
+            count++; /* top-level entries are open: all count */
+            if (parent[i] < 0) {
+                if (first < 0)
+                    first = (long)i;
+                last = (long)i;
+            }
+        }
+    buf *b = pdf_obj_begin(o, root);
+    pdf_bprintf(b, "<< /Type /Outlines /First %u 0 R /Last %u 0 R /Count %zu >>", num[first],
+                num[last], count);
+    pdf_obj_end(o);
+    free(num);
+    free(parent);
+    return root;
+}
+
+/* The structure tree: the root, the Document and every element, kids in
+ * reading order; the parent tree maps each page's MCIDs to their elements. */
+static unsigned write_struct(render *r, pdf_objs *o, const pdf_haru *h)
+{
+    tagger *t = &r->tg;
+    unsigned root = pdf_obj_new(o), ptree = pdf_obj_new(o);
+    for (size_t i = 0; i < t->nelems; i++)
+        t->elems[i].num = pdf_obj_new(o);
+    /* Kids grouped by element, order kept (a counting sort). */
+    size_t *start = calloc(t->nelems + 1, sizeof *start);
+    size_t *order = malloc((t->nkids ? t->nkids : 1) * sizeof *order);
+    if (!start || !order) {
+        free(start);
+        free(order);
+        o->body.oom = 1;
+        return 0;
+    }
+    for (size_t k = 0; k < t->nkids; k++)
+        start[t->kids[k].elem + 1]++;
+    for (size_t i = 0; i < t->nelems; i++)
+        start[i + 1] += start[i];
+    size_t *fill = calloc(t->nelems + 1, sizeof *fill);
+    if (!fill) {
+        free(start);
+        free(order);
+        o->body.oom = 1;
+        return 0;
+    }
+    for (size_t k = 0; k < t->nkids; k++) {
+        size_t e = t->kids[k].elem;
+        order[start[e] + fill[e]++] = k;
+    }
+    free(fill);
+    for (size_t i = 0; i < t->nelems; i++) {
+        const s_elem *e = &t->elems[i];
+        buf *b = pdf_obj_begin(o, e->num);
+        /* /Type /StructElem is optional: left out, as there are many. */
+        pdf_bprintf(b, "<< /S /%s /P %u 0 R", e->type,
+                    e->parent >= 0 ? t->elems[e->parent].num : root);
+        if (e->page < r->d->npages) /* a document without pages has none */
+            pdf_bprintf(b, " /Pg %u 0 R", h->page[e->page]);
+        bputs(b, " /K [");
+        for (size_t q = start[i]; q < start[i + 1]; q++) {
+            const s_kid *k = &t->kids[order[q]];
+            if (k->is_elem)
+                pdf_bprintf(b, " %u 0 R", t->elems[k->child].num);
+            else if (k->child == e->page)
+                pdf_bprintf(b, " %u", k->mcid);
+            else
+                pdf_bprintf(b, " << /Type /MCR /Pg %u 0 R /MCID %u >>", h->page[k->child],
+                            k->mcid);
+        }
+        bputs(b, " ] >>");
+        pdf_obj_end(o);
+    }
+    free(start);
+    free(order);
+    buf *b = pdf_obj_begin(o, ptree);
+    bputs(b, "<< /Nums [");
+    for (size_t p = 0; p < r->d->npages; p++) {
+        pdf_bprintf(b, " %zu [", p);
+        for (unsigned m = 0; m < r->pages[p].nmcid; m++)
+            pdf_bprintf(b, " %u 0 R", t->elems[r->pages[p].mcid_elem[m]].num);
+        bputs(b, " ]");
+    }
+    bputs(b, " ] >>");
+    pdf_obj_end(o);
+    b = pdf_obj_begin(o, root);
+    pdf_bprintf(b,
+                "<< /Type /StructTreeRoot /K [%u 0 R] /ParentTree %u 0 R"
+                " /ParentTreeNextKey %zu >>",
+                t->elems[0].num, ptree, r->d->npages);
+    pdf_obj_end(o);
+    return root;
+}
+
+/* The PDF/A output intent: the CMYK profile the colours are meant for. */
+static bl_status write_intent(render *r, pdf_objs *o, unsigned *intent)
+{
+    char *icc = NULL;
+    size_t len = 0;
+    const char *path = r->icc ? r->icc : BL_PDFA_ICC;
+    bl_status st = bl_read_file(path, 16u << 20, &icc, &len, r->err);
+    if (st != BL_OK)
+        return st;
+    if (len < 132 || memcmp(icc + 16, "CMYK", 4) != 0 || memcmp(icc + 36, "acsp", 4) != 0) {
+        free(icc);
+        return bl_error_set(r->err, BL_ERR_PDF, path, 0, 0,
+                            "not a CMYK ICC profile: the PDF/A output intent needs one");
+    }
+    unsigned prof = pdf_obj_new(o);
+    *intent = pdf_obj_new(o);
+    pdf_obj_stream(o, prof, "/N 4", icc, len, 1);
+    free(icc);
+    buf *b = pdf_obj_begin(o, *intent);
+    pdf_bprintf(b, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (CGATS TR 001)"
+                   " /RegistryName (http://www.color.org) /Info (SWOP CMYK, Artifex)"
+                   " /DestOutputProfile %u 0 R >>",
+                prof);
+    pdf_obj_end(o);
+    return o->body.oom ? nomem(r) : BL_OK;
 }
 
 /* ---- the writer: begin, pages, end --------------------------------------- */
@@ -830,14 +1191,19 @@ static void pdf_drop(void *w)
     render *r = w;
     if (!r)
         return;
-    for (size_t i = 0; i < r->nfonts; i++)
-        font_use_free(&r->fonts[i]);
-    free(r->fonts);
+    if (r->pages)
+        for (size_t i = 0; i < r->d->npages; i++) {
+            free(r->pages[i].content);
+            free(r->pages[i].fonts);
+            free(r->pages[i].mcid_elem);
+        }
     free(r->pages);
+    free(r->tg.elems);
+    free(r->tg.kids);
+    pdf_deflate_free(r->z);
     bl_glyph_usage_free(r->usage);
     if (r->pdf)
         HPDF_Free(r->pdf);
-    libdeflate_free_compressor(r->deflater);
     free(r);
 }
 
@@ -851,20 +1217,20 @@ static bl_status pdf_begin(const bl_display *d, const bl_writer_opts *o, void **
     *w = r;
     r->d = d;
     r->shaper = o->shaper;
+    r->pdfa = o->pdfa;
+    r->icc = o->icc;
     r->err = err;
+    r->tg.group_elem = r->tg.item_elem = r->tg.para_elem = -1;
     bl_status st = bl_glyph_usage_new(d, &r->usage, err);
     if (st != BL_OK)
         return st;
+    r->nfonts = bl_glyph_usage_nfonts(r->usage);
     r->pages = calloc(d->npages ? d->npages : 1, sizeof *r->pages);
-    if (!r->pages)
+    if (!r->pages || new_elem(&r->tg, "Document", -1, 0) != 0)
         return nomem(r);
     r->pdf = HPDF_New(on_hpdf_error, r);
     if (!r->pdf)
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "libharu cannot create a document");
-    /* PDF 1.4: CIDFontType0C needs 1.3; compression for every stream. */
-    r->pdf->pdf_version = HPDF_VER_14;
-    if (HPDF_SetCompressionMode(r->pdf, HPDF_COMP_ALL) != HPDF_OK)
-        return hpdf_fail(r, "setting compression");
     return BL_OK;
 }
 
@@ -872,48 +1238,133 @@ static bl_status pdf_page(void *w, size_t index, bl_error *err)
 {
     render *r = w;
     r->err = err;
-    return write_page(r, &r->d->pages[index], &r->pages[index]);
+    return write_page(r, index);
+}
+
+/* libharu's document, saved into memory. */
+static bl_status save_haru(render *r, unsigned char **data, size_t *size)
+{
+    if (HCALL(r, HPDF_SaveToStream, r->pdf) != HPDF_OK)
+        return hpdf_fail(r, "saving the document");
+    HPDF_UINT32 n = HPDF_GetStreamSize(r->pdf);
+    unsigned char *p = malloc((size_t)n + 1);
+    if (!p)
+        return nomem(r);
+    HPDF_UINT32 got = 0;
+    while (got < n) {
+        HPDF_UINT32 chunk = n - got;
+        HPDF_STATUS hs = HPDF_ReadFromStream(r->pdf, p + got, &chunk);
+        got += chunk;
+        if (chunk == 0 || (hs != HPDF_OK && hs != HPDF_STREAM_EOF))
+            break;
+    }
+    if (got != n) {
+        free(p);
+        r->failed = r->failed ? r->failed : "HPDF_ReadFromStream";
+        return hpdf_fail(r, "reading the saved document");
+    }
+    p[n] = '\0'; /* for pdf_haru_parse */
+    *data = p;
+    *size = n;
+    return BL_OK;
 }
 
 static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
 {
     render *r = w;
     r->err = err;
-    bl_status st = BL_OK;
-    /* Fonts after all pages: the narrow twins are known only now. */
-    for (size_t i = 0; i < r->nfonts && st == BL_OK; i++)
-        st = write_font(r, &r->fonts[i]);
-    if (st == BL_OK)
-        st = write_info(r, &r->d->info);
-    if (st == BL_OK)
-        st = write_outlines(r, r->d, r->pages);
-    if (st == BL_OK)
-        st = write_labels(r, r->d);
+    const bl_display *d = r->d;
+    unsigned char *haru_data = NULL;
+    size_t haru_len = 0;
+    bl_status st = save_haru(r, &haru_data, &haru_len);
     if (st != BL_OK)
         return st;
-    if (HPDF_SaveToStream(r->pdf) != HPDF_OK)
-        return hpdf_fail(r, "saving the document");
-    HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);
-    unsigned char *data = malloc(size ? size : 1);
-    if (!data)
-        return nomem(r);
-    HPDF_UINT32 got = 0;
-    while (got < size) {
-        HPDF_UINT32 chunk = size - got;
-        HPDF_STATUS hs = HPDF_ReadFromStream(r->pdf, data + got, &chunk);
-        got += chunk;
-        if (chunk == 0 || (hs != HPDF_OK && hs != HPDF_STREAM_EOF))
-            break;
+    pdf_haru h;
+    pdf_objs o;
+    doc_info di;
+    memset(&o, 0, sizeof o);
+    memset(&di, 0, sizeof di);
+    st = pdf_haru_parse(&h, haru_data, haru_len, d->npages, err);
+    if (st == BL_OK && pdf_objs_init(&o, h.size) != BL_OK)
+        st = nomem(r);
+    if (st == BL_OK && !doc_info_make(&di, &d->info))
+        st = nomem(r);
+    /* Fonts, after all pages: the glyph set is complete only now. */
+    unsigned *type0 = calloc(r->nfonts + 1, sizeof *type0);
+    if (st == BL_OK && !type0)
+        st = nomem(r);
+    for (size_t i = 0; i < r->nfonts && st == BL_OK; i++)
+        if ((type0[i] = pdf_obj_new(&o)) != 0)
+            st = write_font(r, &o, i, type0[i]);
+    unsigned info = 0, xmp = 0, intent = 0, outlines = 0, stroot = 0;
+    if (st == BL_OK && r->pdfa)
+        st = write_intent(r, &o, &intent);
+    if (st == BL_OK) {
+        info = pdf_obj_new(&o);
+        write_info(&o, info, &di);
+        if (r->pdfa) {
+            xmp = pdf_obj_new(&o);
+            write_xmp(&o, xmp, &di, r->pdfa);
+        }
+        outlines = write_outlines(r, &o, &h);
+        stroot = write_struct(r, &o, &h);
+        /* Each page: libharu's page object and content stream replaced. */
+        for (size_t p = 0; p < d->npages; p++) {
+            const bl_dl_page *pg = &d->pages[p];
+            page_out *po = &r->pages[p];
+            /* The content, compressed when the page was written. */
+            buf *b = pdf_obj_begin(&o, h.content[p]);
+            pdf_bprintf(b, "<< /Length %zu /Filter /FlateDecode >>\nstream\n", po->len);
+            bput(b, po->content, po->len);
+            bputs(b, "\nendstream");
+            pdf_obj_end(&o);
+            b = pdf_obj_begin(&o, h.page[p]);
+            pdf_bprintf(b, "<< /Type /Page /Parent %u 0 R /MediaBox [0 0 ", h.pages);
+            bnum(b, pg->width, 3);
+            bnum(b, pg->height, 3);
+            bputs(b, "] /Resources << /ProcSet [/PDF /Text] /Font <<");
+            for (size_t f = 0; f < r->nfonts; f++)
+                if (po->fonts && po->fonts[f])
+                    pdf_bprintf(b, " /F%zu %u 0 R", f + 1, type0[f]);
+            pdf_bprintf(b, " >> >> /Contents %u 0 R /StructParents %zu /Tabs /S >>",
+                        h.content[p], p);
+            pdf_obj_end(&o);
+        }
+        buf *b = pdf_obj_begin(&o, h.root);
+        pdf_bprintf(b, "<< /Type /Catalog /Pages %u 0 R", h.pages);
+        put_labels(b, d);
+        if (outlines)
+            pdf_bprintf(b, " /Outlines %u 0 R /PageMode /UseOutlines", outlines);
+        pdf_bprintf(b, " /StructTreeRoot %u 0 R /MarkInfo << /Marked true >> /Lang (zh-CN)"
+                       " /ViewerPreferences << /DisplayDocTitle true >>",
+                    stroot);
+        if (xmp)
+            pdf_bprintf(b, " /Metadata %u 0 R", xmp);
+        if (intent)
+            pdf_bprintf(b, " /OutputIntents [%u 0 R]", intent);
+        bputs(b, " >>");
+        pdf_obj_end(&o);
+        if (o.body.oom)
+            st = nomem(r);
     }
-    if (got != size) {
-        free(data);
-        return hpdf_fail(r, "reading the saved document");
-    }
-    return bl_writer_output_add(out, "", data, size, err);
+    unsigned char *file = NULL;
+    size_t len = 0;
+    /* PDF 1.4 for PDF/A-1 (and plain files: CIDFontType0C needs 1.3);
+     * PDF/A-2 is based on PDF 1.7. */
+    if (st == BL_OK)
+        st = pdf_assemble(&h, &o, r->pdfa == 2 ? "1.7" : "1.4", h.root, info, &file, &len, err);
+    free(type0);
+    doc_info_free(&di);
+    pdf_objs_free(&o);
+    pdf_haru_free(&h);
+    free(haru_data);
+    if (st != BL_OK)
+        return st;
+    return bl_writer_output_add(out, "", file, len, err);
 }
 
 const bl_writer bl_pdf_writer = {
-    "pdf", ".pdf", "PDF with the used glyphs of every font subset and embedded",
+    "pdf", ".pdf", "tagged PDF with the used glyphs of every font subset and embedded",
     pdf_begin, pdf_page, pdf_end, pdf_drop,
 };
 
@@ -922,7 +1373,7 @@ bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **
 {
     *out = NULL;
     *out_len = 0;
-    bl_writer_opts o = {shaper};
+    bl_writer_opts o = {shaper, 0, NULL};
     bl_writer_output files = {0};
     bl_status st = bl_writer_run(&bl_pdf_writer, d, &o, &files, err);
     if (st == BL_OK) {

@@ -1,10 +1,13 @@
 /* pdf.h - writing a display list as PDF: the only module that sees libharu.
  *
- * A4 pages (whatever size the display list says), text as Type0/Identity-H
- * fonts over subsets of the used glyphs, each with a /ToUnicode map so text
- * extracts, colours as the display list gives them (CMYK for print), Info from
- * the display list's info, an outline and page labels. Output depends only on
- * the display list and the font files: byte-identical run to run. */
+ * Pages of the size the display list says, text as Type0/Identity-H fonts
+ * over subsets of the used glyphs (widths as the font programs have them),
+ * each with a /ToUnicode map so text extracts, colours as the display list
+ * gives them (CMYK for print), Info from the display list's info, an outline
+ * and page labels; tagged (a structure tree from the runs' elements); on
+ * request PDF/A-1b or PDF/A-2b (bl_writer_opts.pdfa). Output depends only on
+ * the display list, the font files and the profile: byte-identical run to
+ * run. */
 #ifndef BL_PDF_H
 #define BL_PDF_H
 

@@ -27,6 +27,9 @@ struct bl_shaper {
     pthread_mutex_t lock;
     hb_ent *ents; /* indexed by bl_font_info.id */
     size_t nents;
+    /* Interned once here: HarfBuzz's lazy interning races when two
+     * workers ask for a language first at the same time (TSan). */
+    hb_language_t lang;
     int keep_pages; /* bl_shaper_keep_pages */
 };
 
@@ -161,6 +164,7 @@ bl_status bl_shaper_new(bl_shaper **out, bl_error *err)
         free(s);
         return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "cannot create the shaper lock");
     }
+    s->lang = hb_language_from_string("zh-Hans", -1);
     *out = s;
     return BL_OK;
 }
@@ -271,7 +275,7 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
     hb_buffer_add_utf8(buf, text, (int)len, (unsigned)g->start, (int)(g->end - g->start));
     hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
     hb_buffer_set_script(buf, g->latin ? HB_SCRIPT_LATIN : HB_SCRIPT_HAN);
-    hb_buffer_set_language(buf, hb_language_from_string("zh-Hans", -1));
+    hb_buffer_set_language(buf, s->lang);
     /* fwid on the quotation marks only: elsewhere it would widen Latin. */
     hb_feature_t feats[65];
     unsigned nf = 0;

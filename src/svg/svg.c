@@ -281,8 +281,14 @@ static bl_status mark_glyphs(svg_writer *s, const bl_dl_page *pg, bl_error *err)
     for (size_t i = 0; i < s->nfonts; i++)
         memset(s->fonts[i].on_page, 0, s->fonts[i].ngids);
     for (size_t i = 0; i < pg->nitems; i++) {
+        switch (pg->items[i].kind) {
+        case BL_DL_TEXT:
+            break;
+        case BL_DL_RULE:
+            continue;
+        }
         const bl_dl_text *t = &pg->items[i].u.text;
-        if (pg->items[i].kind != BL_DL_TEXT || !t->font)
+        if (!t->font)
             continue;
         long fi = bl_glyph_usage_index(s->usage, t->font);
         if (fi < 0)
@@ -469,16 +475,27 @@ static bl_status svg_page(void *w, size_t index, bl_error *err)
     fputs("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", out);
     for (size_t i = 0; i < pg->nitems; i++) {
         const bl_dl_item *it = &pg->items[i];
-        if (it->kind == BL_DL_RULE)
+        switch (it->kind) {
+        case BL_DL_RULE:
             put_rule(out, &it->u.rule, h);
-        else if (it->kind == BL_DL_TEXT && it->u.text.font)
-            put_run(s, out, &it->u.text, h);
+            break;
+        case BL_DL_TEXT:
+            if (it->u.text.font)
+                put_run(s, out, &it->u.text, h);
+            break;
+        }
     }
     fputs("<g fill-opacity=\"0\" xml:space=\"preserve\">\n", out);
     for (size_t i = 0; i < pg->nitems; i++) {
         const bl_dl_item *it = &pg->items[i];
-        if (it->kind == BL_DL_TEXT && it->u.text.font && it->u.text.nglyphs)
-            put_run_text(out, &it->u.text, h);
+        switch (it->kind) {
+        case BL_DL_TEXT:
+            if (it->u.text.font && it->u.text.nglyphs)
+                put_run_text(out, &it->u.text, h);
+            break;
+        case BL_DL_RULE:
+            break;
+        }
     }
     fputs("</g>\n</svg>\n", out);
     int bad = ferror(out);

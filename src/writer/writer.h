@@ -20,7 +20,14 @@
  * does not concern them. */
 typedef struct bl_writer_opts {
     bl_shaper *shaper; /* font subsets (PDF, OFD); must live as long as the writer */
+    int pdfa;          /* PDF: 0 plain, 1 PDF/A-1b, 2 PDF/A-2b */
+    const char *icc;   /* PDF/A: the CMYK ICC profile of the output intent, or
+                          NULL for BL_PDFA_ICC */
 } bl_writer_opts;
+
+/* The CMYK profile PDF/A files carry by default: Artifex's SWOP profile from
+ * Debian's libgs-common (ICC v2, as PDF/A-1 needs). */
+#define BL_PDFA_ICC "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 
 /* One file of a writer's output: written at the path the user gave, with
  * suffix (e.g. "-1") inserted before its extension ("" for the path itself). */

@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "base/error.h"
 #include "base/fileio.h"
+#include "base/json.h"
 #include "base/utf8.h"
 #include "check.h"
 #include "display/display.h"
@@ -93,6 +94,66 @@ static void test_fileio(void)
     CHECK_INT(rmdir(dir), 0); /* empty: no temporary file was left */
 }
 
+/* Issue 11: what may be read and replaced, and JSON for any bytes. */
+static void test_fileio_safety(void)
+{
+    char dir[] = "/tmp/bl-base-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char fifo[256], link[256], target[256], stale[256];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(link, sizeof link, "%s/link.pdf", dir);
+    snprintf(target, sizeof target, "%s/target.pdf", dir);
+    snprintf(stale, sizeof stale, "%s/x.pdf.tmp-AbC123", dir);
+    bl_error err;
+    bl_error_clear(&err);
+    char *data = NULL;
+    size_t len;
+    /* A FIFO is neither read (it would block) nor replaced. */
+    CHECK_INT(mkfifo(fifo, 0600), 0);
+    CHECK_INT(bl_read_file(fifo, 100, &data, &len, &err), BL_ERR_IO);
+    CHECK_STR(err.message, "cannot read: this is a FIFO, not a regular file");
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(fifo, "x", 1, &err), BL_ERR_USAGE);
+    CHECK_STR(err.message, "cannot write: this is a FIFO, not a regular file; give a file name");
+    struct stat st;
+    CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic("", "x", 1, &err), BL_ERR_USAGE);
+    /* A symlink: its target is written, the link stays; a stale temporary goes. */
+    CHECK_INT(symlink("target.pdf", link), 0);
+    FILE *f = fopen(stale, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(link, "pdf", 3, &err), BL_OK);
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK_INT(bl_read_file(target, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "pdf");
+    free(data);
+    CHECK(access(stale, F_OK) != 0);
+    CHECK_INT(bl_read_file_nofollow(link, 100, &data, &len, &err), BL_ERR_IO);
+    CHECK(bl_same_file(link, target));
+    CHECK(!bl_same_file(link, fifo));
+    /* The mode of an existing file is kept. */
+    CHECK_INT(chmod(target, 0640), 0);
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(target, "again", 5, &err), BL_OK);
+    CHECK(stat(target, &st) == 0 && (st.st_mode & 07777) == 0640);
+    unlink(fifo);
+    unlink(link);
+    unlink(target);
+    CHECK_INT(rmdir(dir), 0);
+    /* Bytes that are not UTF-8 become U+FFFD; the rest is escaped as JSON wants. */
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *m = open_memstream(&buf, &blen);
+    bl_json_string(m, "a\xff\"\\\x01\x7f\xe4\xb8\xad\xe4\xb8");
+    fclose(m);
+    CHECK_STR(buf, "\"a\\ufffd\\\"\\\\\\u0001\\u007f\xe4\xb8\xad\\ufffd\\ufffd\"");
+    free(buf);
+}
+
 static void test_error(void)
 {
     bl_error err;
@@ -114,9 +175,17 @@ static void test_fmt_num(void)
     CHECK_STR(bl_fmt_num(b, 442.2047, 3), "442.205");
     CHECK_STR(bl_fmt_num(b, 16, 2), "16");
     CHECK_STR(bl_fmt_num(b, -12.25, 1), "-12.3");
-    /* Never a decimal comma, whatever the locale says. */
-    if (setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "fr_FR.UTF-8"))
-        CHECK_STR(bl_fmt_num(b, 3.25, 2), "3.25");
+    /* Never a decimal comma, whatever the locale says. scripts/dev generates
+     * de_DE.UTF-8; without it this check would prove nothing, so it fails. */
+    const char *de = setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    if (!de)
+        fprintf(stderr, "de_DE.UTF-8 is not installed: run scripts/dev deps\n");
+    CHECK(de != NULL);
+    char c[32];
+    snprintf(c, sizeof c, "%.2f", 3.25);
+    CHECK_STR(c, "3,25"); /* the locale really has a decimal comma */
+    CHECK_STR(bl_fmt_num(b, 3.25, 2), "3.25");
+    CHECK_STR(bl_fmt_num(b, -1234.5, 1), "-1234.5");
     setlocale(LC_NUMERIC, "C");
 }
 
@@ -124,6 +193,9 @@ int main(void)
 {
     test_arena();
     test_utf8();
+    /* First: folders are swept once per process, by device and inode, and
+     * test_fileio's folder, removed, could lend its inode to this one's. */
+    test_fileio_safety();
     test_fileio();
     test_error();
     test_fmt_num();

@@ -1,9 +1,9 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # batch.sh BULLETIN TESTDIR - `bulletin batch` over a directory mixing good
 # and bad issues: relative paths kept, the bad one reported with file:line:col
 # and left without a PDF, the others rendered, exit status 1, the summary and
 # the JSON report; --changed resumes; --shard splits the work exactly.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 A=$TMP/archive
@@ -57,11 +57,36 @@ done
 check "batch output equals render output" cmp -s "$TMP/single.pdf" "$TMP/pdfs/2023/03/08.pdf"
 
 # --changed: nothing newer than its PDF is rendered again; a touched input is.
-run "$BIN" batch "$A" -o "$TMP/pdfs" --changed
+# The report counts the skipped apart from the rendered.
+report_counts() { # report_counts FILE RENDERED SKIPPED FAILED WHAT
+  run python3 - "$@" <<'PY'
+import json, sys
+f, want = sys.argv[1], tuple(int(x) for x in sys.argv[2:5])
+r = json.load(open(f))
+got = (r["rendered"], r["skipped"], r["failed"])
+assert got == want, f"report says rendered, skipped, failed = {got}, expected {want}"
+per = tuple(sum(1 for i in r["issues"] if i["status"] == s) for s in ("rendered", "skipped", "failed"))
+assert per == want, f"the issues' statuses count {per}, expected {want}"
+assert isinstance(r["seconds"], (int, float)), r["seconds"]
+PY
+  expect_status 0 "$5"
+}
+run "$BIN" batch "$A" -o "$TMP/pdfs" --changed --report "$TMP/changed.json"
 check "--changed skips up-to-date issues" grep -qE '^rendered 0, skipped 3, failed 1, ' "$TMP/err"
+report_counts "$TMP/changed.json" 0 3 1 "--changed --report: nothing rendered, 3 skipped"
 touch "$A/2023/04/03.txt"
-run "$BIN" batch "$A" -o "$TMP/pdfs" --changed
+run "$BIN" batch "$A" -o "$TMP/pdfs" --changed --report "$TMP/changed.json"
 check "--changed renders a newer input" grep -qE '^rendered 1, skipped 2, failed 1, ' "$TMP/err"
+report_counts "$TMP/changed.json" 1 2 1 "--changed --report: 1 rendered, 2 skipped"
+
+# Under a decimal-comma locale the report is still JSON and the summary
+# still says "1.5 s", never "1,5 s".
+expect_comma_locale
+touch "$A/2023/04/03.txt"
+run env LC_ALL=$COMMA_LOCALE "$BIN" batch "$A" -o "$TMP/pdfs" --changed --report "$TMP/de.json"
+check "the summary under $COMMA_LOCALE has no decimal comma" \
+  grep -qE '^rendered 1, skipped 2, failed 1, pages [0-9]+, [0-9]+(\.[0-9]+)? s( \([0-9.]+ issues/s, [0-9.]+ pages/s\))?$' "$TMP/err"
+report_counts "$TMP/de.json" 1 2 1 "the report under $COMMA_LOCALE"
 
 # --shard: every input in exactly one of N shards.
 for k in 1 2 3; do

@@ -1,7 +1,7 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # cli_test.sh BULLETIN TESTDIR - the command line: help, version, usage errors,
 # `check` on good and bad inputs, exit statuses and diagnostics.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 
@@ -13,13 +13,18 @@ run "$BIN" --help
 expect_status 0 "--help"
 expect_out_has "render INPUT.txt" "--help lists render"
 expect_out_has "exit status: 0 success, 1 invalid input, 2 usage error, 3 I/O or internal error" "--help gives the exit statuses"
-expect_out_has "  pdf    .pdf   PDF" "--help lists the output formats"
+expect_out_has "  pdf    .pdf   tagged PDF" "--help lists the output formats"
 
 for c in render check batch; do
   run "$BIN" $c --help
   expect_status 0 "$c --help"
   expect_out_has "usage: bulletin $c" "$c --help shows its usage"
 done
+# The top-level help and check --help agree: check takes several inputs.
+run "$BIN" check --help
+expect_out_has "usage: bulletin check INPUT.txt..." "check --help: several inputs"
+run "$BIN" --help
+check "--help: check takes several inputs too" grep -qE '^  check INPUT\.txt\.\.\.( |$)' "$TMP/out"
 
 run "$BIN"
 expect_status 2 "no command"

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "layout/layout.h"
@@ -56,7 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const bl_style *style = NULL;
     bl_display *d = NULL;
     bl_layout_env env = {fonts, shaper, NULL, "bulletin fuzz", 0};
-    if (a && bl_style_load("zhuanbao", BL_SOURCE_DIR "/layouts", a, &style, &err) == BL_OK &&
+    /* 版式：gongwen picks the 公文 frame (its fonts are zhuanbao's) */
+    const bl_text *lay = &bl_doc_get(doc)->layout;
+    const char *name = lay->len == 7 && memcmp(lay->s, "gongwen", 7) == 0 ? "gongwen" : "zhuanbao";
+    if (a && bl_style_load(name, BL_SOURCE_DIR "/layouts", a, &style, &err) == BL_OK &&
         bl_layout_document(doc, style, &env, a, &d, &err) == BL_OK) {
         unsigned char *pdf = NULL;
         size_t len = 0;

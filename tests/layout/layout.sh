@@ -1,7 +1,7 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # layout.sh BULLETIN TESTDIR - positions on the page, from the layout dump and
 # from the PDF read back (pdftotext -bbox-layout), for the sample.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 HERE=$(dirname "$0")

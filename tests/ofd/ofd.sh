@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # ofd.sh BIN TESTDIR SHAREDDIR INPUT.txt | --hand OFD_TESTS
 #   One issue (or, with --hand, ofd_tests' hand-built document) written as OFD
 #   and as PDF, then read back: ofd-check (package, schemas, embedded fonts
@@ -7,19 +7,17 @@
 #   -raw), and ofd_compare.py finds every character where the PDF has it and
 #   every glyph in the embedded fonts. Exit 77 (skip) when a reader is not
 #   installed; ofd-check fetches ofd.js with npm on first use.
-set -e
+set -euo pipefail
 BIN=$1
 TESTDIR=$2
 SHARED=$3
 . "$TESTDIR/lib.sh"
 export TZ=UTC
-for tool in xmllint node npm pdftotext pdfinfo mutool; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
+need xmllint node npm pdftotext pdfinfo mutool
 /usr/bin/python3 -c 'import fontTools' 2>/dev/null ||
-  { echo "SKIP: python3-fonttools is not installed" >&2; exit 77; }
+  { echo "FAIL: python3-fonttools is not installed (scripts/dev deps installs it)" >&2; exit 1; }
 CHECK=$SHARED/tools/ofd-check
-[ -x "$CHECK" ] || { echo "SKIP: $CHECK is missing" >&2; exit 77; }
+[ -x "$CHECK" ] || skip "$CHECK is missing (the shared tools are not beside the repository)"
 
 if [ "$4" = "--hand" ]; then
   name=hand-built
@@ -39,8 +37,7 @@ expect_file "$TMP/a.ofd" "$name: the OFD"
 
 run "$CHECK" "$TMP/a.ofd" --json
 if grep -q "cannot install ofd.js" "$TMP/err"; then
-  echo "SKIP: ofd-check cannot fetch ofd.js: $(cat "$TMP/err")" >&2
-  exit 77
+  skip "ofd-check cannot fetch ofd.js: $(cat "$TMP/err")"
 fi
 expect_status 0 "$name: ofd-check"
 expect_out_has "; 0 problems" "$name: ofd-check finds no problem"

@@ -1,17 +1,17 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # ofd_cli.sh BIN TESTDIR SHAREDDIR - OFD through the command line: picked by
 # the extension or --format, the same bytes on every run (whatever the time
 # zone or locale), dates from the issue or SOURCE_DATE_EPOCH, batch writing
 # .ofd files, --dump-layout unchanged, an unwritable output refused with
 # nothing left behind, and a broken package refused by ofd-check.
-set -e
+set -euo pipefail
 BIN=$1
 TESTDIR=$2
 SHARED=$3
 . "$TESTDIR/lib.sh"
 export TZ=UTC
 unset SOURCE_DATE_EPOCH
-command -v unzip >/dev/null || { echo "SKIP: unzip is not installed" >&2; exit 77; }
+need unzip
 IN=samples/jianbao-2024-03.txt
 
 run "$BIN" render "$IN" -o "$TMP/a.ofd" --dump-layout "$TMP/a.json"

@@ -45,12 +45,13 @@ static void add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fo
         float run_x = pen;
         for (size_t k = i; k < j; k++) {
             uint32_t end = k + 1 < n ? g[k + 1].cluster : (uint32_t)len;
-            dg[k - i] = (bl_dl_glyph){g[k].gid, pen - run_x + g[k].dx, g[k].dy, g[k].cluster,
-                                      end - g[k].cluster};
+            dg[k - i] = (bl_dl_glyph){g[k].gid,     pen - run_x + g[k].dx,
+                                      g[k].dy,      g[k].cluster,
+                                      end - g[k].cluster, g[k].advance, 0};
             pen += g[k].advance;
         }
         bl_dl_text t = {g[i].font, size, color, x + run_x, y, text, len, dg, j - i,
-                        "test", "line"};
+                        "test", "line", 0};
         CHECK_INT(bl_display_add_text(d, page, &t, &err), BL_OK);
         i = j;
     }
@@ -94,15 +95,15 @@ static bl_display *build(bl_arena *a, bl_fontcache *fc, bl_shaper *sh)
     uint32_t acute = glyph_of(sh, body, a, "\xC2\xB4"), x = glyph_of(sh, body, a, "x");
     uint32_t two = glyph_of(sh, body, a, "2"), z = glyph_of(sh, body, a, "z");
     bl_dl_glyph *dg = bl_arena_calloc(a, 7, sizeof *dg);
-    dg[0] = (bl_dl_glyph){f, 0, 0, 0, 3};
-    dg[1] = (bl_dl_glyph){e, 16, 0, 3, 2};
-    dg[2] = (bl_dl_glyph){acute, 16, 0, 5, 0};
-    dg[3] = (bl_dl_glyph){x, 26, 0, 5, 1};
-    dg[4] = (bl_dl_glyph){two, 34, 5, 6, 1};
-    dg[5] = (bl_dl_glyph){0, 42, 0, 7, 4};
-    dg[6] = (bl_dl_glyph){z, 58, 0, 11, 1};
+    dg[0] = (bl_dl_glyph){f, 0, 0, 0, 3, 16, 0};
+    dg[1] = (bl_dl_glyph){e, 16, 0, 3, 2, 0, 0};
+    dg[2] = (bl_dl_glyph){acute, 16, 0, 5, 0, 10, 0};
+    dg[3] = (bl_dl_glyph){x, 26, 0, 5, 1, 8, 0};
+    dg[4] = (bl_dl_glyph){two, 34, 5, 6, 1, 8, 0};
+    dg[5] = (bl_dl_glyph){0, 42, 0, 7, 4, 16, 0};
+    dg[6] = (bl_dl_glyph){z, 58, 0, 11, 1, 8, 0};
     bl_dl_text t = {body->fonts[0], 16, black, 56.7f, 640, text, strlen(text), dg, 7, "test",
-                    "line"};
+                    "line", 0};
     CHECK_INT(bl_display_add_text(d, p1, &t, &err), BL_OK);
     bl_dl_rule rule = {56.7f, 600, 538.6f, 600, 0.75f, gray, "rule"};
     CHECK_INT(bl_display_add_rule(d, p1, &rule, &err), BL_OK);
@@ -321,7 +322,7 @@ int main(int argc, char **argv)
     CHECK_INT(bl_shaper_new(&sh, &err), BL_OK);
     if (!fc || !sh)
         return check_summary();
-    bl_writer_opts o = {sh};
+    bl_writer_opts o = {sh, 0, NULL};
 
     /* Found by name and extension. */
     CHECK(bl_writer_find("ofd") == &bl_ofd_writer);

@@ -410,7 +410,8 @@ static void test_header_more(void)
                  "unknown header key '来源' (an article field: it goes under the '# title' "
                  "line)");
     expect_error("报头：甲\n  颜色：红\n", 0, 2, 3,
-                 "unknown header key '颜色' (known: 报头 刊名 期号 总期号 编印 日期 密级 版式)");
+                 "unknown header key '颜色' (known: 报头 刊名 期号 总期号 编印 日期 密级 版式 "
+                 "发文字号 份号 保密期限 紧急程度 签发人)");
     expect_error("报头：甲\n期号：1\n日期：1899-12-31\n\n# 标题\n", 0, 3, 4,
                  "impossible date '1899-12-31': there is no 1899-12-31");
     expect_error("报头：甲\n期号：1\n日期：2023年13月1日\n\n# 标题\n", 0, 3, 4,
@@ -760,6 +761,130 @@ static void test_files(void)
     bl_doc_free(NULL); /* a no-op */
 }
 
+/* A 公文 (docs/format.md "A 公文"): the header of 发文字号, 份号, 密级 with
+ * 保密期限, 紧急程度, 签发人; 主送 under the title; 附件, 署名, 成文日期, 附注
+ * at the end; every malformed or misplaced field at its line and column. */
+#define GW "报头：某某省人民政府\n发文字号：某政发〔2023〕5号\n日期：2023年4月5日\n\n"
+static void test_gongwen(void)
+{
+    bl_doc *doc = parse("份号：12\n密级：秘密★1年\n紧急程度：特急\n" GW
+                        "# 通知\n主送：各市人民政府：\n\n正文。\n\n附件：1.方案\n附件：2. 统计表\n"
+                        "署名：甲\n署名：乙\n成文日期：2023-04-03\n附注：此件公开发布。\n\n抄送：丙。\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        const bl_doc_view *v = bl_doc_get(doc);
+        CHECK_STR(v->doc_number.s, "某政发〔2023〕5号");
+        CHECK_STR(v->copy_number.s, "000012"); /* six digits */
+        CHECK_STR(v->classification.s, "秘密★1年");
+        CHECK_STR(v->secrecy_term.s, "1年");
+        CHECK_STR(v->urgency.s, "特急");
+        CHECK_INT(v->issue.len, 0);
+        CHECK_STR(v->parts[0].article->recipients.s, "各市人民政府"); /* colon dropped */
+        CHECK_INT(v->parts[0].article->recipients.pos.line, 9);
+        CHECK_INT(v->parts[0].article->recipients.pos.col, 4);
+        CHECK_INT(v->parts[0].article->nparas, 1);
+        CHECK_INT(v->nattachments, 2);
+        if (v->nattachments == 2) {
+            CHECK_STR(v->attachments[0].s, "方案");
+            CHECK_STR(v->attachments[1].s, "统计表");
+            CHECK_INT(v->attachments[1].pos.col, 7); /* after "2. " */
+        }
+        CHECK_INT(v->nsignatures, 2);
+        CHECK_STR(v->signatures[1].s, "乙");
+        CHECK_INT(v->sign_date.day, 3);
+        CHECK_STR(v->annotation.s, "此件公开发布。");
+        CHECK_INT(v->nfooter, 1);
+    }
+    bl_doc_free(doc);
+    /* 上行文: several 签发人; 保密期限 on its own line; 成文日期 defaults to 日期. */
+    doc = parse("密级：机密\n保密期限：6个月\n签发人：张三\n签发人：李四\n" GW "# 报告\n\n正文。\n");
+    CHECK(doc != NULL);
+    if (doc) {
+        const bl_doc_view *v = bl_doc_get(doc);
+        CHECK_INT(v->nsigners, 2);
+        CHECK_STR(v->signers[1].s, "李四");
+        CHECK_STR(v->classification.s, "机密★6个月");
+        CHECK_INT(v->sign_date.day, 5);
+        CHECK_INT(v->sign_date_text.len, 0);
+        CHECK_INT(v->nsignatures, 0);
+    }
+    bl_doc_free(doc);
+    /* A bulletin may end with them too. */
+    doc = parse(HEAD "# 文章\n\n正文。\n\n署名：办公室\n");
+    CHECK(doc != NULL);
+    bl_doc_free(doc);
+
+    /* malformed header fields */
+    expect_error("报头：甲\n发文字号：甲发[2023]5号\n日期：2023-04-05\n\n# 标题\n", 0, 2, 8,
+                 "发文字号 '甲发[2023]5号': put the year in 六角括号 〔〕, e.g. 国办发〔2023〕5号 "
+                 "(GB/T 9704 7.2.5)");
+    expect_error("报头：甲\n发文字号：甲发〔23〕5号\n日期：2023-04-05\n\n# 标题\n", 0, 2, 9,
+                 "发文字号 '甲发〔23〕5号': write the year in full, 〔2023〕 (GB/T 9704 7.2.5)");
+    expect_error("报头：甲\n发文字号：甲发〔2023〕第5号\n日期：2023-04-05\n\n# 标题\n", 0, 2, 14,
+                 "发文字号 '甲发〔2023〕第5号': no 第 before the number: 〔2023〕5号 (GB/T 9704 7.2.5)");
+    expect_error("报头：甲\n发文字号：甲发〔2023〕05号\n日期：2023-04-05\n\n# 标题\n", 0, 2, 14,
+                 "发文字号 '甲发〔2023〕05号': no leading zeros in the number: 5号, not 05号 "
+                 "(GB/T 9704 7.2.5)");
+    expect_error("报头：甲\n发文字号：甲发〔2023〕5\n日期：2023-04-05\n\n# 标题\n", 0, 2, 15,
+                 "发文字号 '甲发〔2023〕5': end it with 号 after the number: 〔2023〕5号 "
+                 "(GB/T 9704 7.2.5)");
+    expect_error("份号：00A1\n" GW "# 标题\n", 0, 1, 6,
+                 "份号 '00A1': the copy number is at most 6 Arabic digits, e.g. 000001 "
+                 "(GB/T 9704 7.2.1)");
+    expect_error("份号：1234567\n" GW "# 标题\n", 0, 1, 4,
+                 "份号 '1234567': the copy number is at most 6 Arabic digits, e.g. 000001 "
+                 "(GB/T 9704 7.2.1)");
+    expect_error("紧急程度：很急\n" GW "# 标题\n", 0, 1, 6,
+                 "紧急程度 '很急': write 特急 or 加急 (a telegram: 特提, 特急, 加急 or 平急), "
+                 "GB/T 9704 7.2.3");
+    expect_error("密级：秘密★一年\n" GW "# 标题\n", 0, 1, 7,
+                 "保密期限 '一年': write its number in Arabic digits, e.g. 1年 (GB/T 9704 7.2.2)");
+    expect_error("密级：内部★1年\n" GW "# 标题\n", 0, 1, 4,
+                 "密级 '内部': a 保密期限 goes with 绝密, 机密 or 秘密 (GB/T 9704 7.2.2)");
+    expect_error("保密期限：1年\n" GW "# 标题\n", 0, 1, 1,
+                 "保密期限 (term) without a 密级 (classification)");
+    expect_error("密级：秘密★1年\n保密期限：1年\n" GW "# 标题\n", 0, 2, 1,
+                 "保密期限 (term) is given twice: 密级 has one after ★");
+    /* which document a field belongs to */
+    expect_error("报头：甲\n期号：1\n签发人：张三\n日期：2023-04-05\n\n# 标题\n", 0, 3, 1,
+                 "签发人 (signer) belongs to a 公文, whose header has 发文字号 (number) instead of 期号");
+    expect_error("编印：办公室\n" GW "# 标题\n", 0, 1, 1,
+                 "编印 (issuer) belongs to a bulletin: a 公文 has no issuer line (its printing office "
+                 "goes in 印发, GB/T 9704 7.4.3)");
+    expect_error("报头：甲\n期号：1\n发文字号：甲发〔2023〕5号\n日期：2023-04-05\n\n# 标题\n", 0, 3, 1,
+                 "a header has 期号 (a bulletin) or 发文字号 (a 公文), not both");
+    expect_error("署名：甲\n" GW "# 标题\n", 0, 1, 1,
+                 "unknown header key '署名'; did you mean '刊名'? (the end of a 公文: it goes after the text)");
+    /* 主送 */
+    expect_error(GW "# 标题\n主送：各市。\n", 0, 6, 6,
+                 "主送 ends with '。': the last body named is followed by a full-width colon "
+                 "(GB/T 9704 7.3.2), which is printed for you");
+    expect_error(GW "# 标题\n\n正文。\n主送：各市\n", 0, 8, 1,
+                 "'主送' goes directly under the title ('# title'), before the text (GB/T 9704 7.3.2)");
+    expect_error(GW "## 信息\n主送：各市\n", 0, 6, 1, "'主送' belongs under an article ('# title')");
+    expect_error(GW "# 标题\n主送：甲\n主送：乙\n", 0, 7, 1, "'主送' is given twice");
+    /* the end of the body */
+    expect_error(GW "# 标题\n\n正文。\n\n附件：方案。\n", 0, 9, 6,
+                 "附件 name ends with '。': no punctuation follows an attachment's name (GB/T 9704 7.3.4)");
+    expect_error(GW "# 标题\n\n正文。\n\n附件：1.方案\n附件：3.表\n", 0, 10, 4,
+                 "附件 number 3 out of order: this is attachment 2");
+    expect_error(GW "# 标题\n\n正文。\n\n署名：甲\n附件：方案\n", 0, 10, 1,
+                 "'附件' comes before '署名': the end of a 公文 reads 附件, 署名, 成文日期, 附注 "
+                 "(GB/T 9704 7.3.4-7.3.6)");
+    expect_error(GW "# 标题\n\n正文。\n\n成文日期：2023年2月30日\n", 0, 9, 6,
+                 "impossible date '2023年2月30日': there is no 2023-02-30");
+    expect_error(GW "# 标题\n\n正文。\n\n附注：甲\n附注：乙\n", 0, 10, 1, "'附注' is given twice");
+    expect_error(GW "# 标题\n\n正文。\n\n署名：\n", 0, 9, 1, "'署名' without a value");
+    expect_error(GW "# 标题\n\n正文。\n\n署名：甲\n又一段。\n", 0, 10, 1,
+                 "text after the end of the body (附件, 署名, 成文日期, 附注): only those fields and "
+                 "the 版记 (footer) fields may follow");
+    expect_error(GW "# 标题\n\n正文。\n\n署名：甲\n# 第二篇\n", 0, 10, 1,
+                 "text after the end of the body (附件, 署名, 成文日期, 附注): only those fields and "
+                 "the 版记 (footer) fields may follow");
+    expect_error(GW "# 标题\n\n正文。\n\n抄送：甲。\n署名：甲\n", 0, 10, 1,
+                 "'署名' goes before the 版记 (footer) fields");
+}
+
 int main(void)
 {
     test_header();
@@ -776,6 +901,7 @@ int main(void)
     test_headings_more();
     test_joining_and_escapes();
     test_fields();
+    test_gongwen();
     test_empty_warnings();
     test_footer_more();
     test_structure();

@@ -114,13 +114,14 @@ int main(int argc, char **argv)
                 for (size_t k = i; k < j; k++) {
                     dg[k - i].gid = g[k].gid;
                     dg[k - i].x = x + g[k].dx;
+                    dg[k - i].advance = g[k].advance;
                     dg[k - i].text_off = g[k].cluster;
                     dg[k - i].text_len = (uint32_t)(k + 1 < n ? g[k + 1].cluster - g[k].cluster
                                                               : ll - g[k].cluster);
                     x += g[k].advance;
                 }
                 bl_dl_text t = {g[i].font, size, black, 56.7f, y, line, ll, dg, j - i,
-                                "body", "line"};
+                                "body", "line", 0};
                 if (bl_display_add_text(d, page, &t, &err) != BL_OK)
                     return die("display");
                 y -= 28;

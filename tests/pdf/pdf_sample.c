@@ -48,6 +48,7 @@ static int add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fon
             o->gid = g[k].gid;
             o->x = pen - run_x + g[k].dx;
             o->y = g[k].dy;
+            o->advance = g[k].advance;
             o->text_off = g[k].cluster;
             uint32_t end = (uint32_t)len;
             for (size_t m = k + 1; m < n; m++)

@@ -33,6 +33,22 @@ for raw in open(src, encoding="utf-8-sig").read().splitlines():
     if m:
         expected.append(m.group(2))
         continue
+    # The fields of a 公文 (docs/format.md): the 主送 with its colon, an
+    # attachment's name without a typed number, 署名 and 附注 as written;
+    # the 成文日期 is printed in the Chinese form, so not looked for.
+    m = re.match(r"^(主送|附件|署名|成文日期|附注)[：:](.*)$", line)
+    if m:
+        if para:
+            expected.append("".join(para))
+            para = []
+        v = m.group(2).strip()
+        if m.group(1) == "主送":
+            expected.append(v.rstrip("：:") + "：")
+        elif m.group(1) == "附件":
+            expected.append(re.sub(r"^\d{1,3}[.．、]\s*", "", v))
+        elif m.group(1) != "成文日期":
+            expected.append(v)
+        continue
     m = re.match(r"^(来源|目录名|按语|报送|抄送|发送|印发|印数|source|note|toc)[：:](.*)$", line)
     if m:
         if m.group(1) in ("目录名", "toc") and no_toc:

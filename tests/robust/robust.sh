@@ -1,8 +1,8 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # robust.sh BULLETIN TESTDIR - hostile input: every bad input gets a clear
 # FILE:LINE:COL: error, exit status 1 (3 for I/O), never a crash or a hang,
 # and no output file; an existing PDF survives any failure untouched.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 HEAD='报头：测试小组
@@ -81,7 +81,7 @@ open(f"{t}/longfooter.txt", "w").write(head + "# 标题\n\n正文。\n\n抄送�
 PY
 run timeout 120 "$BIN" render "$TMP/longtitle.txt" -o "$TMP/longtitle.pdf"
 expect_status 0 "a title longer than a page still renders"
-bad_input longfooter 1 "$TMP/longfooter.txt:9:1: error: the 版记 (footer) needs 1152 mm, more than a page's text block (225 mm)"
+bad_input longfooter 1 "$TMP/longfooter.txt:9:1: error: the 版记 (footer) needs 1200 mm, more than a page's text block (225 mm)"
 
 # Output paths that cannot be written: I/O error, exit 3, nothing left.
 run "$BIN" render "$TMP/good.txt" -o "$TMP/no/such/dir/out.pdf"

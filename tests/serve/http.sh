@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # http.sh BULLETIN TESTDIR - `bulletin serve` over HTTP with curl: the
 # command line, the first line it prints, the address it listens on; every
 # refusal (no token 403, a foreign Host 403, bad names 404 also
@@ -8,14 +8,12 @@
 # text with diagnostics, the saved file's SVG pages and PDF, byte-identical
 # to `bulletin render`; renders superseded rather than piled up; SIGINT and
 # SIGTERM stop it with exit 0.
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 HERE=$(dirname "$0")
 . "$HERE/serve_lib.sh"
-for tool in curl python3 pdfinfo; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
+need curl python3 pdfinfo
 export TZ=UTC
 
 # ---- the command line ----
@@ -142,7 +140,8 @@ expect_header "Content-Type: application/json" "the list is JSON"
 check "the list is the .txt files of the folder, sorted" python3 -c '
 import json, sys
 got = [i["name"] for i in json.load(open(sys.argv[1]))["issues"]]
-want = sorted(["gb.txt", "gongwen-2023-09.txt", "jianbao-2024-03.txt", "zhuanbao-2023-08.txt"])
+want = sorted(["gb.txt", "gongwen-2023-09.txt", "gongwen-shangxing-2023.txt", "gongwen-xiaxing-2023.txt",
+               "jianbao-2024-03.txt", "zhuanbao-2023-08.txt"])
 sys.exit(0 if got == want else "got %r" % got)' "$TMP/body"
 treq "$BASE/api/layouts"
 check "the layouts: shipped, and the folder's own" python3 -c '

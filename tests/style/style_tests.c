@@ -88,8 +88,8 @@ static void test_zhuanbao(void)
     CHECK_INT(s->role_npatterns[BL_ROLE_TITLE], 3);
     CHECK_STR(s->role_patterns[BL_ROLE_TITLE][0], "方正小标宋简体");
     CHECK_STR(s->role_patterns[BL_ROLE_TITLE][2], "Noto Serif CJK SC:weight=black");
-    CHECK_INT(s->role_npatterns[BL_ROLE_KAI], 4);
-    CHECK_STR(s->role_patterns[BL_ROLE_KAI][2], "LXGW WenKai");
+    CHECK_INT(s->role_npatterns[BL_ROLE_KAI], 5);
+    CHECK_STR(s->role_patterns[BL_ROLE_KAI][2], "AR PL KaitiM GB");
     CHECK_STR(s->role_patterns[BL_ROLE_BODY][0], "仿宋_GB2312");
     CHECK_STR(s->role_patterns[BL_ROLE_HEI][2], "Noto Sans CJK SC");
     CHECK_STR(s->role_patterns[BL_ROLE_FOLIO][1], "SimSun");
@@ -259,7 +259,7 @@ static void test_base_override(void)
     CHECK_INT(s->role_npatterns[BL_ROLE_KAI], 2);
     CHECK_STR(s->role_patterns[BL_ROLE_KAI][0], "A");
     CHECK_STR(s->role_patterns[BL_ROLE_KAI][1], "B \"q\" \\");
-    CHECK_INT(s->role_npatterns[BL_ROLE_BODY], 3);
+    CHECK_INT(s->role_npatterns[BL_ROLE_BODY], 4);
 }
 
 static void test_lengths_and_sizes(void)
@@ -497,9 +497,9 @@ static void test_missing_keys(void)
 {
     bl_error e;
     CHECK(parse("# nothing\n", &e) == NULL);
-    CHECK_ERR(e, 1, 1, "missing key [page] width (and 108 more)");
+    CHECK_ERR(e, 1, 1, "missing key [page] width (and 110 more)");
     CHECK(parse("", &e) == NULL);
-    CHECK_ERR(e, 1, 1, "missing key [page] width (and 108 more)");
+    CHECK_ERR(e, 1, 1, "missing key [page] width (and 110 more)");
     /* Everything but one key: take zhuanbao's text and drop a line. */
     char *text = NULL;
     size_t len = 0;
@@ -539,7 +539,7 @@ static void test_missing_keys(void)
     }
     /* No trailing newline: the last line is the one without it. */
     CHECK(parse("[page]\nwidth = 1mm\n\nheight = 1mm", &e) == NULL);
-    CHECK_ERR(e, 4, 1, "missing key [page] margin-top (and 106 more)");
+    CHECK_ERR(e, 4, 1, "missing key [page] margin-top (and 108 more)");
 }
 
 static void test_base_chains(void)
@@ -565,7 +565,7 @@ static void test_base_chains(void)
     bl_error_clear(&e);
     CHECK_INT(bl_style_load("uses_partial", dir, arena, &s, &e), BL_ERR_SYNTAX);
     CHECK_STR(e.file, "tests/style/data/partial.layout");
-    CHECK_ERR(e, 3, 1, "missing key [page] height (and 107 more)");
+    CHECK_ERR(e, 3, 1, "missing key [page] height (and 109 more)");
     /* The shipped list comes from the directory. */
     bl_error_clear(&e);
     CHECK_INT(bl_style_load("zhuanbao", dir, arena, &s, &e), BL_ERR_SYNTAX);
@@ -637,6 +637,39 @@ static void test_doc_covers_schema(void)
     free(doc);
 }
 
+/* The 公文 group ([document], [closing]): all keys or none; bases carry it. */
+static void test_gongwen_group(void)
+{
+    bl_error e;
+    const bl_style *z = load("zhuanbao", &e), *g = load("gongwen", &e);
+    CHECK(z != NULL && g != NULL);
+    if (z)
+        CHECK_INT(z->gongwen, 0);
+    if (g) {
+        CHECK_INT(g->gongwen, 1);
+        CHECK_NEAR(g->gw_mark_top, 99.21, 0.01); /* 35mm */
+        CHECK_NEAR(g->gw_number_space, 2, 1e-6);
+        CHECK_INT(g->gw_signer_per_line, 2);
+        CHECK_STR(g->gw_attach_number, "{n}.");
+        CHECK_STR(g->gw_note_format, "（{text}）");
+    }
+    const bl_style *j = load("jianbao", &e);
+    if (j)
+        CHECK_INT(j->gongwen, 0);
+    /* based on gongwen, changing one figure: still a 公文 layout */
+    const bl_style *m = parse("base = gongwen\n[closing]\nsignature-indent = 4\n", &e);
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_INT(m->gongwen, 1);
+        CHECK_NEAR(m->gw_sign_indent, 4, 1e-6);
+    }
+    /* one key of the group on a bulletin layout: the rest are missing */
+    CHECK(parse("base = zhuanbao\n[closing]\nsignature-indent = 4\n", &e) == NULL);
+    CHECK_ERR(e, 3, 1, "missing key [document] corner-font (and 33 more)");
+    CHECK_VALUE_ERR("closing", "note-format = \"（{note}）\"", 15,
+                    "unknown placeholder '{note}' (this format may use {text})");
+}
+
 int main(void)
 {
     arena = bl_arena_new();
@@ -655,6 +688,7 @@ int main(void)
     test_base_chains();
     test_names();
     test_doc_covers_schema();
+    test_gongwen_group();
     bl_arena_free(arena);
     return check_summary();
 }

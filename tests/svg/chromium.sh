@@ -1,15 +1,16 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # chromium.sh BULLETIN TESTDIR NODEDIR - the SVG pages of the samples drawn by
 # Chromium (chromium.mjs) against the PDF pages drawn by poppler, with the
 # threshold of svg.sh (pixdiff.py --baseline).
-set -e
+set -euo pipefail
 BIN=$1
 . "$2/lib.sh"
 NODE=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$CHROMIUM" ] || { echo "SKIP: $CHROMIUM is not installed" >&2; exit 77; }
-[ -d "$NODE/node_modules/puppeteer-core" ] || { echo "SKIP: puppeteer-core is not installed" >&2; exit 77; }
+need "$CHROMIUM"
+[ -d "$NODE/node_modules/puppeteer-core" ] ||
+  skip "puppeteer-core is not installed in $NODE (npm ci failed: see serve_browser_setup)"
 . "$HERE/svg_lib.sh"
 need_tools
 export TZ=UTC

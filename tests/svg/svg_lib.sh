@@ -3,17 +3,15 @@
 # with its PDF pages drawn by poppler, judged against MuPDF (pixdiff.py).
 DPI=127 # A4 is a whole number of pixels (5 px/mm): no renderer stretches it
 
-# need_tools: exits 77 (skip) unless the renderers and a python3 with PIL are
-# there; sets PY.
+# need_tools: fails unless the renderers and a python3 with PIL are there;
+# sets PY.
 need_tools() {
-  for tool in pdftoppm pdfinfo mutool "$@"; do
-    command -v $tool >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-  done
+  need pdftoppm pdfinfo mutool "$@"
   PY=
   for p in python3 /usr/bin/python3; do
     if command -v $p >/dev/null && $p -c "import PIL" 2>/dev/null; then PY=$p; break; fi
   done
-  [ -n "$PY" ] || { echo "SKIP: no python3 with PIL (Debian python3-pil)" >&2; exit 77; }
+  [ -n "$PY" ] || { echo "FAIL: no python3 with PIL (Debian python3-pil)" >&2; exit 1; }
 }
 
 # compare_pages DIR NAME RENDERER: DIR holds doc.pdf and RENDERER-K.png for
