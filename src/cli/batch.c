@@ -1,7 +1,9 @@
 /* batch.c - `bulletin batch`: rendering archives of issues with several
  * workers sharing one font cache and shaper, with progress, a summary, a
  * JSON report, make-like --changed, and --shard K/N to split the work
- * across machines with no coordinator. */
+ * across machines with no coordinator. Workers render into memory; the
+ * main thread writes the outputs (flushed to disk, then renamed) in the
+ * order they were rendered, so waiting for the disk overlaps rendering. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
@@ -51,6 +53,10 @@ typedef struct job {
     size_t pages;
     double seconds;
     bl_error err;
+    /* Between rendering and writing: */
+    bl_status rst;    /* of rendering */
+    cli_rendered out_mem;
+    double t0;
 } job;
 
 /* A directory already walked (device and inode). */
@@ -73,6 +79,12 @@ typedef struct batch {
     int pdfa; /* -1: as each layout says */
     cli_resources res;
     pthread_mutex_t lock;
+    /* Rendered jobs waiting to be written (indices into jobs), a ring of
+     * qcap; workers wait while it is full, the writer while it is empty. */
+    pthread_cond_t cond;
+    size_t *queue, qhead, qlen, qcap;
+    size_t rendering; /* workers still running */
+    int write_inline; /* no writer thread: each worker writes its own */
 } batch;
 
 static double now(void)
@@ -452,6 +464,41 @@ static void warn_locked(void *ctx, const bl_error *w)
     pthread_mutex_unlock(&b->lock);
 }
 
+/* Writes job i's outputs (or reports its failure) and counts it. */
+static void finish(batch *b, size_t i)
+{
+    job *j = &b->jobs[i];
+    bl_status st = j->rst;
+    if (st == BL_OK && mkdirs_for(j->out) != 0)
+        st = bl_error_set(&j->err, BL_ERR_IO, j->out, 0, 0,
+                          "cannot create the output directory: %s", strerror(errno));
+    cli_render_opts opts = {b->format, b->layout, NULL, NULL, b->pdfa};
+    cli_render_stats stats = {0};
+    if (st == BL_OK)
+        st = cli_rendered_save(&j->out_mem, j->in, j->out, &opts, &stats, &j->err);
+    if (st == BL_OK)
+        write_stamp(b, j, stats.layout);
+    size_t pages = st == BL_OK ? stats.pages : 0;
+    cli_rendered_free(&j->out_mem);
+    j->seconds = now() - j->t0;
+    pthread_mutex_lock(&b->lock);
+    j->state = st == BL_OK ? JOB_OK : JOB_FAILED;
+    j->pages = pages;
+    b->done++;
+    b->pages += pages;
+    if (st != BL_OK) {
+        b->failed++;
+        if (b->tty)
+            fputs("\r\033[K", stderr);
+        cli_print_diag(stderr, "error", &j->err);
+    } else if (!b->tty) {
+        fprintf(stderr, "ok %s -> %s (%zu page%s)\n", j->in, j->out, pages,
+                pages == 1 ? "" : "s");
+    }
+    progress(b, 0);
+    pthread_mutex_unlock(&b->lock);
+}
+
 static void *worker(void *arg)
 {
     batch *b = arg;
@@ -466,39 +513,47 @@ static void *worker(void *arg)
         if (i >= b->njobs)
             break;
         job *j = &b->jobs[i];
-        double t0 = now();
+        j->t0 = now();
         bl_error_clear(&j->err);
         cli_render_opts opts = {b->format, b->layout, NULL, &warner, b->pdfa};
-        cli_render_stats stats = {0};
-        bl_status st;
-        if (mkdirs_for(j->out) != 0)
-            st = bl_error_set(&j->err, BL_ERR_IO, j->out, 0, 0,
-                              "cannot create the output directory: %s", strerror(errno));
-        else
-            st = cli_render_file(&b->res, j->in, j->out, &opts, &stats, &j->err);
-        if (st == BL_OK)
-            write_stamp(b, j, stats.layout);
-        j->seconds = now() - t0;
-        pthread_mutex_lock(&b->lock);
-        j->state = st == BL_OK ? JOB_OK : JOB_FAILED;
-        j->pages = stats.pages;
-        b->done++;
-        b->pages += stats.pages;
-        if (st != BL_OK) {
-            b->failed++;
-            if (b->tty)
-                fputs("\r\033[K", stderr);
-            cli_print_diag(stderr, "error", &j->err);
-        } else if (!b->tty) {
-            fprintf(stderr, "ok %s -> %s (%zu page%s)\n", j->in, j->out, stats.pages,
-                    stats.pages == 1 ? "" : "s");
+        j->rst = cli_render(&b->res, j->in, NULL, 0, &opts, &j->out_mem, &j->err);
+        if (b->write_inline) {
+            finish(b, i);
+            continue;
         }
-        progress(b, 0);
+        pthread_mutex_lock(&b->lock);
+        while (b->qlen == b->qcap)
+            pthread_cond_wait(&b->cond, &b->lock);
+        b->queue[(b->qhead + b->qlen++) % b->qcap] = i;
+        pthread_cond_broadcast(&b->cond);
         pthread_mutex_unlock(&b->lock);
     }
+    pthread_mutex_lock(&b->lock);
+    b->rendering--;
+    pthread_cond_broadcast(&b->cond);
+    pthread_mutex_unlock(&b->lock);
     return NULL;
 }
 
+/* The writer: takes rendered jobs in order until every worker is done. */
+static void write_outputs(batch *b)
+{
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        while (b->qlen == 0 && b->rendering > 0)
+            pthread_cond_wait(&b->cond, &b->lock);
+        if (b->qlen == 0) {
+            pthread_mutex_unlock(&b->lock);
+            break;
+        }
+        size_t i = b->queue[b->qhead];
+        b->qhead = (b->qhead + 1) % b->qcap;
+        b->qlen--;
+        pthread_cond_broadcast(&b->cond);
+        pthread_mutex_unlock(&b->lock);
+        finish(b, i);
+    }
+}
 
 static int write_report(const batch *b, const char *path, double seconds)
 {
@@ -702,23 +757,41 @@ int cli_cmd_batch(int argc, char **argv)
         rc = cli_exit_status(&err);
         goto out;
     }
+    /* The next issue needs the same font pages again. */
+    bl_shaper_keep_pages(b.res.shaper, b.njobs > 1);
     b.tty = isatty(2);
     b.start = now();
     b.done = b.skipped + b.failed;
     pthread_mutex_init(&b.lock, NULL);
+    pthread_cond_init(&b.cond, NULL);
     size_t nthreads = (size_t)jobs;
     if (nthreads > b.njobs)
         nthreads = b.njobs ? b.njobs : 1;
-    pthread_t *th = calloc(nthreads, sizeof *th);
+    /* Each worker may be one issue ahead of the writer: the memory held
+     * is a few rendered issues at most. */
+    b.qcap = nthreads + 1;
+    b.queue = calloc(b.qcap, sizeof *b.queue);
+    pthread_t *th = b.queue ? calloc(nthreads, sizeof *th) : NULL;
     size_t started = 0;
+    /* Under the lock, so no worker can finish before it is counted. */
+    pthread_mutex_lock(&b.lock);
     for (size_t i = 0; th && i < nthreads; i++)
-        if (pthread_create(&th[i], NULL, worker, &b) == 0)
+        if (pthread_create(&th[i], NULL, worker, &b) == 0) {
             started++;
-    if (started == 0)
+            b.rendering++;
+        }
+    pthread_mutex_unlock(&b.lock);
+    if (started > 0) {
+        write_outputs(&b);
+    } else {
+        b.write_inline = 1; /* no threads: render and write in turn */
+        b.rendering = 1;
         worker(&b);
+    }
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
+    free(b.queue);
     double secs = now() - b.start;
     progress(&b, 1);
     size_t rendered = b.done - b.failed - b.skipped;
@@ -734,6 +807,7 @@ int cli_cmd_batch(int argc, char **argv)
     if (b.failed && rc == 0)
         rc = EXIT_INVALID;
     cli_resources_close(&b.res);
+    pthread_cond_destroy(&b.cond);
     pthread_mutex_destroy(&b.lock);
 out:
     for (size_t i = 0; i < b.njobs; i++) {

@@ -93,6 +93,12 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
                           const cli_render_opts *opts, cli_render_stats *stats,
                           bl_error *err);
 
+/* Writes what cli_render made for in_path: the same checks and files as
+ * cli_render_file (batch renders in workers and writes in order). */
+bl_status cli_rendered_save(const cli_rendered *r, const char *in_path, const char *out_path,
+                            const cli_render_opts *opts, cli_render_stats *stats,
+                            bl_error *err);
+
 /* Default output path: the input with its extension replaced by ext (malloc'd). */
 char *cli_default_output(const char *in_path, const char *ext);
 

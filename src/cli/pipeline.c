@@ -260,9 +260,21 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
 {
     cli_rendered r;
     bl_status st = cli_render(res, in_path, NULL, 0, opts, &r, err);
+    if (st == BL_OK)
+        st = cli_rendered_save(&r, in_path, out_path, opts, stats, err);
+    cli_rendered_free(&r);
+    return st;
+}
+
+bl_status cli_rendered_save(const cli_rendered *rp, const char *in_path, const char *out_path,
+                            const cli_render_opts *opts, cli_render_stats *stats,
+                            bl_error *err)
+{
+    cli_rendered r = *rp; /* a shallow copy: rp keeps ownership */
+    bl_status st = BL_OK;
     /* Every path this run writes, checked before any is written. */
     size_t nouts = r.files.nfiles + (opts->dump_layout != NULL);
-    char **outs = st == BL_OK ? calloc(nouts ? nouts : 1, sizeof *outs) : NULL;
+    char **outs = calloc(nouts ? nouts : 1, sizeof *outs);
     if (st == BL_OK && !outs)
         st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
     for (size_t k = 0; st == BL_OK && k < r.files.nfiles; k++)
@@ -288,7 +300,6 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
     for (size_t k = 0; outs && k < nouts; k++)
         free(outs[k]);
     free(outs);
-    cli_rendered_free(&r);
     return st;
 }
 

@@ -1,9 +1,11 @@
-/* font.c - the font cache: fontconfig finds faces, FreeType reads their facts
- * once, and everything later queries (coverage, advances) is precomputed so
- * it can be read from several threads without FreeType. */
+/* font.c - the font cache: fontconfig finds faces, their facts (metrics,
+ * names, coverage, advances) are read once straight from the font tables
+ * and precomputed so they can be read from several threads; FreeType only
+ * draws outlines (bl_outliner). */
 #define _XOPEN_SOURCE 700
 
 #include "font.h"
+#include "font_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,9 +20,7 @@
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include FT_FONT_FORMATS_H
 #include FT_OUTLINE_H
-#include FT_TRUETYPE_TABLES_H
 
 /* The fallbacks every chain ends with: the two Noto CJK SC families, then
  * whatever installed face covers rare characters (CJK Ext. B 𠮷 U+20BB7,
@@ -41,7 +41,8 @@ struct bl_font {
     bl_font_info info;
     char *family, *style, *psname;
     uint16_t *cmap[CMAP_PAGES]; /* code point -> glyph id, 256 per page; NULL page: none */
-    uint16_t *advances;         /* num_glyphs entries, font units */
+    const unsigned char *hmtx;  /* the face's hmtx table in the mapped file, or NULL */
+    size_t nhmetrics;           /* its longHorMetric records (at least 1 when hmtx) */
 };
 
 /* What one pattern resolved to (negative results are cached too). */
@@ -58,8 +59,10 @@ typedef struct chain_ent {
 
 struct bl_fontcache {
     pthread_mutex_t lock;
-    FcConfig *config;
-    FT_Library ft;
+    FcConfig *config; /* NULL until an answer is not on disk (load_config) */
+    char *conf;       /* the project's fonts.conf, or NULL: the system's */
+    char *app_dir;    /* the project's font folder (application fonts), or NULL */
+    bl_fcdisk *disk;  /* fontconfig's recorded answers, or NULL */
     mapped_file **files;
     size_t nfiles;
     bl_font **fonts;
@@ -269,7 +272,6 @@ static void font_free(bl_font *f)
         return;
     for (size_t i = 0; i < CMAP_PAGES; i++)
         free(f->cmap[i]);
-    free(f->advances);
     free(f->family);
     free(f->style);
     free(f->psname);
@@ -277,47 +279,155 @@ static void font_free(bl_font *f)
 }
 
 /* Coverage as a two-level table: a lookup is two loads, no locking. */
-static int build_cmap(bl_font *f, FT_Face face)
+static int cmap_set(bl_font *f, uint32_t cp, uint32_t gid)
 {
-    if (FT_Select_Charmap(face, FT_ENCODING_UNICODE) != 0)
-        return 1; /* a face without a Unicode cmap covers nothing */
-    FT_UInt gid;
-    FT_ULong cp = FT_Get_First_Char(face, &gid);
-    while (gid != 0) {
-        if (cp < 0x110000 && gid <= 0xFFFF) {
+    /* As FreeType's iteration did: glyph 0 and ids past the face's glyph
+     * count map nothing; the first mapping of a character wins. */
+    if (cp >= 0x110000 || gid == 0 || gid >= f->info.num_glyphs || gid > 0xFFFF)
+        return 1;
+    uint16_t **page = &f->cmap[cp >> 8];
+    if (!*page && !(*page = calloc(256, sizeof **page)))
+        return 0;
+    if (!(*page)[cp & 0xFF])
+        (*page)[cp & 0xFF] = (uint16_t)gid;
+    return 1;
+}
+
+/* A format 12 subtable (UCS-4 groups) at t[0..len). Each group fills its
+ * range page by page (a CJK face has some 45,000 mapped characters). */
+static int cmap_format12(bl_font *f, const unsigned char *t, size_t len)
+{
+    if (len < 16)
+        return 1;
+    size_t n = rd32(t + 12);
+    if (n > (len - 16) / 12)
+        n = (len - 16) / 12;
+    uint32_t limit = f->info.num_glyphs < 0x10000 ? f->info.num_glyphs : 0x10000;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *g = t + 16 + 12 * i;
+        uint32_t lo = rd32(g), hi = rd32(g + 4), gid = rd32(g + 8);
+        if (lo > hi || lo >= 0x110000)
+            continue;
+        if (hi >= 0x110000)
+            hi = 0x10FFFF;
+        if (gid == 0) { /* a range starting at .notdef: its first character maps nothing */
+            if (lo == hi)
+                continue;
+            lo++;
+            gid = 1;
+        }
+        if (gid >= limit)
+            continue;
+        if (hi - lo >= limit - gid)
+            hi = lo + (limit - gid) - 1; /* ids past the face's glyphs map nothing */
+        for (uint32_t cp = lo; cp <= hi;) {
             uint16_t **page = &f->cmap[cp >> 8];
             if (!*page && !(*page = calloc(256, sizeof **page)))
                 return 0;
-            (*page)[cp & 0xFF] = (uint16_t)gid;
+            uint32_t end = (cp | 0xFF) < hi ? (cp | 0xFF) : hi;
+            uint16_t *pg = *page;
+            for (; cp <= end; cp++, gid++)
+                if (!pg[cp & 0xFF])
+                    pg[cp & 0xFF] = (uint16_t)gid; /* the first mapping wins */
+            if (end == 0x10FFFF)
+                break;
         }
-        cp = FT_Get_Next_Char(face, cp, &gid);
     }
     return 1;
 }
 
-/* Advances straight from hhea/hmtx (font units): the same numbers HarfBuzz
- * uses for unscaled horizontal advances. */
-static int build_advances(bl_font *f, const unsigned char *d, size_t size, size_t dir)
+/* A format 4 subtable (BMP segments) at t[0..len). */
+static int cmap_format4(bl_font *f, const unsigned char *t, size_t len)
 {
-    unsigned n = f->info.num_glyphs;
-    f->advances = calloc(n ? n : 1, sizeof *f->advances);
-    if (!f->advances)
-        return 0;
+    if (len < 14)
+        return 1;
+    size_t l = rd16(t + 2);
+    if (l < len)
+        len = l < 14 ? 14 : l;
+    size_t segs = rd16(t + 6) / 2;
+    if (16 + 8 * segs > len)
+        return 1;
+    const unsigned char *ends = t + 14, *starts = t + 16 + 2 * segs,
+                        *deltas = t + 16 + 4 * segs, *ranges = t + 16 + 6 * segs;
+    for (size_t i = 0; i < segs; i++) {
+        uint32_t lo = rd16(starts + 2 * i), hi = rd16(ends + 2 * i);
+        uint32_t delta = rd16(deltas + 2 * i), ro = rd16(ranges + 2 * i);
+        for (uint32_t cp = lo; cp <= hi && cp != 0xFFFF; cp++) {
+            uint32_t gid;
+            if (ro == 0) {
+                gid = (cp + delta) & 0xFFFF;
+            } else {
+                size_t at = (size_t)(ranges + 2 * i - t) + ro + 2 * (cp - lo);
+                if (at + 2 > len)
+                    break;
+                gid = rd16(t + at);
+                if (gid)
+                    gid = (gid + delta) & 0xFFFF;
+            }
+            if (!cmap_set(f, cp, gid))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Reads the face's Unicode cmap straight from the file: the full-repertoire
+ * subtable (format 12) when there is one, else the BMP one (format 4), as
+ * FreeType's Unicode charmap chooses. Walking it through FreeType cost
+ * about 5 M instructions a CJK face. A face without one covers nothing. */
+static int build_cmap(bl_font *f, const unsigned char *d, size_t size, size_t dir)
+{
+    size_t len;
+    const unsigned char *t = find_table(d, size, dir, "cmap", &len);
+    if (!t || len < 4)
+        return 1;
+    size_t n = rd16(t + 2);
+    if (4 + 8 * n > len)
+        n = (len - 4) / 8;
+    const unsigned char *best = NULL;
+    size_t best_len = 0;
+    int best_rank = 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *r = t + 4 + 8 * i;
+        uint32_t plat = rd16(r), enc = rd16(r + 2), off = rd32(r + 4);
+        if (off + 4 > len)
+            continue;
+        uint32_t fmt = rd16(t + off);
+        int rank = 0;
+        if (fmt == 12 && ((plat == 3 && enc == 10) || (plat == 0 && (enc == 4 || enc == 6))))
+            rank = 2;
+        else if (fmt == 4 && ((plat == 3 && enc == 1) || plat == 0))
+            rank = 1;
+        if (rank > best_rank) {
+            best = t + off;
+            best_len = len - off;
+            best_rank = rank;
+        }
+    }
+    if (best_rank == 2)
+        return cmap_format12(f, best, best_len);
+    if (best_rank == 1)
+        return cmap_format4(f, best, best_len);
+    return 1;
+}
+
+/* Advances are read from hhea/hmtx in the mapped file when asked for (font
+ * units: the same numbers HarfBuzz uses for unscaled horizontal advances),
+ * rather than copied for every glyph of a 65,535-glyph face up front. */
+static void find_advances(bl_font *f, const unsigned char *d, size_t size, size_t dir)
+{
     size_t hl, ml;
     const unsigned char *hhea = find_table(d, size, dir, "hhea", &hl);
     const unsigned char *hmtx = find_table(d, size, dir, "hmtx", &ml);
     if (!hhea || hl < 36 || !hmtx)
-        return 1;
+        return;
     size_t nh = rd16(hhea + 34);
     if (nh * 4 > ml)
         nh = ml / 4;
-    uint16_t last = 0;
-    for (size_t g = 0; g < n; g++) {
-        if (g < nh)
-            last = (uint16_t)rd16(hmtx + 4 * g);
-        f->advances[g] = last; /* glyphs past numberOfHMetrics repeat the last advance */
-    }
-    return 1;
+    if (nh == 0)
+        return;
+    f->hmtx = hmtx;
+    f->nhmetrics = nh;
 }
 
 /* Opens face `index` of path (once per cache); NULL with err set on failure. */
@@ -341,25 +451,37 @@ static bl_font *open_font(bl_fontcache *c, const char *path, int index, const ch
         bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
         return NULL;
     }
-    FT_Face face = NULL;
-    if (FT_New_Memory_Face(c->ft, m->data, (FT_Long)m->size, index, &face) != 0) {
-        free(f);
-        bl_error_set(err, BL_ERR_FONT, path, 0, 0, "FreeType cannot read face %d of the font",
-                     index);
-        return NULL;
-    }
+    /* The facts come from the tables themselves: FreeType's face loading
+     * (it parses the whole CFF of a CJK face) cost more than the rest of
+     * opening a font. */
     int ok;
     size_t dir = face_offset(m->data, m->size, index, &ok);
-    char fam[256] = "", sty[256] = "";
-    if (!ok || !face_family(m->data, m->size, dir, fam, sizeof fam))
-        snprintf(fam, sizeof fam, "%s", fc_family ? fc_family : (face->family_name ? face->family_name : ""));
-    if (!ok || !(read_name(m->data, m->size, dir, 17, sty, sizeof sty) ||
-                 read_name(m->data, m->size, dir, 2, sty, sizeof sty)))
-        snprintf(sty, sizeof sty, "%s", fc_style ? fc_style : (face->style_name ? face->style_name : ""));
-    const char *ps = FT_Get_Postscript_Name(face);
+    size_t hl = 0, hhl = 0, ml = 0, ol = 0, pl = 0;
+    const unsigned char *head = ok ? find_table(m->data, m->size, dir, "head", &hl) : NULL;
+    const unsigned char *hhea = ok ? find_table(m->data, m->size, dir, "hhea", &hhl) : NULL;
+    const unsigned char *maxp = ok ? find_table(m->data, m->size, dir, "maxp", &ml) : NULL;
+    const unsigned char *os2 = ok ? find_table(m->data, m->size, dir, "OS/2", &ol) : NULL;
+    const unsigned char *post = ok ? find_table(m->data, m->size, dir, "post", &pl) : NULL;
+    size_t cl;
+    int cff = ok && (find_table(m->data, m->size, dir, "CFF ", &cl) ||
+                     find_table(m->data, m->size, dir, "CFF2", &cl));
+    if (!head || hl < 54 || !hhea || hhl < 36 || !maxp || ml < 6 ||
+        (!cff && !find_table(m->data, m->size, dir, "glyf", &cl))) {
+        free(f);
+        bl_error_set(err, BL_ERR_FONT, path, 0, 0, "cannot read face %d of the font", index);
+        return NULL;
+    }
+    char fam[256] = "", sty[256] = "", ps[128] = "";
+    if (!face_family(m->data, m->size, dir, fam, sizeof fam))
+        snprintf(fam, sizeof fam, "%s", fc_family ? fc_family : "");
+    if (!(read_name(m->data, m->size, dir, 17, sty, sizeof sty) ||
+          read_name(m->data, m->size, dir, 2, sty, sizeof sty)))
+        snprintf(sty, sizeof sty, "%s", fc_style ? fc_style : "");
+    if (!read_name(m->data, m->size, dir, 6, ps, sizeof ps) || !ps[0])
+        snprintf(ps, sizeof ps, "Unnamed");
     f->family = dupstr(fam);
     f->style = dupstr(sty);
-    f->psname = dupstr(ps ? ps : "Unnamed");
+    f->psname = dupstr(ps);
 
     bl_font_info *in = &f->info;
     in->id = (int)c->nfonts;
@@ -368,35 +490,31 @@ static bl_font *open_font(bl_fontcache *c, const char *path, int index, const ch
     in->family = f->family;
     in->style = f->style;
     in->postscript_name = f->psname;
-    const char *fmt = FT_Get_Font_Format(face);
-    in->is_cff = fmt && strcmp(fmt, "CFF") == 0;
-    in->units_per_em = face->units_per_EM ? face->units_per_EM : 1000;
-    in->ascender = face->ascender;
-    in->descender = face->descender;
-    in->bbox[0] = (int)face->bbox.xMin;
-    in->bbox[1] = (int)face->bbox.yMin;
-    in->bbox[2] = (int)face->bbox.xMax;
-    in->bbox[3] = (int)face->bbox.yMax;
-    in->cap_height = (int)(face->ascender * 7 / 10);
-    in->weight = (face->style_flags & FT_STYLE_FLAG_BOLD) ? 700 : 400;
-    const TT_OS2 *os2 = FT_Get_Sfnt_Table(face, FT_SFNT_OS2);
-    if (os2 && os2->version != 0xFFFFu) {
-        in->ascender = os2->sTypoAscender;
-        in->descender = os2->sTypoDescender;
-        in->weight = os2->usWeightClass;
-        if (os2->version >= 2 && os2->sCapHeight > 0)
-            in->cap_height = os2->sCapHeight;
+    in->is_cff = cff;
+    in->units_per_em = rd16(head + 18) ? (int)rd16(head + 18) : 1000;
+    in->bbox[0] = (int16_t)rd16(head + 36);
+    in->bbox[1] = (int16_t)rd16(head + 38);
+    in->bbox[2] = (int16_t)rd16(head + 40);
+    in->bbox[3] = (int16_t)rd16(head + 42);
+    in->ascender = (int16_t)rd16(hhea + 4);
+    in->descender = (int16_t)rd16(hhea + 6);
+    in->cap_height = in->ascender * 7 / 10;
+    in->weight = (rd16(head + 44) & 1) ? 700 : 400; /* macStyle bold */
+    if (os2 && ol >= 78) {
+        in->ascender = (int16_t)rd16(os2 + 68);
+        in->descender = (int16_t)rd16(os2 + 70);
+        in->weight = (int)rd16(os2 + 4);
+        if (rd16(os2) >= 2 && ol >= 90 && (int16_t)rd16(os2 + 88) > 0)
+            in->cap_height = (int16_t)rd16(os2 + 88);
     }
-    const TT_Postscript *post = FT_Get_Sfnt_Table(face, FT_SFNT_POST);
-    if (post)
-        in->italic_angle = (int)(post->italicAngle / 65536);
-    in->num_glyphs = face->num_glyphs > 0 ? (unsigned)face->num_glyphs : 0;
+    if (post && pl >= 8)
+        in->italic_angle = (int32_t)rd32(post + 4) / 65536;
+    in->num_glyphs = rd16(maxp + 4);
     in->data = m->data;
     in->size = m->size;
 
-    int built = f->family && f->style && f->psname && build_cmap(f, face) &&
-                build_advances(f, m->data, m->size, ok ? dir : 0);
-    FT_Done_Face(face);
+    find_advances(f, m->data, m->size, dir);
+    int built = f->family && f->style && f->psname && build_cmap(f, m->data, m->size, dir);
     if (!built) {
         font_free(f);
         bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
@@ -444,6 +562,52 @@ static int family_matches(FcPattern *want, FcPattern *got)
     return 0;
 }
 
+/* Keeps the answer for a pattern for the rest of the process (coverage
+ * queries are asked once, by ensure_fallbacks). */
+static bl_status remember(bl_fontcache *c, const char *pattern, const uint32_t *charset_cps,
+                          bl_font *font, bl_error *err)
+{
+    if (charset_cps)
+        return BL_OK;
+    resolved *res = grow(c->res, c->nres, sizeof *res);
+    char *p = dupstr(pattern);
+    if (!res || !p) {
+        free(p);
+        if (res)
+            c->res = res;
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
+    }
+    c->res = res;
+    c->res[c->nres].pattern = p;
+    c->res[c->nres].font = font;
+    c->nres++;
+    return BL_OK;
+}
+
+/* Starts fontconfig with the project's configuration (or the system's),
+ * once: only when an answer is not recorded on disk. */
+static bl_status load_config(bl_fontcache *c, bl_error *err)
+{
+    if (c->config)
+        return BL_OK;
+    if (c->conf) {
+        c->config = FcConfigCreate();
+        if (c->config && (!FcConfigParseAndLoad(c->config, (const FcChar8 *)c->conf, FcTrue) ||
+                          !FcConfigBuildFonts(c->config) ||
+                          !FcConfigAppFontAddDir(c->config, (const FcChar8 *)c->app_dir))) {
+            FcConfigDestroy(c->config);
+            c->config = NULL;
+            return bl_error_set(err, BL_ERR_FONT, c->conf, 0, 0,
+                                "fontconfig cannot load this configuration");
+        }
+    } else {
+        c->config = FcInitLoadConfigAndFonts();
+    }
+    if (!c->config)
+        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "fontconfig cannot be initialised");
+    return BL_OK;
+}
+
 /* Resolves one pattern to a font (cached, also when nothing matches).
  * Returns BL_OK with *out NULL when no installed font fits. charset_cps,
  * when given, must all be covered by the match. */
@@ -458,6 +622,31 @@ static bl_status resolve(bl_fontcache *c, const char *pattern, const uint32_t *c
                 return BL_OK;
             }
     }
+    /* The query as recorded on disk: the pattern, or for a coverage query
+     * (no family) the characters. */
+    char qbuf[160];
+    const char *qkey = pattern;
+    if (charset_cps) {
+        int n = snprintf(qbuf, sizeof qbuf, "\001charset");
+        for (size_t i = 0; i < ncps && n > 0 && (size_t)n < sizeof qbuf; i++)
+            n += snprintf(qbuf + n, sizeof qbuf - (size_t)n, " %X", (unsigned)charset_cps[i]);
+        qkey = n > 0 && (size_t)n < sizeof qbuf ? qbuf : NULL;
+    }
+    const char *dfile, *dfam, *dsty;
+    int dindex;
+    if (qkey && bl_fcdisk_get(c->disk, qkey, &dfile, &dindex, &dfam, &dsty)) {
+        bl_error e2;
+        bl_error_clear(&e2);
+        bl_font *f = dfile ? open_font(c, dfile, dindex, dfam, dsty, &e2) : NULL;
+        if (!dfile || f) {
+            *out = f;
+            return remember(c, pattern, charset_cps, *out, err);
+        }
+        /* The recorded file cannot be opened any more: ask fontconfig. */
+    }
+    bl_status cst = load_config(c, err);
+    if (cst != BL_OK)
+        return cst;
     FcPattern *want = FcNameParse((const FcChar8 *)pattern);
     if (!want)
         return BL_OK; /* not a pattern fontconfig can read: treated as unavailable */
@@ -516,26 +705,21 @@ static bl_status resolve(bl_fontcache *c, const char *pattern, const uint32_t *c
                                  (const char *)sty, err);
                 if (!*out)
                     st = err->code;
+                else if (qkey && c->disk &&
+                         !bl_fcdisk_put(c->disk, qkey, (const char *)file, index,
+                                        (const char *)fam, (const char *)sty))
+                    st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                      "out of memory asking fontconfig");
             }
         }
     }
     if (got)
         FcPatternDestroy(got);
-    if (st == BL_OK && !charset_cps) {
-        resolved *res = grow(c->res, c->nres, sizeof *res);
-        char *p = dupstr(pattern);
-        if (!res || !p) {
-            free(p);
-            if (res)
-                c->res = res;
-            st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
-        } else {
-            c->res = res;
-            c->res[c->nres].pattern = p;
-            c->res[c->nres].font = *out;
-            c->nres++;
-        }
-    }
+    if (st == BL_OK && !*out && qkey && c->disk &&
+        !bl_fcdisk_put(c->disk, qkey, NULL, 0, NULL, NULL))
+        st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory asking fontconfig");
+    if (st == BL_OK)
+        st = remember(c, pattern, charset_cps, *out, err);
 done:
     if (cs)
         FcCharSetDestroy(cs);
@@ -601,11 +785,6 @@ bl_status bl_fontcache_new(const char *fonts_dir, bl_fontcache **out, bl_error *
         free(c);
         return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "cannot create the font cache lock");
     }
-    if (FT_Init_FreeType(&c->ft) != 0) {
-        pthread_mutex_destroy(&c->lock);
-        free(c);
-        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "FreeType cannot be initialised");
-    }
     char conf[4096] = "";
     struct stat st;
     char *dir = fonts_dir ? realpath(fonts_dir, NULL) : NULL;
@@ -616,24 +795,27 @@ bl_status bl_fontcache_new(const char *fonts_dir, bl_fontcache **out, bl_error *
             conf[0] = '\0'; /* no project configuration: the system's alone */
     }
     if (conf[0]) {
-        c->config = FcConfigCreate();
-        if (c->config && (!FcConfigParseAndLoad(c->config, (const FcChar8 *)conf, FcTrue) ||
-                          !FcConfigBuildFonts(c->config) ||
-                          !FcConfigAppFontAddDir(c->config, (const FcChar8 *)dir))) {
-            free(dir);
-            FcConfigDestroy(c->config);
-            c->config = NULL;
+        c->conf = dupstr(conf);
+        c->app_dir = dir;
+        dir = NULL;
+        if (!c->conf) {
             bl_fontcache_free(c);
-            return bl_error_set(err, BL_ERR_FONT, conf, 0, 0,
-                                "fontconfig cannot load this configuration");
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                "out of memory creating the font cache");
         }
-    } else {
-        c->config = FcInitLoadConfigAndFonts();
     }
     free(dir);
-    if (!c->config) {
+    c->disk = bl_fcdisk_open(conf);
+    /* With no answers on disk fontconfig is needed anyway: start it now,
+     * so a broken configuration is reported here. */
+    const char *f, *fam, *sty;
+    int idx;
+    bl_status ls = bl_fcdisk_get(c->disk, fallback_families[0], &f, &idx, &fam, &sty)
+                       ? BL_OK
+                       : load_config(c, err);
+    if (ls != BL_OK) {
         bl_fontcache_free(c);
-        return bl_error_set(err, BL_ERR_FONT, NULL, 0, 0, "fontconfig cannot be initialised");
+        return ls;
     }
     *out = c;
     return BL_OK;
@@ -662,10 +844,13 @@ void bl_fontcache_free(bl_fontcache *c)
         free(c->files[i]);
     }
     free(c->files);
+    /* New answers are recorded for the next process. */
+    bl_fcdisk_save(c->disk, c->config, c->app_dir);
+    bl_fcdisk_free(c->disk);
     if (c->config)
         FcConfigDestroy(c->config);
-    if (c->ft)
-        FT_Done_FreeType(c->ft);
+    free(c->conf);
+    free(c->app_dir);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -785,13 +970,17 @@ const bl_font_info *bl_font_get_info(const bl_font *font)
 
 int bl_font_glyph_advance(const bl_font *font, uint32_t gid)
 {
-    return gid < font->info.num_glyphs ? font->advances[gid] : 0;
+    if (gid >= font->info.num_glyphs || !font->hmtx)
+        return 0;
+    /* Glyphs past numberOfHMetrics repeat the last advance. */
+    size_t k = gid < font->nhmetrics ? gid : font->nhmetrics - 1;
+    return (int)rd16(font->hmtx + 4 * k);
 }
 
 /* ---- glyph outlines ------------------------------------------------------ */
 
-/* The cache's FreeType library is not touched after fonts are open (queries
- * use precomputed tables), so outlines get a library of their own. */
+/* The cache has no FreeType library (facts come from the tables), so each
+ * outliner has one of its own. */
 struct bl_outliner {
     FT_Library ft;
     struct {

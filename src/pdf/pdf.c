@@ -23,7 +23,8 @@
  * the widths the font program has (/W matches it); a stretch of glyphs that
  * do not sit edge to edge (a compressed mark, letter-spacing) is marked
  * with its /ActualText, so copied text has neither spurious spaces nor
- * broken lines. Fonts are Type0/Identity-H over hb-subset subsets, written
+ * broken lines. Fonts are Type0/Identity-H over hb-subset subsets (a
+ * TrueType subset renumbered compactly, with a /CIDToGIDMap stream), written
  * after all pages (the glyph set is known then). Tagging, always: a
  * structure tree built from each run's element and paragraph (see
  * struct_type), every run marked content with an MCID, rules, page numbers
@@ -111,6 +112,7 @@ typedef struct render {
     int pdfa;
     const char *icc;
     tagger tg;
+    struct libdeflate_compressor *z; /* for the pages' content streams */
     bl_error *err;
 } render;
 
@@ -528,7 +530,7 @@ static bl_status write_page(render *r, size_t index)
         }
         }
     }
-    int ok = !b.oom && pdf_deflate(b.p ? b.p : "", b.n, &po->content, &po->len);
+    int ok = !b.oom && pdf_deflate(&r->z, b.p ? b.p : "", b.n, &po->content, &po->len);
     free(b.p);
     return ok ? BL_OK : nomem(r);
 }
@@ -694,15 +696,21 @@ static bl_status write_font(render *r, pdf_objs *o, size_t i, unsigned type0)
     const uint32_t *gids = bl_glyph_usage_gids(r->usage, i, &n);
     unsigned char *data = NULL;
     size_t len = 0;
-    bl_status st = bl_shape_subset(r->shaper, font, gids, n, &data, &len, r->err);
-    if (st != BL_OK)
+    uint32_t *sub_gids = malloc((n ? n : 1) * sizeof *sub_gids);
+    if (!sub_gids)
+        return nomem(r);
+    bl_status st = bl_shape_subset(r->shaper, font, gids, n, sub_gids, &data, &len, r->err);
+    if (st != BL_OK) {
+        free(sub_gids);
         return st;
+    }
     char tag[7], fontname[128 + 8];
     subset_tag(in, gids, n, tag);
     snprintf(fontname, sizeof fontname, "%s+%.100s", tag, in->postscript_name);
 
     unsigned file = pdf_obj_new(o), tu = pdf_obj_new(o), desc = pdf_obj_new(o);
     unsigned cid = pdf_obj_new(o), cidset = r->pdfa == 1 ? pdf_obj_new(o) : 0;
+    unsigned cidmap = in->is_cff ? 0 : pdf_obj_new(o);
     char extra[64];
     if (in->is_cff)
         snprintf(extra, sizeof extra, "/Subtype /CIDFontType0C");
@@ -710,6 +718,27 @@ static bl_status write_font(render *r, pdf_objs *o, size_t i, unsigned type0)
         snprintf(extra, sizeof extra, "/Length1 %zu", len);
     pdf_obj_stream(o, file, extra, data, len, 1);
     free(data);
+    if (cidmap) {
+        /* TrueType subsets are renumbered compactly: the codes (the full
+         * font's glyph ids) map to the subset's glyphs, two bytes a code up
+         * to the largest used. */
+        uint32_t maxcid = 0;
+        for (size_t k = 0; k < n; k++)
+            maxcid = gids[k] > maxcid ? gids[k] : maxcid;
+        size_t maplen = 2 * ((size_t)maxcid + 1);
+        unsigned char *map = calloc(maplen, 1);
+        if (!map) {
+            free(sub_gids);
+            return nomem(r);
+        }
+        for (size_t k = 0; k < n; k++) {
+            map[2 * gids[k]] = (unsigned char)(sub_gids[k] >> 8);
+            map[2 * gids[k] + 1] = (unsigned char)(sub_gids[k] & 0xFF);
+        }
+        pdf_obj_stream(o, cidmap, NULL, map, maplen, 1);
+        free(map);
+    }
+    free(sub_gids);
     buf cmap = {0};
     tounicode(&cmap, r, i, gids, n);
     if (cmap.oom)
@@ -761,8 +790,8 @@ static bl_status write_font(render *r, pdf_objs *o, size_t i, unsigned type0)
                    " /FontDescriptor %u 0 R /DW 1000 /W ",
                 desc);
     widths(b, font, gids, n);
-    if (!in->is_cff)
-        bputs(b, " /CIDToGIDMap /Identity");
+    if (cidmap)
+        pdf_bprintf(b, " /CIDToGIDMap %u 0 R", cidmap);
     bputs(b, " >>");
     pdf_obj_end(o);
 
@@ -1171,6 +1200,7 @@ static void pdf_drop(void *w)
     free(r->pages);
     free(r->tg.elems);
     free(r->tg.kids);
+    pdf_deflate_free(r->z);
     bl_glyph_usage_free(r->usage);
     if (r->pdf)
         HPDF_Free(r->pdf);

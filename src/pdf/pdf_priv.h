@@ -26,8 +26,13 @@ void pdf_bnum(pdf_buf *b, double v, int decimals);
 void pdf_bhex4(pdf_buf *b, unsigned v);
 /* A code point as UTF-16BE hex digits (a surrogate pair beyond the BMP). */
 void pdf_butf16(pdf_buf *b, uint32_t cp);
-/* data compressed with flate into *out (malloc'd); 0 when out of memory. */
-int pdf_deflate(const void *data, size_t len, unsigned char **out, size_t *out_len);
+/* data compressed with flate into *out (malloc'd); 0 when out of memory.
+ * *z is the compressor, made on first use and kept for the next call;
+ * pdf_deflate_free lets it go. */
+struct libdeflate_compressor;
+int pdf_deflate(struct libdeflate_compressor **z, const void *data, size_t len,
+                unsigned char **out, size_t *out_len);
+void pdf_deflate_free(struct libdeflate_compressor *z);
 
 /* The objects bulletin writes, by number: numbers below first are
  * libharu's (set = replaced by ours), first and up are new. Bodies (the
@@ -43,6 +48,7 @@ typedef struct pdf_objs {
     pdf_buf body;
     unsigned open;
     size_t open_off;
+    struct libdeflate_compressor *z; /* for pdf_obj_stream */
 } pdf_objs;
 
 bl_status pdf_objs_init(pdf_objs *o, unsigned first);

@@ -39,6 +39,12 @@ bl_status bl_shaper_new(bl_shaper **out, bl_error *err);
 /* NULL is a no-op. */
 void bl_shaper_free(bl_shaper *shaper);
 
+/* Whether the fonts' file pages stay mapped after a subset, for the next
+ * document to use (keep != 0: a batch), or are let go after each subset
+ * (the default: one document, a lower peak of memory; subsetting maps
+ * about half of a CJK face's outlines). */
+void bl_shaper_keep_pages(bl_shaper *shaper, int keep);
+
 /* Shapes text[0..len) (UTF-8, no newlines) with the chain's fonts at size pt.
  * Glyphs come in logical order in *out (allocated from arena), *nout of them;
  * every character of the text is covered by exactly one glyph's cluster range
@@ -51,11 +57,15 @@ bl_status bl_shape_text(bl_shaper *shaper, const bl_fontchain *chain, float size
 /* Builds the embeddable subset of font holding gids[0..n) (and .notdef).
  * For a CFF face *data holds the bare CFF table (for /FontFile3
  * /CIDFontType0C), whose charset keeps the full font's CIDs, so content
- * streams use the original glyph ids as codes; for a TrueType face it holds a
- * TrueType file to embed as /FontFile2 with /CIDToGIDMap /Identity, likewise
- * addressed by the original glyph ids. *data is malloc'd; the caller frees. */
+ * streams use the original glyph ids as codes, and new_gids[i] = gids[i].
+ * For a TrueType face it holds a TrueType file to embed as /FontFile2, its
+ * glyphs renumbered compactly: new_gids[i] receives the subset's id of
+ * gids[i] (0 for an id the face does not have), for a /CIDToGIDMap from
+ * the original ids (the codes) to the subset's. *data is malloc'd; the
+ * caller frees. */
 bl_status bl_shape_subset(bl_shaper *shaper, const bl_font *font, const uint32_t *gids,
-                          size_t n, unsigned char **data, size_t *len, bl_error *err);
+                          size_t n, uint32_t *new_gids, unsigned char **data, size_t *len,
+                          bl_error *err);
 
 /* Builds a standalone OpenType font file from font, for formats that embed
  * a font a reader loads by itself (OFD's FontFile): the glyphs gids[0..n)

@@ -38,6 +38,20 @@ print("report ok")
 PY
 expect_status 0 "the JSON report"
 
+# Outputs are written by one thread in the order the issues were rendered:
+# with -j 1 the log has one line per issue in input order, the failure in
+# its place among them.
+run "$BIN" batch "$A" -o "$TMP/order" -j 1
+expect_status 1 "-j 1: exit status"
+grep -E "^(ok |$A/)" "$TMP/err" | sed -E 's/^ok ([^ ]*) .*/\1/; s/:[0-9]+:[0-9]+: error: .*//' \
+  >"$TMP/order.txt"
+printf '%s\n' "$A/2023/03/08.txt" "$A/2023/04/03.txt" "$A/2023/04/09.txt" "$A/2023/04/bad.txt" \
+  >"$TMP/order.want"
+check "-j 1: log lines in input order" cmp -s "$TMP/order.txt" "$TMP/order.want"
+for f in 2023/03/08 2023/04/03 2023/04/09; do
+  check "-j 1: $f.pdf equals the -j 2 one" cmp -s "$TMP/order/$f.pdf" "$TMP/pdfs/$f.pdf"
+done
+
 # The same inputs give the same bytes as `render`.
 "$BIN" render "$A/2023/03/08.txt" -o "$TMP/single.pdf" >/dev/null
 check "batch output equals render output" cmp -s "$TMP/single.pdf" "$TMP/pdfs/2023/03/08.pdf"

@@ -1,8 +1,18 @@
 /* font_test.c - the font cache: the layouts' default roles resolve to the
  * right families, unavailable names are skipped, the SC face of a .ttc is
- * chosen, fallbacks cover rare characters, missing ones are reported. */
+ * chosen, fallbacks cover rare characters, missing ones are reported; the
+ * same again from the answers recorded on disk, and the record is dropped
+ * when a file fontconfig read changes. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
 
 #include "check.h"
 #include "font/font.h"
@@ -30,14 +40,14 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-int main(void)
+static void check_chains(void)
 {
     bl_error err;
     bl_error_clear(&err);
     bl_fontcache *c = NULL;
     CHECK_INT(bl_fontcache_new("fonts", &c, &err), BL_OK);
     if (!c)
-        return check_summary();
+        return;
 
     /* 标题: an unavailable 方正 name first, then Noto Serif CJK SC Black. */
     const char *title[] = {"方正小标宋简体", "Noto Serif CJK SC:weight=black"};
@@ -171,5 +181,154 @@ int main(void)
     CHECK(in != NULL && strcmp(in->family, "Noto Serif CJK SC") == 0);
     bl_fontcache_free(c);
     bl_fontcache_free(NULL);
+}
+
+/* The one record file in dir (path into out), 1 if there is exactly one. */
+static int record_path(const char *dir, char *out, size_t cap)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strncmp(e->d_name, "fonts-", 6) == 0 && !strstr(e->d_name, ".tmp")) {
+            snprintf(out, cap, "%s/%s", dir, e->d_name);
+            n++;
+        }
+    if (d)
+        closedir(d);
+    return n == 1;
+}
+
+static char *slurp(const char *path)
+{
+    bl_error err;
+    char *t = NULL;
+    size_t n;
+    bl_error_clear(&err);
+    return bl_read_file(path, 1 << 22, &t, &n, &err) == BL_OK ? t : NULL;
+}
+
+static void spit(const char *path, const char *text)
+{
+    bl_error err;
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(path, text, strlen(text), &err), BL_OK);
+}
+
+/* The primary family of one pattern through a new cache over fonts_dir. */
+static char *family_of(const char *fonts_dir, const char *pattern)
+{
+    bl_error err;
+    bl_error_clear(&err);
+    bl_fontcache *c = NULL;
+    CHECK_INT(bl_fontcache_new(fonts_dir, &c, &err), BL_OK);
+    const bl_fontchain *ch = c ? chain(c, &pattern, 1) : NULL;
+    const bl_font_info *in = primary(ch);
+    char *fam = in ? strdup(in->family) : NULL;
+    bl_fontcache_free(c);
+    return fam;
+}
+
+/* The record is used while valid, and only then: a forged answer shows
+ * which one the cache took. */
+static void check_record(const char *tmp)
+{
+    char fonts[512], conf[600], cache[512], rec[1024];
+    snprintf(fonts, sizeof fonts, "%s/fonts", tmp);
+    snprintf(conf, sizeof conf, "%s/fonts.conf", fonts);
+    snprintf(cache, sizeof cache, "%s/cache2", tmp);
+    setenv("XDG_CACHE_HOME", cache, 1); /* a folder for this record alone */
+    snprintf(cache, sizeof cache, "%s/cache2/bulletin", tmp);
+    CHECK_INT(mkdir(fonts, 0700), 0);
+    char *orig = slurp("fonts/fonts.conf");
+    CHECK(orig != NULL);
+    if (!orig)
+        return;
+    spit(conf, orig);
+    free(orig);
+
+    char *fam = family_of(fonts, "Noto Serif CJK SC");
+    CHECK_STR(fam, "Noto Serif CJK SC");
+    free(fam);
+    CHECK(record_path(cache, rec, sizeof rec));
+    char *text = slurp(rec);
+    CHECK(text && strncmp(text, "bulletin font cache 1\n", 22) == 0);
+    CHECK(text && strstr(text, "\nfont\tNoto Serif CJK SC\t/"));
+    CHECK(text && strstr(text, "\nnone\t") == NULL); /* every pattern asked matched */
+    CHECK(text && strstr(text, conf) != NULL);          /* watched */
+    CHECK(text && strstr(text, "\nend\n") != NULL);
+
+    /* Forge the answer: Noto Serif CJK SC -> the Sans collection. */
+    const char *sans = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+    char *at = text ? strstr(text, "\nfont\tNoto Serif CJK SC\t/") : NULL;
+    if (at && access(sans, R_OK) == 0) {
+        char *eol = strchr(at + 1, '\n');
+        size_t cap = strlen(text) + 512;
+        char *forged = malloc(cap);
+        snprintf(forged, cap, "%.*s\nfont\tNoto Serif CJK SC\t%s\t2\tNoto Sans CJK SC\tRegular%s",
+                 (int)(at - text), text, sans, eol);
+        spit(rec, forged);
+        fam = family_of(fonts, "Noto Serif CJK SC");
+        CHECK_STR(fam, "Noto Sans CJK SC"); /* the record was used */
+        free(fam);
+
+        /* A truncated record is ignored (and rewritten). */
+        forged[strlen(forged) - 4] = '\0';
+        spit(rec, forged);
+        fam = family_of(fonts, "Noto Serif CJK SC");
+        CHECK_STR(fam, "Noto Serif CJK SC");
+        free(fam);
+
+        /* A changed configuration file invalidates the record. */
+        snprintf(forged, cap, "%.*s\nfont\tNoto Serif CJK SC\t%s\t2\tNoto Sans CJK SC\tRegular%s",
+                 (int)(at - text), text, sans, eol);
+        spit(rec, forged);
+        char *c2 = slurp(conf);
+        CHECK(c2 != NULL);
+        if (c2) {
+            spit(conf, c2); /* same bytes, a new file: another inode and time */
+            free(c2);
+        }
+        fam = family_of(fonts, "Noto Serif CJK SC");
+        CHECK_STR(fam, "Noto Serif CJK SC");
+        free(fam);
+        char *again = slurp(rec);
+        char line[300];
+        snprintf(line, sizeof line, "\nfont\tNoto Serif CJK SC\t%s\t", sans);
+        CHECK(again && strstr(again, "\nfont\tNoto Serif CJK SC\t/"));
+        CHECK(again && !strstr(again, line)); /* rewritten from fontconfig */
+        free(again);
+        free(forged);
+    }
+    free(text);
+
+    /* BULLETIN_FONT_CACHE=off: nothing is read or written. */
+    CHECK_INT(remove(rec), 0);
+    setenv("BULLETIN_FONT_CACHE", "off", 1);
+    fam = family_of(fonts, "Noto Serif CJK SC");
+    CHECK_STR(fam, "Noto Serif CJK SC");
+    free(fam);
+    CHECK(!record_path(cache, rec, sizeof rec));
+    unsetenv("BULLETIN_FONT_CACHE");
+}
+
+int main(void)
+{
+    /* A cache folder of our own: the first pass asks fontconfig and
+     * records its answers, the second gets every answer from the record. */
+    char tmp[] = "/tmp/bl-font-test-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    char xdg[64];
+    snprintf(xdg, sizeof xdg, "%s/cache", tmp);
+    setenv("XDG_CACHE_HOME", xdg, 1);
+    unsetenv("BULLETIN_FONT_CACHE");
+    check_chains();
+    check_chains();
+    check_record(tmp);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    CHECK_INT(system(cmd), 0);
     return check_summary();
 }

@@ -150,8 +150,11 @@ int main(int argc, char **argv)
     unsigned char *sub;
     size_t sublen;
     double s0 = now_ms();
-    if (bl_shape_subset(sh, body->fonts[0], gids, ng, &sub, &sublen, &err) != BL_OK)
+    uint32_t *sub_gids = malloc((ng ? ng : 1) * sizeof *sub_gids);
+    if (!sub_gids || bl_shape_subset(sh, body->fonts[0], gids, ng, sub_gids, &sub, &sublen,
+                                     &err) != BL_OK)
         return die("subset");
+    free(sub_gids);
     double subset_ms = now_ms() - s0;
     free(sub);
     double t4 = now_ms();

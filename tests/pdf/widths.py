@@ -30,8 +30,9 @@ def data(ref):
     return base64.b64decode(objs["obj:" + ref]["stream"]["data"])
 
 
-def advances(desc):
-    """glyph id (the CID, as the content stream uses it) -> advance in 1/1000 em."""
+def advances(desc, cidfont):
+    """CID (as the content stream uses it) -> advance in 1/1000 em; a
+    TrueType program's glyphs are found through the /CIDToGIDMap."""
     if "/FontFile3" in desc:
         cff = CFFFontSet()
         cff.decompile(io.BytesIO(data(desc["/FontFile3"])), None)
@@ -48,7 +49,15 @@ def advances(desc):
     tt = TTFont(io.BytesIO(data(desc["/FontFile2"])))
     upem = tt["head"].unitsPerEm
     order = tt.getGlyphOrder()
-    return {i: tt["hmtx"][g][0] * 1000.0 / upem for i, g in enumerate(order)}
+    by_gid = {i: tt["hmtx"][g][0] * 1000.0 / upem for i, g in enumerate(order)}
+    m = cidfont.get("/CIDToGIDMap", "/Identity")
+    if m == "/Identity":
+        return by_gid
+    b = data(m)
+    # CID 0 is .notdef; any other CID mapped to glyph 0 is not in the program.
+    return {c: by_gid[(b[2 * c] << 8) | b[2 * c + 1]] for c in range(len(b) // 2)
+            if (c == 0 or (b[2 * c] << 8) | b[2 * c + 1]) and
+            (b[2 * c] << 8) | b[2 * c + 1] in by_gid}
 
 
 bad = 0
@@ -66,7 +75,7 @@ for key, o in objs.items():
         print(f"{v['/BaseFont']}: shares its font program with {programs[prog]}")
         bad += 1
     programs[prog] = v["/BaseFont"]
-    adv = advances(desc)
+    adv = advances(desc, v)
     stated = {}
     w = v.get("/W", [])
     i = 0
