@@ -495,6 +495,19 @@ static double break_cost(const comp *c, size_t p)
     }
 }
 
+/* Whether line m is a piece of a URL and nothing else (a URL wider than the
+ * measure leaves at least one such line). It has no slot to stretch and no
+ * way to get one, so it is set ragged and weighs as a ragged line: as an
+ * UNJUSTIFIABLE line, squared with the badness, the cross term of its blank
+ * (2e9 · (blank/em)²) outweighed every other line, and the composer
+ * letter-spaced the Chinese lines before a URL by several characters to fill
+ * the URL's line to the last point. (A word broken by emergency breaks can
+ * fill its lines to a character, and keeps the old weight.) */
+static int url_only(const comp *c, const line_m *m)
+{
+    return (c->it[m->a].flags & IF_URL) && (c->it[m->e - 1].flags & IF_URL);
+}
+
 /* Badness of a line (0 = set at its natural width). */
 static double badness(const comp *c, const line_m *m)
 {
@@ -507,7 +520,7 @@ static double badness(const comp *c, const line_m *m)
     if (c->p->align != BL_ALIGN_JUSTIFY)
         return (excess / c->em) * (excess / c->em); /* ragged: prefer full lines */
     if (m->slots == 0)
-        return UNJUSTIFIABLE + (excess / c->em) * (excess / c->em);
+        return (url_only(c, m) ? 0 : UNJUSTIFIABLE) + (excess / c->em) * (excess / c->em);
     double r = excess / ((double)m->slots * STRETCH_PER_SLOT * c->em);
     return 100.0 * r * r * r;
 }

@@ -410,6 +410,26 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
             if (o->cp == 0x201C || o->cp == 0x2018)
                 o->dx += size - o->advance;
             o->advance = size;
+        } else if (is_quote(o->cp) && o->advance >= size * 0.75f &&
+                   (i + 1 == count || info[i + 1].cluster != info[i].cluster) &&
+                   latin_quote(text, len, o->cluster,
+                               bl_utf8_decode(text + o->cluster, len - o->cluster,
+                                              &(uint32_t){0}), o->cp)) {
+            /* The face has no proportional form (FandolFang, like
+             * 仿宋_GB2312, has no pwid): its own curly quote, drawn for its
+             * Latin (at cap height, in the weight of its letters), set in a
+             * proportional box made from its ink, as pwid forms are
+             * (Source Serif's: 0.08 em outside, 0.04 em next to the text it
+             * encloses). A quote from a fallback face that has pwid (Noto
+             * Serif CJK) sits 0.17 em above FandolFang's capitals and is
+             * heavier than its letters. */
+            hb_glyph_extents_t ext;
+            if (hb_font_get_glyph_extents(e.font, info[i].codepoint, &ext) && ext.width > 0) {
+                int opening = o->cp == 0x201C || o->cp == 0x2018;
+                float outer = 0.08f * size, inner = 0.04f * size;
+                o->dx += (opening ? outer : inner) - (float)ext.x_bearing * scale;
+                o->advance = (float)ext.width * scale + outer + inner;
+            }
         }
     }
     hb_buffer_destroy(buf);

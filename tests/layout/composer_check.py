@@ -156,17 +156,27 @@ for i, t in enumerate(text):
         check(gaps and max(gaps) < 1.1 * PITCH,
               f"line before the URL not letter-spaced (pitch {max(gaps or [0]):.2f} pt, grid {PITCH:.2f})")
     pos = end
-# ---- Latin quotes in a Latin passage, Chinese ones in Chinese text
-chars = [ch for p in pages(os.path.join(d, "latin.pdf")) for ln in p if abs(ln.size - 16) < 0.1
-         for ch in ln.chars]
-for i, ch in enumerate(chars):
-    if ch.c in "“”‘’":
+# ---- Latin quotes in a Latin passage, Chinese ones in Chinese text. A Latin
+# quote's width is the room it takes between its neighbours (a face without
+# pwid, FandolFang, has its full-width glyph set in a proportional box: the
+# box MuPDF reads is the glyph's full width); a Chinese one's is its glyph's.
+nquotes = 0
+for ln in [ln for p in pages(os.path.join(d, "latin.pdf"), spaces=True) for ln in p
+           if abs(ln.size - 16) < 0.1]:
+    chars = ln.chars
+    for i, ch in enumerate(chars):
+        if ch.c not in "“”‘’":
+            continue
+        nquotes += 1
         nb = chars[i + 1].c if ch.c in "“‘" else chars[i - 1].c
         latin = nb.isascii() and nb.isalnum()
-        w = ch.x1 - ch.x
+        if latin and 0 < i < len(chars) - 1:
+            w = chars[i + 1].x - chars[i - 1].x1
+        else:
+            w = ch.x1 - ch.x
         check((w < 0.6 * 16) if latin else (abs(w - 16) < 0.5),
               f"quote {ch.c} next to {nb}: {w:.1f} pt wide ({'Latin' if latin else 'Chinese'})")
-check(sum(ch.c in "“”‘’" for ch in chars) == 6, "six quotes in latin.pdf")
+check(nquotes == 6, "six quotes in latin.pdf")
 # ---- hyphenated Latin words: a line ending in a hyphen continues the word on the next
 # line; the hyphen ends at the measure; no line before a long word is letter-spaced.
 src = "".join(open(os.path.join(d, "hyphen.txt"), encoding="utf-8").read().split("# 连字", 1)[1].split())

@@ -23,7 +23,8 @@ class Line:
         self.size = max(ch.size for ch in self.chars)
 
 
-def pages(pdf):
+def pages(pdf, spaces=False):
+    """Per page, its lines; with spaces, a line keeps its space characters."""
     out = subprocess.run(["mutool", "draw", "-F", "stext", "-o", "-", pdf], capture_output=True,
                          text=True, check=True).stdout
     result = []
@@ -45,7 +46,7 @@ def pages(pdf):
             ch.x, ch.x1 = q[0], q[2]
             ch.y = round(float(m.group(3)), 1)
             ch.size, ch.font = size, font
-            if ch.c.strip():
+            if ch.c.strip() or (spaces and ch.c == " "):
                 rows.setdefault(ch.y, []).append(ch)
         result.append([Line(y, cs) for y, cs in sorted(rows.items())])
     return result

@@ -252,6 +252,43 @@ static void test_url(void)
     CHECK(justified(&c, &p));
 }
 
+/* A line of nothing but URL cannot be justified: it is set ragged, and
+ * its blank must not outweigh the other lines, or the composer spreads the
+ * Chinese lines before the URL to fill the URL's line to the last point (it
+ * did: 21-23 characters in 28 cells before this URL in FandolFang). */
+static void test_url_lines_ragged(void)
+{
+    static const char *para =
+        "各单位可登录门户网站查询本次督查的全部情况和有关政策文件的具体内容，也可以通过政务服务"
+        "平台在线提交意见和建议，详情请访问https://www.example.gov.cn/zhengce/content/2023-03/28/"
+        "content_5748933.htm?from=timeline&isappinstalled=0&share=weixin-friend了解。";
+    size_t url = (size_t)(strstr(para, "https") - para);
+    for (float measure = 26; measure <= 30; measure += 1) {
+        bl_lb_params p = params(measure, 16);
+        p.first_indent = 32;
+        composed c = compose(para, 16, &p);
+        CHECK_INT(c.st, BL_OK);
+        int spread = 0, ragged = 0;
+        for (size_t l = 0; l + 1 < c.res.nlines; l++) {
+            const bl_lb_line *ln = &c.res.lines[l];
+            const bl_lb_item *last = &c.items[ln->first + ln->count - 1];
+            if (last->text_off + last->text_len <= url) {
+                /* Before the URL: at most about two characters' room
+                 * spread over the line (a tenth of a character a gap). */
+                for (size_t k = 1; k < ln->count; k++)
+                    if (ln->x[k] - ln->x[k - 1] > 1.1f * 16)
+                        spread = 1;
+            } else if (c.items[ln->first].text_off > url) {
+                ragged += ln->left + ln->width < p.measure - 0.01f;
+            }
+        }
+        if (spread)
+            fprintf(stderr, "measure %g em: %s\n", (double)measure, c.lines);
+        CHECK(!spread);
+        CHECK(ragged <= 1); /* a line of URL short of the measure: set ragged */
+    }
+}
+
 static void test_mixed_quotes(void)
 {
     CHECK_STR(lines_of("他说：“请阅读《条例》（试行）。”", 8), "他说：“请阅读《条|例》（试行）。”");
@@ -904,6 +941,7 @@ int main(void)
     test_numbers();
     test_icu_fallback();
     test_url();
+    test_url_lines_ragged();
     test_mixed_quotes();
     test_many_marks();
     test_compression();

@@ -34,7 +34,8 @@ done
 # checked by pdf-lines above).
 run mutool draw -F txt -o "$TMP/mu.txt" "$TMP/zhuanbao-2023-08.pdf"
 for line in '调小组”）组织实施，省总工会牵头制定督查考核指标体系和督查' \
-    '落实“三做到、四列入”：做到纳入当地发展规划、编制专项规划；'; do
+    '市落实“三做到、四列入”：做到纳入当地发展规划、编制专项规' \
+    '划；做到地方党委主要负责同志高度重视；做到形成落实产改的政'; do
   check "MuPDF reads one line: $line" grep -qxF "$line" "$TMP/mu.txt"
 done
 

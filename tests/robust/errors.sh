@@ -40,9 +40,10 @@ python3 - <<'PY'
 head = "报头：测试小组\n期号：2023年第1期\n日期：2023年3月28日\n"
 open("footer.txt", "w").write(head + "\n# 标题\n\n正文。\n\n抄送：" + "各省、自治区、直辖市总工会，" * 300 + "\n")
 open("wide.txt", "w").write(head + "\n# 标题\n\n" + "\U000F0000" * 300 + "\n")
+open("close.txt", "w").write(head + "\n# 标题\n\n正文" + "）" * 90 + "\n")
 open("layout.txt", "w").write(head + "版式：/etc/passwd\n\n# 标题\n\n正文。\n")
 PY
-for f in footer wide layout; do
+for f in footer close layout; do
   run $T "$BIN" render $f.txt -o $f.pdf
   rstatus=$status
   head -1 err >render.err
@@ -51,6 +52,16 @@ for f in footer wide layout; do
   check "check $f.txt: the same error as render" sh -c "head -1 '$TMP/err' | cmp -s - render.err"
   if grep -q ': ok$' out; then bad "check $f.txt says ok"; else ok; fi
 done
+# 300 characters no font has, with no break between them: set with emergency
+# breaks and blank boxes, warned about; check says ok, with render's warnings.
+run $T "$BIN" render wide.txt -o wide.pdf
+expect_status 0 "render wide.txt (emergency breaks)"
+grep warning err >render.warn
+run $T "$BIN" check wide.txt
+expect_status 0 "check wide.txt exits as render does"
+expect_out_has "wide.txt: ok" "check wide.txt says ok"
+check "check wide.txt: render's warnings (emergency break, missing glyph)" sh -c \
+  "grep warning '$TMP/err' | cmp -s - render.warn && grep -q 'emergency break' render.warn && grep -q 'in no font' render.warn"
 run $T "$BIN" check a.txt
 expect_status 0 "check a good issue"
 expect_out_has "a.txt: ok" "check says ok"

@@ -285,6 +285,31 @@ int main(int argc, char **argv)
         else
             CHECK_NEAR(g[i].advance, 16, 1e-4);
     }
+    /* FandolFang has no pwid: a Latin passage's quote is its own glyph (drawn
+     * for its Latin) in a proportional box made from the ink, 0.08 em
+     * outside and 0.04 em next to the text it encloses; Chinese ones stay
+     * full-width. */
+    const bl_fontchain *fang = chain1("FandolFang", "Noto Serif CJK SC");
+    n = shape(fang, 16, "said “Build” ‘o’ 说“OK”", &g);
+    int seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].cp < 0x2018 || g[i].cp > 0x201D)
+            continue;
+        seen++;
+        CHECK(g[i].font == fang->fonts[0]);
+        if (g[i].cluster >= 22) {
+            CHECK_NEAR(g[i].advance, 16, 1e-4);
+            continue;
+        }
+        CHECK(g[i].advance < 0.6 * 16 && g[i].advance > 0.1 * 16);
+        /* The ink lies inside the box: FandolFang's opening quote's ink is
+         * at 0.585-0.915 em of its full-width box. */
+        int opening = g[i].cp == 0x201C || g[i].cp == 0x2018;
+        double ink0 = (g[i].cp == 0x201C ? 0.585 : g[i].cp == 0x2018 ? 0.690
+                       : g[i].cp == 0x201D ? 0.085 : 0.190) * 16 + g[i].dx;
+        CHECK_NEAR(ink0, (opening ? 0.08 : 0.04) * 16, 0.05);
+    }
+    CHECK_INT(seen, 6);
     /* A tab is shaped as a space; format characters are never missing
      * glyphs and take no room. */
     n = shape(serif, 16, "中\t文\u200B\u2060\uFEFF\u200D字", &g);
