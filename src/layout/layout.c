@@ -794,24 +794,29 @@ static const char *short_note(lay_ctx *c, size_t b, size_t j)
     return bl_display_strdup(c->d, buf);
 }
 
-/* Places the flow on pages, page 1 starting at grid line first_slot.
+/* Places the flow on pages, page 1 starting at line first_slot (a grid
+ * line, or for a 公文 a fraction: the line just clear of the red rule).
  * *last_slot is the grid line after the last line of the last page.
- * A whole number of lines of space keeps the next line on the grid; a
- * fraction (item-space-before = 0.5) is kept as it is, and the line after
- * such an off-grid line goes back to the next grid line. */
-static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
+ * A whole number of lines of space keeps the next line on the grid (on
+ * page 1 of a 公文, the grid that starts at first_slot); a fraction
+ * (item-space-before = 0.5) is kept as it is, and the line after such an
+ * off-grid line goes back to the next grid line. */
+static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
 {
     const int G = c->st->grid_lines;
     float *slot = bl_arena_calloc(c->arena, c->nlines + 1, sizeof *slot);
     if (!slot)
         return nomem(c);
     size_t i = 0;
-    int start = first_slot, end_slot = first_slot;
+    float start = first_slot;
+    /* The page's grid origin: 0, or page 1's fraction of a line. */
+    float org = first_slot - floorf(first_slot + 0.001f);
+    float end_slot = first_slot;
     size_t page_index = c->d->npages - 1;
     while (i < c->nlines) {
         bl_dl_page *page = &c->d->pages[page_index];
         size_t j = i;
-        float pos = (float)start;
+        float pos = start;
         while (j < c->nlines) {
             const lay_line *ln = &c->lines[j];
             if (j > i && ln->break_before)
@@ -819,7 +824,7 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
             float sb = pos == 0 ? 0 : ln->space_before; /* no space at a page top */
             float s = pos + sb;
             if (fabsf(sb - roundf(sb)) < 0.001f)
-                s = ceilf(s - 0.001f);
+                s = org + ceilf(s - org - 0.001f);
             if (s > (float)(G - 1) + 0.001f)
                 break;
             slot[j] = s;
@@ -875,7 +880,7 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
                 if (st != BL_OK)
                     return st;
             }
-            end_slot = (int)ceilf(slot[k] + 1 - 0.001f);
+            end_slot = org + ceilf(slot[k] + 1 - org - 0.001f);
         }
         i = j;
         if (i < c->nlines) {
@@ -884,6 +889,7 @@ static bl_status paginate(lay_ctx *c, int first_slot, int *last_slot)
             page_index = c->d->npages - 1;
             start = 0;
             end_slot = 0;
+            org = 0;
         }
     }
     *last_slot = end_slot;
@@ -1214,8 +1220,12 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         (st = lay_gw_is_gongwen(c) ? lay_gw_head(c, first, &mh_bottom)
                                    : masthead(c, first, &mh_bottom)) != BL_OK)
         return st;
-    /* The flow starts on the first grid line whose em box clears the rule. */
-    int first_slot = (int)ceilf((c->top - mh_bottom) / c->pitch - 0.001f);
+    /* The flow starts on the first grid line whose em box clears the rule.
+     * A 公文's 版头 is placed by GB/T 9704 7.2.4-7.2.7 in mm, off the grid:
+     * its title is measured from the rule (7.3.1: 红色分隔线下空二行), so its
+     * page 1 starts right below the rule, on a grid of its own. */
+    float below = (c->top - mh_bottom) / c->pitch;
+    float first_slot = lay_gw_is_gongwen(c) ? below : ceilf(below - 0.001f);
     const bl_doc_view *v = c->doc;
     int first_content = 0;
     /* A 目录 lists articles and items; below min-entries it is left out and
@@ -1256,7 +1266,7 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
         c->lines[0].space_before = fmaxf(c->lines[0].space_before, s->mh_space_after);
     if ((st = lay_gw_closing(c)) != BL_OK)
         return st;
-    int last_slot = first_slot;
+    float last_slot = first_slot;
     if ((st = paginate(c, first_slot, &last_slot)) != BL_OK)
         return st;
     size_t unnumbered_from = (size_t)-1;
@@ -1274,7 +1284,7 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
                                 (double)(h / 72 * 25.4f),
                                 (double)((c->top - c->bottom) / 72 * 25.4f));
         /* Room on the last page below its last line? */
-        float last_bottom = baseline_of(c, (float)last_slot - 1) - CJK_DESCENT * s->body_size;
+        float last_bottom = baseline_of(c, last_slot - 1) - CJK_DESCENT * s->body_size;
         int fits = c->bottom + h + s->body_size * 0.5f <= last_bottom;
         size_t content_pages = c->d->npages;
         size_t foot_page = fits ? content_pages - 1 : content_pages;

@@ -110,6 +110,15 @@ titles = [s for s in p1 if abs(s["size"] - 22 / F.MM) < 0.01]
 F.check(titles, "7.3.1: a 二号 title on page 1")
 if titles and red_rules:
     F.check(min(F.top(s) for s in titles) > red_rules[0]["y"], "7.3.1: the title below the red rule")
+    # 7.3.1: 红色分隔线下空二行 - two blank grid lines (2 pitches) between the rule's lower edge
+    # and the title's line, the title's baseline where that line's body baseline is (0.88 em of
+    # 三号 below the line's top; a 二号 title rises above it, as on any line of the flow): 26.0 mm
+    # below the rule. ±0.5 mm as for the other clauses; a title that kept the page grid would be
+    # off by the part of a line the 版头 leaves over (up to 10.4 mm: 35.2 mm before 7.3.1's fix).
+    r = red_rules[0]
+    first_title = min(titles, key=lambda s: s["y"])
+    F.near(first_title["y"], r["y"] + r["w"] / F.MM / 2 + 2 * F.PITCH + 0.88 * F.BODY,
+           "7.3.1: the title two blank lines below the red rule")
     for s in titles:
         F.near((s["x0"] + s["x1"]) / 2, (F.LEFT + F.RIGHT) / 2, f"7.3.1: title line '{s['text']}' centred", 1.0)
 # 7.3.2: 主送 one line below the title, flush left, ending in a full-width colon; the body on
