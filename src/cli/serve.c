@@ -7,9 +7,14 @@
  * every request but the page itself must carry the session's token (the
  * X-Bulletin-Token header, or the cookie the page sets); bodies are limited
  * to the parser's input limit. One thread per connection: a render blocks
- * only its own request. It runs until SIGINT or SIGTERM, then exits 0. */
+ * only its own request. It runs until SIGINT or SIGTERM, then exits 0.
+ *
+ * libmicrohttpd is opened with dlopen here, not linked: linked, its TLS
+ * libraries (gnutls, nettle, p11-kit, ...) were loaded and relocated by every
+ * command, 13 % of a short render's instructions. */
 #define _DEFAULT_SOURCE
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -25,6 +30,56 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+
+/* The few libmicrohttpd functions serve uses, found by mhd_open. */
+static struct {
+    struct MHD_Daemon *(*start_daemon)(unsigned int, uint16_t, MHD_AcceptPolicyCallback, void *,
+                                       MHD_AccessHandlerCallback, void *, ...);
+    const union MHD_DaemonInfo *(*get_daemon_info)(struct MHD_Daemon *, enum MHD_DaemonInfoType,
+                                                   ...);
+    void (*stop_daemon)(struct MHD_Daemon *);
+    struct MHD_Response *(*create_response_from_buffer)(size_t, void *,
+                                                        enum MHD_ResponseMemoryMode);
+    enum MHD_Result (*add_response_header)(struct MHD_Response *, const char *, const char *);
+    enum MHD_Result (*queue_response)(struct MHD_Connection *, unsigned int,
+                                      struct MHD_Response *);
+    void (*destroy_response)(struct MHD_Response *);
+    const char *(*lookup_connection_value)(struct MHD_Connection *, enum MHD_ValueKind,
+                                           const char *);
+} mhd;
+
+/* Opens libmicrohttpd (Debian 12's libmicrohttpd12, the ABI the header is
+ * from); 0 with a message on stderr if it or one of its functions is missing.
+ * The library stays loaded until the process ends. */
+static int mhd_open(void)
+{
+    void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        fprintf(stderr, "bulletin serve: error: cannot load libmicrohttpd: %s\n", dlerror());
+        return 0;
+    }
+    int ok = 1;
+#define MHD_LOAD(field)                                                                \
+    do {                                                                               \
+        void *f_ = dlsym(h, "MHD_" #field);                                            \
+        if (!f_) {                                                                     \
+            fprintf(stderr, "bulletin serve: error: libmicrohttpd has no MHD_%s\n", #field); \
+            ok = 0;                                                                    \
+        }                                                                              \
+        /* POSIX guarantees a function's address fits a void *. */                    \
+        mhd.field = (__typeof__(mhd.field))f_;                                         \
+    } while (0)
+    MHD_LOAD(start_daemon);
+    MHD_LOAD(get_daemon_info);
+    MHD_LOAD(stop_daemon);
+    MHD_LOAD(create_response_from_buffer);
+    MHD_LOAD(add_response_header);
+    MHD_LOAD(queue_response);
+    MHD_LOAD(destroy_response);
+    MHD_LOAD(lookup_connection_value);
+#undef MHD_LOAD
+    return ok;
+}
 
 #include "parse/parse.h"
 #include "serve_priv.h"
@@ -68,7 +123,7 @@ static const char *const csp_page =
 /* Queues r (taking its body) with the headers every response has. */
 static enum MHD_Result send_reply(struct MHD_Connection *c, serve_reply *r, const char *cookie)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
+    struct MHD_Response *resp = mhd.create_response_from_buffer(
         r->len, r->body ? r->body : (char *)"", r->body ? MHD_RESPMEM_MUST_FREE
                                                         : MHD_RESPMEM_PERSISTENT);
     if (!resp) {
@@ -76,23 +131,23 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, serve_reply *r, cons
         return MHD_NO;
     }
     r->body = NULL; /* the response owns it now */
-    MHD_add_response_header(resp, "Content-Type", r->type ? r->type : "text/plain");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Content-Security-Policy",
+    mhd.add_response_header(resp, "Content-Type", r->type ? r->type : "text/plain");
+    mhd.add_response_header(resp, "Cache-Control", "no-store");
+    mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
+    mhd.add_response_header(resp, "Content-Security-Policy",
                             r->type && strncmp(r->type, "text/html", 9) == 0 ? csp_page
                                                                              : "default-src 'none'");
     if (r->etag)
-        MHD_add_response_header(resp, "ETag", r->etag);
+        mhd.add_response_header(resp, "ETag", r->etag);
     if (r->disposition)
-        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+        mhd.add_response_header(resp, "Content-Disposition", r->disposition);
     if (r->allow)
-        MHD_add_response_header(resp, "Allow", r->allow);
+        mhd.add_response_header(resp, "Allow", r->allow);
     if (cookie)
-        MHD_add_response_header(resp, "Set-Cookie", cookie);
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
-    MHD_destroy_response(resp);
+        mhd.add_response_header(resp, "Set-Cookie", cookie);
+    enum MHD_Result ok = mhd.queue_response(c, (unsigned)r->status, resp);
+    mhd.destroy_response(resp);
     serve_reply_free(r);
     return ok;
 }
@@ -110,18 +165,18 @@ static enum MHD_Result send_asset(struct MHD_Connection *c, const serve_asset *a
                                   const char *cookie)
 {
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+        mhd.create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", a->type);
-    MHD_add_response_header(resp, "Cache-Control", "no-cache");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Content-Security-Policy", csp_page);
+    mhd.add_response_header(resp, "Content-Type", a->type);
+    mhd.add_response_header(resp, "Cache-Control", "no-cache");
+    mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
+    mhd.add_response_header(resp, "Content-Security-Policy", csp_page);
     if (cookie)
-        MHD_add_response_header(resp, "Set-Cookie", cookie);
-    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
-    MHD_destroy_response(resp);
+        mhd.add_response_header(resp, "Set-Cookie", cookie);
+    enum MHD_Result ok = mhd.queue_response(c, MHD_HTTP_OK, resp);
+    mhd.destroy_response(resp);
     return ok;
 }
 
@@ -149,7 +204,7 @@ static int token_eq(const char *given, const char *token)
 
 static int host_ok(const server *sv, struct MHD_Connection *c)
 {
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    const char *h = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     for (size_t i = 0; h && i < sv->nhosts; i++)
         if (strcasecmp(h, sv->hosts[i]) == 0)
             return 1;
@@ -158,9 +213,9 @@ static int host_ok(const server *sv, struct MHD_Connection *c)
 
 static int has_token(const server *sv, struct MHD_Connection *c)
 {
-    return token_eq(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Bulletin-Token"),
+    return token_eq(mhd.lookup_connection_value(c, MHD_HEADER_KIND, "X-Bulletin-Token"),
                     sv->token) ||
-           token_eq(MHD_lookup_connection_value(c, MHD_COOKIE_KIND, sv->cookie), sv->token);
+           token_eq(mhd.lookup_connection_value(c, MHD_COOKIE_KIND, sv->cookie), sv->token);
 }
 
 /* ---- routes --------------------------------------------------------------- */
@@ -258,7 +313,7 @@ static int route_name_ok(const route *rt)
 
 static const char *query(struct MHD_Connection *c, const char *key)
 {
-    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
+    return mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
 }
 
 /* The page: with ?token= the cookie is set, so the page's own requests
@@ -301,7 +356,7 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const ch
     if (!route_name_ok(&rt))
         return send_error(c, 404, "no such issue: the name must be a .txt file of the folder",
                           NULL);
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+    const char *cl = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > sv->body_limit)
         return send_error(c, 413, "the body is larger than the input limit", NULL);
@@ -338,7 +393,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
     case R_ISSUE:
         if (strcmp(method, "PUT") == 0)
             serve_put_issue(&sv->st, rt.name,
-                            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
+                            mhd.lookup_connection_value(c, MHD_HEADER_KIND, "If-Match"),
                             rq->body ? rq->body : "", rq->len, &r);
         else
             serve_get_issue(&sv->st, rt.name, &r);
@@ -550,6 +605,8 @@ int cli_cmd_serve(int argc, char **argv)
         return usage_error("cannot resolve the address '%s'", host);
     if (la.wildcard)
         return usage_error("--host '%s' is every address: name the one clients will use", host);
+    if (!mhd_open())
+        return EXIT_INTERNAL;
     struct stat st;
     char *real = realpath(dir, NULL);
     if (!real || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -592,7 +649,7 @@ int cli_cmd_serve(int argc, char **argv)
     set_port(&la, (unsigned)port);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                      MHD_USE_ERROR_LOG | (la.v6 ? MHD_USE_IPv6 : 0);
-    struct MHD_Daemon *d = MHD_start_daemon(
+    struct MHD_Daemon *d = mhd.start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&la.sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, sv, MHD_OPTION_CONNECTION_LIMIT,
@@ -605,7 +662,7 @@ int cli_cmd_serve(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto done;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned bound = info ? info->port : (unsigned)port;
     snprintf(sv->cookie, sizeof sv->cookie, "bulletin_token_%u", bound);
     const char *names[] = {"127.0.0.1", "localhost", "[::1]"};
@@ -627,7 +684,7 @@ int cli_cmd_serve(int argc, char **argv)
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
-    MHD_stop_daemon(d);
+    mhd.stop_daemon(d);
     fprintf(stderr, "bulletin serve: stopped\n");
 done:
     serve_slots_free(&sv->st);

@@ -122,29 +122,43 @@ const char *bl_display_strdup(bl_display *d, const char *s)
 
 const char *bl_fmt_num(char *buf, double v, int decimals)
 {
-    /* Integer arithmetic, so no locale can turn the point into a comma. */
+    /* Integer arithmetic, so no locale can turn the point into a comma; the
+     * digits are written by hand because snprintf was 16 % of a 100x issue's
+     * instructions (the PDF content streams are mostly these numbers). */
+    static const long long scales[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     if (decimals < 0)
         decimals = 0;
     if (decimals > 6)
         decimals = 6;
-    long long scale = 1;
-    for (int i = 0; i < decimals; i++)
-        scale *= 10;
     if (!isfinite(v))
         v = 0;
-    long long n = llround(v * (double)scale);
-    int neg = n < 0;
-    unsigned long long u = neg ? (unsigned long long)(-n) : (unsigned long long)n;
-    unsigned long long ip = u / (unsigned long long)scale;
-    unsigned long long fp = u % (unsigned long long)scale;
-    char frac[24] = "";
-    if (fp) {
-        snprintf(frac, sizeof frac, "%0*llu", decimals, fp);
-        size_t l = strlen(frac);
-        while (l > 0 && frac[l - 1] == '0')
-            frac[--l] = '\0';
+    long long n = llround(v * (double)scales[decimals]);
+    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+    /* Digits from the right: the fraction without its trailing zeros, then
+     * the integer part; a number that rounds to 0 has no sign. */
+    char tmp[32];
+    char *p = tmp + sizeof tmp;
+    int d = decimals;
+    while (d > 0 && u % 10 == 0) {
+        u /= 10;
+        d--;
     }
-    snprintf(buf, 32, "%s%llu%s%s", neg && (ip || fp) ? "-" : "", ip, fp ? "." : "", frac);
+    if (d > 0) {
+        while (d-- > 0) {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0)
+        *--p = '-';
+    size_t len = (size_t)(tmp + sizeof tmp - p);
+    memcpy(buf, p, len);
+    buf[len] = '\0';
     return buf;
 }
 

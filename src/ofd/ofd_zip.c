@@ -1,12 +1,91 @@
 /* ofd_zip.c - the OFD package as a ZIP written by libzip into memory
  * (ofd_priv.h). Deterministic: members in the caller's order, each deflated
  * and stamped with the document's own date as a DOS date and time (no
- * clock, no time zone), Unix permissions 0644, no archive comment. */
+ * clock, no time zone), Unix permissions 0644, no archive comment.
+ *
+ * libzip is opened with dlopen on the first OFD, not linked: linked, it
+ * brought libcrypto, whose symbol bindings were half of the dynamic loader's
+ * work in every render (about 4 % of a short PDF render's instructions). */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <zip.h>
 
 #include "ofd_priv.h"
+
+/* Every libzip function used below: each name is redirected to a pointer
+ * of the declared function's own type, filled once by zip_api_open. */
+#define ZIP_FUNCS(X)                                                                      \
+    X(zip_error_code_zip) X(zip_error_strerror) X(zip_error_init) X(zip_error_fini)        \
+    X(zip_stat_init) X(zip_source_open) X(zip_source_stat) X(zip_source_error)             \
+    X(zip_source_read) X(zip_source_close) X(zip_source_buffer_create) X(zip_source_free)   \
+    X(zip_source_keep) X(zip_source_buffer) X(zip_open_from_source) X(zip_file_add)        \
+    X(zip_get_error) X(zip_set_file_compression) X(zip_file_set_dostime)                    \
+    X(zip_file_set_external_attributes) X(zip_discard) X(zip_close)
+
+#define ZIP_FIELD(f) __typeof__(&f) f;
+static struct {
+    ZIP_FUNCS(ZIP_FIELD)
+} zip_api;
+#undef ZIP_FIELD
+
+static pthread_once_t zip_once = PTHREAD_ONCE_INIT;
+static const char *zip_missing; /* why libzip could not be used, or NULL */
+static char zip_why[160];
+
+static void zip_api_load(void)
+{
+    /* Debian 12's libzip4, the ABI <zip.h> is from. */
+    void *h = dlopen("libzip.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(zip_why, sizeof zip_why, "cannot load libzip: %s", e ? e : "not found");
+        zip_missing = zip_why;
+        return;
+    }
+    /* POSIX guarantees a function's address survives the trip through void *. */
+#define ZIP_LOAD(f)                                                                       \
+    if (!(zip_api.f = (__typeof__(zip_api.f))dlsym(h, #f)) && !zip_missing) {              \
+        snprintf(zip_why, sizeof zip_why, "libzip has no %s", #f);                         \
+        zip_missing = zip_why;                                                            \
+    }
+    ZIP_FUNCS(ZIP_LOAD)
+#undef ZIP_LOAD
+}
+
+static bl_status zip_api_open(bl_error *err)
+{
+    pthread_once(&zip_once, zip_api_load);
+    if (zip_missing)
+        return bl_error_set(err, BL_ERR_IO, NULL, 0, 0, "cannot write the OFD: %s", zip_missing);
+    return BL_OK;
+}
+
+/* From here on, every call goes through zip_api (the names as libzip's). */
+#define zip_error_code_zip zip_api.zip_error_code_zip
+#define zip_error_strerror zip_api.zip_error_strerror
+#define zip_error_init zip_api.zip_error_init
+#define zip_error_fini zip_api.zip_error_fini
+#define zip_stat_init zip_api.zip_stat_init
+#define zip_source_open zip_api.zip_source_open
+#define zip_source_stat zip_api.zip_source_stat
+#define zip_source_error zip_api.zip_source_error
+#define zip_source_read zip_api.zip_source_read
+#define zip_source_close zip_api.zip_source_close
+#define zip_source_buffer_create zip_api.zip_source_buffer_create
+#define zip_source_free zip_api.zip_source_free
+#define zip_source_keep zip_api.zip_source_keep
+#define zip_source_buffer zip_api.zip_source_buffer
+#define zip_open_from_source zip_api.zip_open_from_source
+#define zip_file_add zip_api.zip_file_add
+#define zip_get_error zip_api.zip_get_error
+#define zip_set_file_compression zip_api.zip_set_file_compression
+#define zip_file_set_dostime zip_api.zip_file_set_dostime
+#define zip_file_set_external_attributes zip_api.zip_file_set_external_attributes
+#define zip_discard zip_api.zip_discard
+#define zip_close zip_api.zip_close
 
 /* The DOS date and time of the document's date; 1980-01-01 00:00 (the
  * format's epoch) when there is none or it is out of the format's range. */
@@ -67,6 +146,9 @@ bl_status ofd_zip(const ofd_member *members, size_t n, const bl_dl_info *date,
 {
     *out = NULL;
     *len = 0;
+    bl_status loaded = zip_api_open(err);
+    if (loaded != BL_OK)
+        return loaded;
     zip_error_t ze;
     zip_error_init(&ze);
     zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);

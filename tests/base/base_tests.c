@@ -167,6 +167,87 @@ static void test_error(void)
     CHECK_INT(err.col, 5);
 }
 
+/* The snprintf formatter bl_fmt_num had before it wrote its digits by hand:
+ * the new one must give the same bytes for every value. */
+static const char *fmt_num_ref(char *buf, double v, int decimals)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    long long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    if (!isfinite(v))
+        v = 0;
+    long long n = llround(v * (double)scale);
+    int neg = n < 0;
+    unsigned long long u = neg ? (unsigned long long)(-n) : (unsigned long long)n;
+    unsigned long long ip = u / (unsigned long long)scale;
+    unsigned long long fp = u % (unsigned long long)scale;
+    char frac[24] = "";
+    if (fp) {
+        snprintf(frac, sizeof frac, "%0*llu", decimals, fp);
+        size_t l = strlen(frac);
+        while (l > 0 && frac[l - 1] == '0')
+            frac[--l] = '\0';
+    }
+    snprintf(buf, 32, "%s%llu%s%s", neg && (ip || fp) ? "-" : "", ip, fp ? "." : "", frac);
+    return buf;
+}
+
+static int fmt_num_same(double v, int decimals)
+{
+    char a[32], b[32];
+    bl_fmt_num(a, v, decimals);
+    fmt_num_ref(b, v, decimals);
+    if (strcmp(a, b) == 0)
+        return 1;
+    fprintf(stderr, "bl_fmt_num(%.17g, %d) = \"%s\", expected \"%s\"\n", v, decimals, a, b);
+    return 0;
+}
+
+static void test_fmt_num_exact(void)
+{
+    static const double fixed[] = {
+        0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 0.05, -0.05, 0.005, -0.005, 0.0005, -0.0005,
+        0.4999999, 1.4999999999, 2.5, -2.5, 0.125, -0.125, 0.0625, 1e-7, -1e-7, 9.9995,
+        -9.9995, 99.995, 999.9995, 1e6, -1e6, 123456789.123456, -987654321.654321,
+        1e12, -1e12, 9.2e11, 4503599627370496.0, -4503599627370496.0, 1e15, 595.276,
+        841.89, 442.2047, 0.001, 0.0015, 0.0025, 0.0035, 1.0005, 2.0005, 1.005, 1.015,
+        1.025, 1.035, 1.045, 1.055, 1.065, 1.075, 1.085, 1.095, 100.0, 10.0, 1000.0,
+        NAN, INFINITY, -INFINITY};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        for (int d = -1; d <= 7; d++)
+            if (fabs(fixed[i]) < 9e12 || d <= 3 || !isfinite(fixed[i]))
+                ok &= fmt_num_same(fixed[i], d);
+    /* Every halfway point and its neighbours near the rounding digits. */
+    for (int d = 0; d <= 6; d++) {
+        double scale = pow(10, d);
+        for (long long k = -20000; k <= 20000; k++) {
+            double h = ((double)k + 0.5) / scale;
+            ok &= fmt_num_same(h, d);
+            ok &= fmt_num_same(nextafter(h, INFINITY), d);
+            ok &= fmt_num_same(nextafter(h, -INFINITY), d);
+            ok &= fmt_num_same((double)k / scale, d);
+        }
+    }
+    /* Pseudo-random values over many magnitudes (a fixed LCG: the same
+     * values every run). */
+    unsigned long long x = 88172645463325252ULL;
+    for (int i = 0; i < 400000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double mant = (double)(x >> 11) / (double)(1ULL << 53);
+        int e = (int)((x >> 3) % 19) - 7; /* 1e-7 .. 1e11 */
+        double v = mant * pow(10, e) * ((x & 1) ? -1 : 1);
+        ok &= fmt_num_same(v, (int)((x >> 5) % 7));
+    }
+    CHECK(ok);
+}
+
 static void test_fmt_num(void)
 {
     char b[32];
@@ -199,5 +280,6 @@ int main(void)
     test_fileio();
     test_error();
     test_fmt_num();
+    test_fmt_num_exact();
     return check_summary();
 }
