@@ -107,7 +107,10 @@ int pdf_deflate(struct libdeflate_compressor **z, const void *data, size_t len,
         free(p);
         return 0;
     }
-    *out = p;
+    /* The bound is about the input's size; a page's content keeps its
+     * compressed stream until the end of the document, so give back the rest. */
+    unsigned char *q = n < cap ? realloc(p, n) : p;
+    *out = q ? q : p;
     *out_len = n;
     return 1;
 }
