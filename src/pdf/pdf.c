@@ -1313,12 +1313,10 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
             const bl_dl_page *pg = &d->pages[p];
             page_out *po = &r->pages[p];
             /* The content, compressed when the page was written. */
-            buf *b = pdf_obj_begin(&o, h.content[p]);
-            pdf_bprintf(b, "<< /Length %zu /Filter /FlateDecode >>\nstream\n", po->len);
-            bput(b, po->content, po->len);
-            bputs(b, "\nendstream");
-            pdf_obj_end(&o);
-            b = pdf_obj_begin(&o, h.page[p]);
+            char dict[64];
+            snprintf(dict, sizeof dict, "<< /Length %zu /Filter /FlateDecode >>", po->len);
+            pdf_obj_stream_ext(&o, h.content[p], dict, po->content, po->len);
+            buf *b = pdf_obj_begin(&o, h.page[p]);
             pdf_bprintf(b, "<< /Type /Page /Parent %u 0 R /MediaBox [0 0 ", h.pages);
             bnum(b, pg->width, 3);
             bnum(b, pg->height, 3);

@@ -191,6 +191,19 @@ void pdf_obj_stream(pdf_objs *o, unsigned num, const char *dict_entries, const v
     free(z);
 }
 
+void pdf_obj_stream_ext(pdf_objs *o, unsigned num, const char *dict, const unsigned char *data,
+                        size_t len)
+{
+    pdf_buf *b = pdf_obj_begin(o, num);
+    pdf_bputs(b, dict);
+    pdf_bputs(b, "\nstream\n");
+    pdf_obj_end(o);
+    if (num && num < o->n && !o->body.oom) {
+        o->objs[num].ext = data;
+        o->objs[num].ext_len = len;
+    }
+}
+
 void pdf_objs_free(pdf_objs *o)
 {
     free(o->objs);
@@ -404,6 +417,10 @@ bl_status pdf_assemble(const pdf_haru *h, const pdf_objs *o, const char *version
         offs[k] = f.n;
         pdf_bprintf(&f, "%zu 0 obj\n", k);
         pdf_bput(&f, o->body.p + o->objs[k].off, o->objs[k].len);
+        if (o->objs[k].ext) {
+            pdf_bput(&f, o->objs[k].ext, o->objs[k].ext_len);
+            pdf_bputs(&f, "\nendstream");
+        }
         pdf_bputs(&f, "\nendobj\n");
     }
     size_t xref = f.n;
