@@ -1266,6 +1266,9 @@ static bl_status save_haru(render *r, unsigned char **data, size_t *size)
     p[n] = '\0'; /* for pdf_haru_parse */
     *data = p;
     *size = n;
+    /* Its objects and its saved stream are done with: the rest is ours. */
+    HPDF_Free(r->pdf);
+    r->pdf = NULL;
     return BL_OK;
 }
 
