@@ -34,15 +34,18 @@ enum {
 };
 
 typedef struct bl_dl_glyph {
-    uint32_t gid;      /* glyph id in the full font */
+    /* Fields ordered and sized for a 24-byte record (there is one per glyph
+     * of the document: 10 MB of Latin words is 8 million of them). */
+    uint16_t gid;      /* glyph id in the full font (OpenType's are 16-bit) */
+    uint8_t flags;     /* BL_DLG_* */
     float x, y;        /* origin relative to the run's origin, pt */
     uint32_t text_off; /* the characters this glyph shows: run text bytes */
     uint32_t text_len; /* 0 for the 2nd.. glyph of a cluster */
     float advance;     /* set advance: from its origin to the end of the room it
                           takes on the line, pt (the composer's, after trims and
                           letter-spacing; justification space is not in it) */
-    uint32_t flags;    /* BL_DLG_* */
 } bl_dl_glyph;
+_Static_assert(sizeof(bl_dl_glyph) == 24, "bl_dl_glyph grew: one per glyph of the document");
 
 typedef struct bl_dl_text {
     const bl_font *font;

@@ -11,6 +11,7 @@
  * two-sided printing. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/utf8.h"
@@ -1164,13 +1165,12 @@ static bl_status set_info(lay_ctx *c)
     return BL_OK;
 }
 
-static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
-                             const bl_layout_env *env, bl_arena *arena, const size_t *toc_pages,
-                             size_t ntoc_pages, bl_display **out, bl_error *err)
+static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *style,
+                                 const bl_layout_env *env, bl_arena *arena,
+                                 const size_t *toc_pages, size_t ntoc_pages, bl_display **out,
+                                 bl_error *err)
 {
     *out = NULL;
-    lay_ctx ctx, *c = &ctx;
-    memset(c, 0, sizeof *c);
     c->toc_pages = toc_pages;
     c->ntoc_pages = ntoc_pages;
     c->doc = bl_doc_get(doc);
@@ -1311,6 +1311,21 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
     lay_gw_info(c);
     *out = c->d;
     return BL_OK;
+}
+
+/* One pass with its own context. The context's lines and runs are the
+ * layout's scratch (pages keep copies of the runs), so they are malloc'd and
+ * let go here rather than kept in the display's arena. */
+static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
+                             const bl_layout_env *env, bl_arena *arena, const size_t *toc_pages,
+                             size_t ntoc_pages, bl_display **out, bl_error *err)
+{
+    lay_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    bl_status st = layout_ctx_pass(&ctx, doc, style, env, arena, toc_pages, ntoc_pages, out, err);
+    free(ctx.runs);
+    free(ctx.lines);
+    return st;
 }
 
 /* The page of every outline entry (articles, sections, items), 1-based. */

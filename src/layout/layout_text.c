@@ -2,6 +2,7 @@
  * the paragraph composer, and turning its lines into positioned glyph runs. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/utf8.h"
@@ -66,7 +67,7 @@ lay_line *lay_add_line(lay_ctx *c, size_t first_run, size_t nruns)
 {
     if (c->nlines == c->cap_lines) {
         size_t cap = c->cap_lines ? c->cap_lines * 2 : 64;
-        lay_line *l = bl_arena_grow(c->arena, c->lines, c->nlines, cap, sizeof *l);
+        lay_line *l = realloc(c->lines, cap * sizeof *l); /* freed by layout_pass */
         if (!l)
             return NULL;
         c->lines = l;
@@ -83,7 +84,7 @@ static bl_dl_text *new_run(lay_ctx *c)
 {
     if (c->nruns == c->cap_runs) {
         size_t cap = c->cap_runs ? c->cap_runs * 2 : 128;
-        bl_dl_text *r = bl_arena_grow(c->arena, c->runs, c->nruns, cap, sizeof *r);
+        bl_dl_text *r = realloc(c->runs, cap * sizeof *r); /* freed by layout_pass */
         if (!r)
             return NULL;
         c->runs = r;

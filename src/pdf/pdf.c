@@ -1266,6 +1266,9 @@ static bl_status save_haru(render *r, unsigned char **data, size_t *size)
     p[n] = '\0'; /* for pdf_haru_parse */
     *data = p;
     *size = n;
+    /* Its objects and its saved stream are done with: the rest is ours. */
+    HPDF_Free(r->pdf);
+    r->pdf = NULL;
     return BL_OK;
 }
 
@@ -1313,12 +1316,10 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
             const bl_dl_page *pg = &d->pages[p];
             page_out *po = &r->pages[p];
             /* The content, compressed when the page was written. */
-            buf *b = pdf_obj_begin(&o, h.content[p]);
-            pdf_bprintf(b, "<< /Length %zu /Filter /FlateDecode >>\nstream\n", po->len);
-            bput(b, po->content, po->len);
-            bputs(b, "\nendstream");
-            pdf_obj_end(&o);
-            b = pdf_obj_begin(&o, h.page[p]);
+            char dict[64];
+            snprintf(dict, sizeof dict, "<< /Length %zu /Filter /FlateDecode >>", po->len);
+            pdf_obj_stream_ext(&o, h.content[p], dict, po->content, po->len);
+            buf *b = pdf_obj_begin(&o, h.page[p]);
             pdf_bprintf(b, "<< /Type /Page /Parent %u 0 R /MediaBox [0 0 ", h.pages);
             bnum(b, pg->width, 3);
             bnum(b, pg->height, 3);

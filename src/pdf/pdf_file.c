@@ -107,7 +107,10 @@ int pdf_deflate(struct libdeflate_compressor **z, const void *data, size_t len,
         free(p);
         return 0;
     }
-    *out = p;
+    /* The bound is about the input's size; a page's content keeps its
+     * compressed stream until the end of the document, so give back the rest. */
+    unsigned char *q = n < cap ? realloc(p, n) : p;
+    *out = q ? q : p;
     *out_len = n;
     return 1;
 }
@@ -186,6 +189,19 @@ void pdf_obj_stream(pdf_objs *o, unsigned num, const char *dict_entries, const v
     pdf_bputs(b, "\nendstream");
     pdf_obj_end(o);
     free(z);
+}
+
+void pdf_obj_stream_ext(pdf_objs *o, unsigned num, const char *dict, const unsigned char *data,
+                        size_t len)
+{
+    pdf_buf *b = pdf_obj_begin(o, num);
+    pdf_bputs(b, dict);
+    pdf_bputs(b, "\nstream\n");
+    pdf_obj_end(o);
+    if (num && num < o->n && !o->body.oom) {
+        o->objs[num].ext = data;
+        o->objs[num].ext_len = len;
+    }
 }
 
 void pdf_objs_free(pdf_objs *o)
@@ -401,6 +417,10 @@ bl_status pdf_assemble(const pdf_haru *h, const pdf_objs *o, const char *version
         offs[k] = f.n;
         pdf_bprintf(&f, "%zu 0 obj\n", k);
         pdf_bput(&f, o->body.p + o->objs[k].off, o->objs[k].len);
+        if (o->objs[k].ext) {
+            pdf_bput(&f, o->objs[k].ext, o->objs[k].ext_len);
+            pdf_bputs(&f, "\nendstream");
+        }
         pdf_bputs(&f, "\nendobj\n");
     }
     size_t xref = f.n;

@@ -40,6 +40,11 @@ void pdf_deflate_free(struct libdeflate_compressor *z);
 typedef struct pdf_span {
     size_t off, len;
     int set;
+    /* A stream's data held elsewhere (a page's content, compressed when the
+     * page was written), not copied into the body: the file has the body,
+     * then these bytes, then "\nendstream". NULL: the body is all of it. */
+    const unsigned char *ext;
+    size_t ext_len;
 } pdf_span;
 
 typedef struct pdf_objs {
@@ -57,6 +62,10 @@ unsigned pdf_obj_new(pdf_objs *o);
 /* Writes object num's body into the returned buffer until pdf_obj_end. */
 pdf_buf *pdf_obj_begin(pdf_objs *o, unsigned num);
 void pdf_obj_end(pdf_objs *o);
+/* A stream object whose data stays where it is (it must outlive pdf_assemble):
+ * dict is its whole dictionary ("<< /Length .. >>"). */
+void pdf_obj_stream_ext(pdf_objs *o, unsigned num, const char *dict, const unsigned char *data,
+                        size_t len);
 /* A stream object: << /Length .. [/Filter /FlateDecode] dict_entries >>. */
 void pdf_obj_stream(pdf_objs *o, unsigned num, const char *dict_entries, const void *data,
                     size_t len, int deflate);

@@ -45,9 +45,10 @@ static void add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fo
         float run_x = pen;
         for (size_t k = i; k < j; k++) {
             uint32_t end = k + 1 < n ? g[k + 1].cluster : (uint32_t)len;
-            dg[k - i] = (bl_dl_glyph){g[k].gid,     pen - run_x + g[k].dx,
-                                      g[k].dy,      g[k].cluster,
-                                      end - g[k].cluster, g[k].advance, 0};
+            dg[k - i] = (bl_dl_glyph){.gid = (uint16_t)g[k].gid, .x = pen - run_x + g[k].dx,
+                                      .y = g[k].dy, .text_off = g[k].cluster,
+                                      .text_len = end - g[k].cluster,
+                                      .advance = g[k].advance};
             pen += g[k].advance;
         }
         bl_dl_text t = {g[i].font, size, color, x + run_x, y, text, len, dg, j - i,
@@ -95,13 +96,13 @@ static bl_display *build(bl_arena *a, bl_fontcache *fc, bl_shaper *sh)
     uint32_t acute = glyph_of(sh, body, a, "\xC2\xB4"), x = glyph_of(sh, body, a, "x");
     uint32_t two = glyph_of(sh, body, a, "2"), z = glyph_of(sh, body, a, "z");
     bl_dl_glyph *dg = bl_arena_calloc(a, 7, sizeof *dg);
-    dg[0] = (bl_dl_glyph){f, 0, 0, 0, 3, 16, 0};
-    dg[1] = (bl_dl_glyph){e, 16, 0, 3, 2, 0, 0};
-    dg[2] = (bl_dl_glyph){acute, 16, 0, 5, 0, 10, 0};
-    dg[3] = (bl_dl_glyph){x, 26, 0, 5, 1, 8, 0};
-    dg[4] = (bl_dl_glyph){two, 34, 5, 6, 1, 8, 0};
-    dg[5] = (bl_dl_glyph){0, 42, 0, 7, 4, 16, 0};
-    dg[6] = (bl_dl_glyph){z, 58, 0, 11, 1, 8, 0};
+    dg[0] = (bl_dl_glyph){.gid = f, .x = 0, .y = 0, .text_off = 0, .text_len = 3, .advance = 16, .flags = 0};
+    dg[1] = (bl_dl_glyph){.gid = e, .x = 16, .y = 0, .text_off = 3, .text_len = 2, .advance = 0, .flags = 0};
+    dg[2] = (bl_dl_glyph){.gid = acute, .x = 16, .y = 0, .text_off = 5, .text_len = 0, .advance = 10, .flags = 0};
+    dg[3] = (bl_dl_glyph){.gid = x, .x = 26, .y = 0, .text_off = 5, .text_len = 1, .advance = 8, .flags = 0};
+    dg[4] = (bl_dl_glyph){.gid = two, .x = 34, .y = 5, .text_off = 6, .text_len = 1, .advance = 8, .flags = 0};
+    dg[5] = (bl_dl_glyph){.gid = 0, .x = 42, .y = 0, .text_off = 7, .text_len = 4, .advance = 16, .flags = 0};
+    dg[6] = (bl_dl_glyph){.gid = z, .x = 58, .y = 0, .text_off = 11, .text_len = 1, .advance = 8, .flags = 0};
     bl_dl_text t = {body->fonts[0], 16, black, 56.7f, 640, text, strlen(text), dg, 7, "test",
                     "line", 0};
     CHECK_INT(bl_display_add_text(d, p1, &t, &err), BL_OK);
