@@ -17,17 +17,6 @@
 #include "../base/utf8.h"
 #include "layout_priv.h"
 
-/* The em box of CJK faces: 0.88 em above the baseline, 0.12 below. */
-#define CJK_ASCENT 0.88f
-#define CJK_DESCENT 0.12f
-
-static const bl_color BLACK = {BL_GRAY, {0, 0, 0, 0}};
-
-static bl_status nomem(lay_ctx *c)
-{
-    return bl_error_set(c->err, BL_ERR_NOMEM, c->doc->file, 0, 0,
-                        "out of memory laying out the pages");
-}
 
 /* The text of a bl_text, or "" */
 static const char *str(const bl_text *t)
@@ -60,7 +49,7 @@ static bl_status flow_para(lay_ctx *c, const lay_span *spans, size_t n,
         lay_line *ln = lay_add_line(c, set.line_first_run[l],
                                     set.line_first_run[l + 1] - set.line_first_run[l]);
         if (!ln)
-            return nomem(c);
+            return lay_nomem(c);
         if (l == 0) {
             ln->space_before = fo->space_before;
             ln->break_before = fo->break_before;
@@ -192,10 +181,10 @@ static bl_status toc_entry(lay_ctx *c, const lay_span *spans, size_t n, lay_para
     snprintf(num, sizeof num, "%zu", k < c->ntoc_pages ? c->toc_pages[k] : (size_t)0);
     const char *nums = bl_display_strdup(c->d, num);
     if (!nums)
-        return nomem(c);
+        return lay_nomem(c);
     float size = spans[n - 1].size;
-    lay_span ns = lay_span_str(c, nums, role, size, BLACK, "toc-page");
-    lay_span ls = lay_span_str(c, s->toc_leader, role, size, BLACK, "toc-leader");
+    lay_span ns = lay_span_str(c, nums, role, size, LAY_BLACK, "toc-page");
+    lay_span ls = lay_span_str(c, s->toc_leader, role, size, LAY_BLACK, "toc-leader");
     float nw, lw;
     bl_status st;
     if ((st = lay_measure(c, &ns, 1, 0, &nw)) != BL_OK ||
@@ -222,7 +211,7 @@ static bl_status toc_entry(lay_ctx *c, const lay_span *spans, size_t n, lay_para
         size_t ll = strlen(s->toc_leader);
         char *lead = bl_arena_alloc(c->arena, ll * (size_t)count + 1);
         if (!lead)
-            return nomem(c);
+            return lay_nomem(c);
         for (int i = 0; i < count; i++)
             memcpy(lead + ll * (size_t)i, s->toc_leader, ll);
         ls.text = lead;
@@ -250,7 +239,7 @@ static bl_status flow_toc(lay_ctx *c)
     bl_status st;
     flow_opts keep = {0, 1, 0, NULL, 0};
     st = flow_line(c, lay_span_str(c, s->toc_title, (bl_role)s->toc_title_font,
-                                   s->toc_title_size, BLACK, "toc-title"),
+                                   s->toc_title_size, LAY_BLACK, "toc-title"),
                    BL_ALIGN_CENTER, 0, &keep);
     if (st != BL_OK)
         return st;
@@ -258,7 +247,7 @@ static bl_status flow_toc(lay_ctx *c)
     snprintf(bullet, sizeof bullet, "%s%s", s->toc_bullet, *s->toc_bullet ? " " : "");
     float bullet_w = 0;
     if (*s->toc_bullet) {
-        lay_span b = lay_span_str(c, bullet, (bl_role)s->toc_entry_font, size, BLACK, "toc");
+        lay_span b = lay_span_str(c, bullet, (bl_role)s->toc_entry_font, size, LAY_BLACK, "toc");
         if ((st = lay_measure(c, &b, 1, 0, &bullet_w)) != BL_OK)
             return st;
     }
@@ -268,8 +257,8 @@ static bl_status flow_toc(lay_ctx *c)
                               : p->section->toc_name.len ? &p->section->toc_name
                                                           : &p->section->name;
         lay_span spans[2] = {
-            lay_span_str(c, bullet, (bl_role)s->toc_entry_font, size, BLACK, "toc-entry"),
-            lay_span_text(c, name, (bl_role)s->toc_entry_font, size, BLACK, "toc-entry")};
+            lay_span_str(c, bullet, (bl_role)s->toc_entry_font, size, LAY_BLACK, "toc-entry"),
+            lay_span_text(c, name, (bl_role)s->toc_entry_font, size, LAY_BLACK, "toc-entry")};
         lay_para_opts po = {c->width, 0, 0, bullet_w, BL_ALIGN_LEFT, 1, 0, 0};
         flow_opts fo = {0, 1, 0, NULL, 0};
         if ((st = toc_entry(c, spans, 2, po, &fo, (bl_role)s->toc_entry_font)) != BL_OK)
@@ -279,9 +268,9 @@ static bl_status flow_toc(lay_ctx *c)
                 const char *src = lay_format(c, "——{source}", "{source}",
                                              str(&p->article->source), NULL);
                 if (!src)
-                    return nomem(c);
+                    return lay_nomem(c);
                 flow_opts f2 = {0, 0, 0, NULL, 0};
-                lay_span ss = lay_span_str(c, src, (bl_role)s->toc_source_font, size, BLACK,
+                lay_span ss = lay_span_str(c, src, (bl_role)s->toc_source_font, size, LAY_BLACK,
                                            "toc-source");
                 ss.src = &p->article->source;
                 ss.src_lead = strlen("——");
@@ -297,8 +286,8 @@ static bl_status flow_toc(lay_ctx *c)
             snprintf(num, sizeof num, "%zu. ", k + 1);
             const char *nums = bl_display_strdup(c->d, num);
             lay_span is[2] = {
-                lay_span_str(c, nums, (bl_role)s->toc_item_font, size, BLACK, "toc-item"),
-                lay_span_text(c, &sec->items[k].title, (bl_role)s->toc_item_font, size, BLACK,
+                lay_span_str(c, nums, (bl_role)s->toc_item_font, size, LAY_BLACK, "toc-item"),
+                lay_span_text(c, &sec->items[k].title, (bl_role)s->toc_item_font, size, LAY_BLACK,
                               "toc-item")};
             float numw = 0;
             if ((st = lay_measure(c, is, 1, 0, &numw)) != BL_OK)
@@ -351,7 +340,7 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
     if (a->source.len) {
         const char *src = lay_format(c, s->source_format, "{source}", str(&a->source), NULL);
         if (!src)
-            return nomem(c);
+            return lay_nomem(c);
         bl_lb_align al = strcmp(s->source_align, "left") == 0     ? BL_ALIGN_LEFT
                          : strcmp(s->source_align, "center") == 0 ? BL_ALIGN_CENTER
                                                                   : BL_ALIGN_RIGHT;
@@ -496,7 +485,7 @@ static bl_status mh_split(lay_ctx *c, const lay_span *sp, float width, mh_line *
             len += c->runs[r].text_len;
         char *t = bl_arena_alloc(c->arena, len + 1);
         if (!t)
-            return nomem(c);
+            return lay_nomem(c);
         len = 0;
         for (size_t r = set.line_first_run[l]; r < set.line_first_run[l + 1]; r++) {
             memcpy(t + len, c->runs[r].text, c->runs[r].text_len);
@@ -568,13 +557,13 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
     float shift = 0;
     if (v->classification.len) {
         lay_span cs = lay_span_text(c, &v->classification, (bl_role)s->cls_font, s->cls_size,
-                                    BLACK, "classification");
+                                    LAY_BLACK, "classification");
         float cy = c->top - s->cls_baseline;
         st = place(c, page, &cs, 1, BL_ALIGN_LEFT, 0, 0, c->width, cy, 0, NULL);
         if (st != BL_OK)
             return st;
-        float below = cy - CJK_DESCENT * s->cls_size - (c->pitch - s->body_size);
-        float mh_top = c->top - s->mh_baseline + CJK_ASCENT * s->mh_size;
+        float below = cy - LAY_CJK_DESCENT * s->cls_size - (c->pitch - s->body_size);
+        float mh_top = c->top - s->mh_baseline + LAY_CJK_ASCENT * s->mh_size;
         if (mh_top > below)
             shift = mh_top - below;
     }
@@ -660,8 +649,8 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
                                          "{serial}", str(&v->serial), NULL)
                             : str(&v->issue);
     if (!issue)
-        return nomem(c);
-    lay_span is = lay_span_str(c, issue, (bl_role)s->issue_font, s->issue_size, BLACK, "issue");
+        return lay_nomem(c);
+    lay_span is = lay_span_str(c, issue, (bl_role)s->issue_font, s->issue_size, LAY_BLACK, "issue");
     is.src = v->serial.len ? NULL : &v->issue;
     st = place(c, page, &is, 1, BL_ALIGN_CENTER, 0, 0, c->width,
                c->top - s->issue_baseline - shift, 0, NULL);
@@ -672,7 +661,7 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
      * follows the last line. */
     float y = c->top - s->issuer_baseline - shift;
     float ind = s->issuer_indent * s->issuer_size;
-    lay_span ds = lay_span_str(c, date_text(c), (bl_role)s->issuer_font, s->issuer_size, BLACK,
+    lay_span ds = lay_span_str(c, date_text(c), (bl_role)s->issuer_font, s->issuer_size, LAY_BLACK,
                                "date");
     float dw;
     if ((st = lay_measure(c, &ds, 1, 0, &dw)) != BL_OK)
@@ -681,8 +670,8 @@ static bl_status masthead(lay_ctx *c, bl_dl_page *page, float *bottom_y)
         const char *issuer = lay_format(c, "{i}{s}", "{i}", str(&v->issuer), "{s}",
                                         s->issuer_suffix, NULL);
         if (!issuer)
-            return nomem(c);
-        lay_span us = lay_span_str(c, issuer, (bl_role)s->issuer_font, s->issuer_size, BLACK,
+            return lay_nomem(c);
+        lay_span us = lay_span_str(c, issuer, (bl_role)s->issuer_font, s->issuer_size, LAY_BLACK,
                                    "issuer");
         us.src = &v->issuer;
         float room = c->width - 2 * ind - dw - s->issuer_size;
@@ -737,7 +726,7 @@ static bl_dl_page *new_page(lay_ctx *c)
 {
     bl_dl_page *p = bl_display_add_page(c->d, c->st->page_width, c->st->page_height);
     if (!p)
-        nomem(c);
+        lay_nomem(c);
     return p;
 }
 
@@ -807,7 +796,7 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
     const int G = c->st->grid_lines;
     float *slot = bl_arena_calloc(c->arena, c->nlines + 1, sizeof *slot);
     if (!slot)
-        return nomem(c);
+        return lay_nomem(c);
     size_t i = 0;
     float start = first_slot;
     /* The page's grid origin: 0, or page 1's fraction of a line. */
@@ -840,7 +829,7 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
             if (b > i && b < j) {
                 page->short_note = short_note(c, b, j);
                 if (!page->short_note)
-                    return nomem(c);
+                    return lay_nomem(c);
             }
             if (b > i)
                 j = b;
@@ -860,7 +849,7 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
             const lay_line *ln = &c->lines[i];
             float asc = 0;
             for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++)
-                asc = fmaxf(asc, c->runs[r].size * CJK_ASCENT);
+                asc = fmaxf(asc, c->runs[r].size * LAY_CJK_ASCENT);
             if (asc > c->ascent + 0.01f) {
                 drop = asc - c->ascent;
                 drop_group = ln->group;
@@ -875,7 +864,7 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
             if (st != BL_OK)
                 return st;
             if (ln->outline) {
-                float top = y + (ln->nruns ? c->runs[ln->first_run].size * CJK_ASCENT : 0);
+                float top = y + (ln->nruns ? c->runs[ln->first_run].size * LAY_CJK_ASCENT : 0);
                 st = bl_display_add_outline(c->d, ln->outline, ln->outline_level, page_index,
                                             top, c->err);
                 if (st != BL_OK)
@@ -914,7 +903,7 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
     foot_row *rows = bl_arena_calloc(c->arena, 64, sizeof *rows);
     size_t nrows = 0, cap = 64;
     if (!rows)
-        return nomem(c);
+        return lay_nomem(c);
     bl_status st;
     for (size_t f = 0; f < v->nfooter; f++) {
         const bl_footer_field *ff = &v->footer[f];
@@ -923,12 +912,12 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
         size_t row_cap = 8, nrw = 0;
         size_t *row_runs = bl_arena_calloc(c->arena, row_cap + 1, sizeof *row_runs);
         if (!row_runs)
-            return nomem(c);
+            return lay_nomem(c);
         if (ff->kind == BL_FOOT_YINFA) {
             /* 印发: the office left, the date + 印发 right, on one row; a long
              * office wraps in the room the date leaves (balanced), the date on
              * its last row, so the two never overprint. */
-            lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
+            lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, LAY_BLACK,
                                         "footer");
             const char *val = ff->value.s;
             const char *sp = strrchr(val, ' ');
@@ -940,8 +929,8 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
                 date = lay_format(c, "{d}印发", "{d}", date_text(c), NULL);
             }
             if (!date)
-                return nomem(c);
-            lay_span ds = lay_span_str(c, date, (bl_role)s->foot_font, size, BLACK, "footer");
+                return lay_nomem(c);
+            lay_span ds = lay_span_str(c, date, (bl_role)s->foot_font, size, LAY_BLACK, "footer");
             float dw = 0;
             if ((st = lay_measure(c, &ds, 1, 0, &dw)) != BL_OK)
                 return st;
@@ -958,7 +947,7 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
             /* The date's runs follow the office's: its last row takes them. */
             set.line_first_run[set.nlines] = c->nruns;
         } else if (ff->kind == BL_FOOT_YINSHU) {
-            lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
+            lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, LAY_BLACK,
                                         "footer"); /* 共印60份: the value alone */
             bl_lb_align al =
                 strcmp(s->foot_copies_align, "left") == 0 ? BL_ALIGN_LEFT : BL_ALIGN_RIGHT;
@@ -975,10 +964,10 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
             const char *label = lay_format(c, "{l}：", "{l}", str(&ff->label), NULL);
             const char *probe = lay_format(c, "{l}：国", "{l}", str(&ff->label), NULL);
             if (!label || !probe)
-                return nomem(c);
-            lay_span ls = lay_span_str(c, label, (bl_role)s->foot_font, size, BLACK, "footer");
-            lay_span ps = lay_span_str(c, probe, (bl_role)s->foot_font, size, BLACK, "footer");
-            lay_span gs = lay_span_str(c, "国", (bl_role)s->foot_font, size, BLACK, "footer");
+                return lay_nomem(c);
+            lay_span ls = lay_span_str(c, label, (bl_role)s->foot_font, size, LAY_BLACK, "footer");
+            lay_span ps = lay_span_str(c, probe, (bl_role)s->foot_font, size, LAY_BLACK, "footer");
+            lay_span gs = lay_span_str(c, "国", (bl_role)s->foot_font, size, LAY_BLACK, "footer");
             float pw = 0, gw = 0;
             if ((st = lay_measure(c, &ps, 1, 0, &pw)) != BL_OK ||
                 (st = lay_measure(c, &gs, 1, 0, &gw)) != BL_OK)
@@ -1000,7 +989,7 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
                     b--; /* the space joining Latin lines */
                 if (b <= a)
                     continue;
-                lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, BLACK,
+                lay_span vs = lay_span_text(c, &ff->value, (bl_role)s->foot_font, size, LAY_BLACK,
                                             "footer");
                 vs.text += a;
                 vs.len = b - a;
@@ -1014,7 +1003,7 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
                         size_t *g = bl_arena_grow(c->arena, row_runs, row_cap + 1,
                                                   row_cap * 2 + 1, sizeof *g);
                         if (!g)
-                            return nomem(c);
+                            return lay_nomem(c);
                         row_runs = g;
                         row_cap *= 2;
                     }
@@ -1033,7 +1022,7 @@ static bl_status footer_rows(lay_ctx *c, foot_row **rows_out, size_t *nrows_out,
             if (nrows == cap) {
                 foot_row *nr = bl_arena_grow(c->arena, rows, nrows, cap * 2, sizeof *nr);
                 if (!nr)
-                    return nomem(c);
+                    return lay_nomem(c);
                 rows = nr;
                 cap *= 2;
             }
@@ -1064,7 +1053,7 @@ static bl_status footer_place(lay_ctx *c, bl_dl_page *page, const foot_row *rows
         return st;
     for (size_t r = 0; r < nrows; r++) {
         float band_bottom = y - pitch;
-        float base = band_bottom + (pitch - size) / 2 + size * CJK_DESCENT;
+        float base = band_bottom + (pitch - size) / 2 + size * LAY_CJK_DESCENT;
         if ((st = lay_emit_runs(c, page, rows[r].first_run, rows[r].nruns, 0, base)) != BL_OK)
             return st;
         y = band_bottom;
@@ -1089,10 +1078,10 @@ static bl_status folios(lay_ctx *c, size_t unnumbered_from)
         const char *label = bl_display_strdup(c->d, n);
         const char *text = lay_format(c, s->folio_format, "{n}", n, NULL);
         if (!label || !text)
-            return nomem(c);
+            return lay_nomem(c);
         bl_dl_page *page = &c->d->pages[p];
         page->label = label;
-        lay_span sp = lay_span_str(c, text, (bl_role)s->folio_font, s->folio_size, BLACK,
+        lay_span sp = lay_span_str(c, text, (bl_role)s->folio_font, s->folio_size, LAY_BLACK,
                                    "folio");
         float ind = s->folio_indent * s->folio_size;
         int odd = (p + 1) % 2 == 1;
@@ -1103,7 +1092,7 @@ static bl_status folios(lay_ctx *c, size_t unnumbered_from)
         else if (strcmp(s->folio_position, "outside") == 0)
             al = BL_ALIGN_LEFT;
         /* The 一字线 sit on the centre of the em box: 7 mm below the block. */
-        float base = c->bottom - s->folio_offset - (CJK_ASCENT - CJK_DESCENT) / 2 * s->folio_size;
+        float base = c->bottom - s->folio_offset - (LAY_CJK_ASCENT - LAY_CJK_DESCENT) / 2 * s->folio_size;
         float left = al == BL_ALIGN_LEFT ? ind : 0;
         float measure = al == BL_ALIGN_RIGHT ? c->width - ind : c->width - left;
         bl_status st = place(c, page, &sp, 1, al, 0, left, measure, base, 0, NULL);
@@ -1141,7 +1130,7 @@ static bl_status set_info(lay_ctx *c)
                                                      : v->parts[i].section->name.len) + 3;
     char *subj = bl_arena_alloc(c->arena, cap);
     if (!in->title || !subj)
-        return nomem(c);
+        return lay_nomem(c);
     for (size_t i = 0; i < v->nparts; i++) {
         const bl_text *t = v->parts[i].kind == BL_PART_ARTICLE ? &v->parts[i].article->title
                                                                : &v->parts[i].section->name;
@@ -1180,7 +1169,7 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
     c->err = err;
     c->d = bl_display_new(arena);
     if (!c->d)
-        return nomem(c);
+        return lay_nomem(c);
     const bl_style *s = style;
     for (int r = 0; r < BL_ROLE_COUNT; r++) {
         bl_status st = bl_fontcache_chain(env->fonts, s->role_patterns[r],
@@ -1201,7 +1190,7 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
     c->top = s->page_height - s->margin_top;
     c->bottom = s->margin_bottom;
     c->width = c->right - c->left;
-    c->ascent = CJK_ASCENT * s->body_size;
+    c->ascent = LAY_CJK_ASCENT * s->body_size;
     /* GB/T 9704 5.2.3: the grid's lines fill the text block exactly, the
      * first em box at its top and the last at its bottom. */
     c->pitch = s->grid_lines > 1 ? (c->top - c->bottom - s->body_size) / (float)(s->grid_lines - 1)
@@ -1284,7 +1273,7 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
                                 (double)(h / 72 * 25.4f),
                                 (double)((c->top - c->bottom) / 72 * 25.4f));
         /* Room on the last page below its last line? */
-        float last_bottom = baseline_of(c, last_slot - 1) - CJK_DESCENT * s->body_size;
+        float last_bottom = baseline_of(c, last_slot - 1) - LAY_CJK_DESCENT * s->body_size;
         int fits = c->bottom + h + s->body_size * 0.5f <= last_bottom;
         size_t content_pages = c->d->npages;
         size_t foot_page = fits ? content_pages - 1 : content_pages;

@@ -11,18 +11,6 @@
 #include "../base/utf8.h"
 #include "layout_priv.h"
 
-/* The em box of CJK faces, as layout.c: 0.88 em above the baseline. */
-#define GW_ASCENT 0.88f
-#define GW_DESCENT 0.12f
-
-static const bl_color GW_BLACK = {BL_GRAY, {0, 0, 0, 0}};
-
-static bl_status gw_nomem(lay_ctx *c)
-{
-    return bl_error_set(c->err, BL_ERR_NOMEM, c->doc->file, 0, 0,
-                        "out of memory laying out the pages");
-}
-
 /* One 字 on the body's grid: the character pitch of a full line. */
 static float gw_zi(const lay_ctx *c)
 {
@@ -111,7 +99,7 @@ static bl_status gw_mark(lay_ctx *c, bl_dl_page *page, float *bottom)
     if (n == 1) {
         const char *all = lay_format(c, "{b}{w}", "{b}", v->mastheads[0].s, "{w}", word, NULL);
         if (!all)
-            return gw_nomem(c);
+            return lay_nomem(c);
         lay_span ms = lay_span_str(c, all, (bl_role)s->gw_mark_font, size, s->gw_mark_color,
                                    "mark");
         ms.src = &v->mastheads[0];
@@ -127,11 +115,11 @@ static bl_status gw_mark(lay_ctx *c, bl_dl_page *page, float *bottom)
         size_t nch = bl_utf8_count(all, strlen(all));
         float track = nch > 1 ? fminf(s->gw_mark_spacing * size, (c->width - w) / (float)(nch - 1))
                               : 0;
-        float y = c->top - s->gw_mark_top - GW_ASCENT * size;
+        float y = c->top - s->gw_mark_top - LAY_CJK_ASCENT * size;
         if ((st = gw_put(c, page, &ms, 1, BL_ALIGN_CENTER, track, 0, c->width, y, NULL)) !=
             BL_OK)
             return st;
-        *bottom = y - GW_DESCENT * size;
+        *bottom = y - LAY_CJK_DESCENT * size;
         return BL_OK;
     }
     /* Joint: the longest name sets the width of all. */
@@ -156,7 +144,7 @@ static bl_status gw_mark(lay_ctx *c, bl_dl_page *page, float *bottom)
     wordw *= k;
     float gap = s->gw_mark_gap * size, pitch = s->gw_mark_pitch * k;
     float x0 = (c->width - (maxw + gap + wordw)) / 2;
-    float y0 = c->top - s->gw_mark_top - GW_ASCENT * size;
+    float y0 = c->top - s->gw_mark_top - LAY_CJK_ASCENT * size;
     for (size_t i = 0; i < n; i++) {
         lay_span ms = lay_span_text(c, &v->mastheads[i], (bl_role)s->gw_mark_font, size,
                                     s->gw_mark_color, "mark");
@@ -169,9 +157,9 @@ static bl_status gw_mark(lay_ctx *c, bl_dl_page *page, float *bottom)
                          y0 - pitch * (float)i, NULL)) != BL_OK)
             return st;
     }
-    float top = y0 + GW_ASCENT * size, low = y0 - pitch * (float)(n - 1) - GW_DESCENT * size;
+    float top = y0 + LAY_CJK_ASCENT * size, low = y0 - pitch * (float)(n - 1) - LAY_CJK_DESCENT * size;
     ws.size = size;
-    float wy = (top + low) / 2 - (GW_ASCENT - GW_DESCENT) / 2 * size;
+    float wy = (top + low) / 2 - (LAY_CJK_ASCENT - LAY_CJK_DESCENT) / 2 * size;
     if ((st = gw_put(c, page, &ws, 1, BL_ALIGN_LEFT, 0, x0 + maxw + gap, c->width, wy, NULL)) !=
         BL_OK)
         return st;
@@ -195,14 +183,14 @@ static bl_status gw_signers(lay_ctx *c, bl_dl_page *page, float y, float *last_y
     const bl_doc_view *v = c->doc;
     float size = s->gw_signer_size, zi = gw_zi(c);
     lay_span ls = lay_span_str(c, s->gw_signer_label, (bl_role)s->gw_signer_label_font, size,
-                               GW_BLACK, "signer-label");
+                               LAY_BLACK, "signer-label");
     float lw, cw = 0;
     bl_status st = lay_measure(c, &ls, 1, 0, &lw);
     if (st != BL_OK)
         return st;
     for (size_t i = 0; i < v->nsigners; i++) {
         lay_span ns = lay_span_text(c, &v->signers[i], (bl_role)s->gw_signer_font, size,
-                                    GW_BLACK, "signer");
+                                    LAY_BLACK, "signer");
         float w;
         if ((st = lay_measure(c, &ns, 1, 0, &w)) != BL_OK)
             return st;
@@ -222,7 +210,7 @@ static bl_status gw_signers(lay_ctx *c, bl_dl_page *page, float y, float *last_y
     /* The label is set with the first name, so its colon keeps its full
      * width (alone it would end a line and be compressed). */
     lay_span first[2] = {ls, lay_span_text(c, &v->signers[0], (bl_role)s->gw_signer_font, size,
-                                           GW_BLACK, "signer")};
+                                           LAY_BLACK, "signer")};
     float both, one;
     if ((st = lay_measure(c, first, 2, 0, &both)) != BL_OK ||
         (st = lay_measure(c, &first[1], 1, 0, &one)) != BL_OK)
@@ -234,7 +222,7 @@ static bl_status gw_signers(lay_ctx *c, bl_dl_page *page, float y, float *last_y
     *last_y = y;
     for (size_t i = 1; i < v->nsigners; i++) {
         lay_span ns = lay_span_text(c, &v->signers[i], (bl_role)s->gw_signer_font, size,
-                                    GW_BLACK, "signer");
+                                    LAY_BLACK, "signer");
         float x = x0 + lw + (float)(i % per) * (cw + gap);
         float ly = y - c->pitch * (float)(i / per);
         if ((st = gw_put(c, page, &ns, 1, BL_ALIGN_LEFT, 0, x, c->width - x, ly, NULL)) != BL_OK)
@@ -260,7 +248,7 @@ bl_status lay_gw_head(lay_ctx *c, bl_dl_page *page, float *bottom_y)
         if (!corner[i]->len)
             continue;
         lay_span cs = lay_span_text(c, corner[i], (bl_role)s->gw_corner_font, s->gw_corner_size,
-                                    GW_BLACK, corner_el[i]);
+                                    LAY_BLACK, corner_el[i]);
         if (corner[i] == &v->classification && v->secrecy_term.len)
             cs.src = NULL; /* rebuilt from two fields */
         float y = c->top - c->ascent - c->pitch * (float)line++;
@@ -273,8 +261,8 @@ bl_status lay_gw_head(lay_ctx *c, bl_dl_page *page, float *bottom_y)
     /* 发文字号 (7.2.5) number-space lines below the 标志: centred, or in a
      * 上行文 left on the line of the last 签发人 (7.2.6). */
     float nsize = s->gw_number_size, zi = gw_zi(c);
-    float y = mark_bottom - s->gw_number_space * c->pitch - GW_ASCENT * nsize;
-    lay_span ns = lay_span_text(c, &v->doc_number, (bl_role)s->gw_number_font, nsize, GW_BLACK,
+    float y = mark_bottom - s->gw_number_space * c->pitch - LAY_CJK_ASCENT * nsize;
+    lay_span ns = lay_span_text(c, &v->doc_number, (bl_role)s->gw_number_font, nsize, LAY_BLACK,
                                 "doc-number");
     float ny = y;
     if (v->nsigners) {
@@ -335,7 +323,7 @@ static bl_status gw_flow(lay_ctx *c, const lay_span *spans, size_t n, const lay_
         lay_line *ln = lay_add_line(c, set.line_first_run[l],
                                     set.line_first_run[l + 1] - set.line_first_run[l]);
         if (!ln)
-            return gw_nomem(c);
+            return lay_nomem(c);
         if (l == 0)
             ln->space_before = space_before;
         ln->keep_next = keep || (set.nlines > 1 && (l == 0 || l + 2 == set.nlines));
@@ -350,7 +338,7 @@ bl_status lay_gw_recipients(lay_ctx *c, const bl_article *a)
      * colon after the last body. */
     const char *t = lay_format(c, "{r}：", "{r}", a->recipients.s, NULL);
     if (!t)
-        return gw_nomem(c);
+        return lay_nomem(c);
     lay_span sp = lay_span_text(c, &a->recipients, (bl_role)s->gw_recipients_font, s->body_size,
                                 s->body_color, "recipients");
     sp.text = t;
@@ -400,7 +388,7 @@ bl_status lay_gw_closing(lay_ctx *c)
         const char *num = v->nattachments > 1 ? lay_format(c, s->gw_attach_number, "{n}", n, NULL)
                                               : "";
         if (!num)
-            return gw_nomem(c);
+            return lay_nomem(c);
         lay_span ns = lay_span_str(c, num, role, size, s->body_color, "attachment");
         if (*num && (st = lay_measure(c, &ns, 1, 0, &numw)) != BL_OK)
             return st;
@@ -433,7 +421,7 @@ bl_status lay_gw_closing(lay_ctx *c)
     if (dated) {
         const char *date = gw_date(c, &v->sign_date);
         if (!date)
-            return gw_nomem(c);
+            return lay_nomem(c);
         lay_span ds = lay_span_str(c, date, role, size, s->body_color, "sign-date");
         ds.src = v->sign_date_text.len ? &v->sign_date_text : NULL;
         float dw, lastw = 0;
@@ -470,7 +458,7 @@ bl_status lay_gw_closing(lay_ctx *c)
         int bracketed = tl >= 6 && strncmp(t, "（", 3) == 0 && strcmp(t + tl - 3, "）") == 0;
         const char *shown = bracketed ? t : lay_format(c, s->gw_note_format, "{text}", t, NULL);
         if (!shown)
-            return gw_nomem(c);
+            return lay_nomem(c);
         lay_span sp = lay_span_text(c, &v->annotation, role, size, s->body_color, "annotation");
         sp.text = shown;
         sp.len = strlen(shown);

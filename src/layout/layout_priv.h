@@ -5,6 +5,12 @@
 
 #include "layout.h"
 
+/* The em box of CJK faces: 0.88 em above the baseline, 0.12 below. */
+#define LAY_CJK_ASCENT 0.88f
+#define LAY_CJK_DESCENT 0.12f
+
+static const bl_color LAY_BLACK = {BL_GRAY, {0, 0, 0, 0}};
+
 /* One styled piece of a paragraph: a run of text in one role, size, colour. */
 typedef struct lay_span {
     const char *text;
@@ -65,6 +71,9 @@ typedef struct lay_missing {
     int line, col; /* first use */
     size_t count;
 } lay_missing;
+
+/* The error of an allocation that failed while laying out c's pages. */
+bl_status lay_nomem(lay_ctx *c);
 
 /* Records a use of a character no font has (for lay_warn_missing). */
 bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int col);

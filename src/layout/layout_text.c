@@ -117,7 +117,7 @@ typedef struct item_ref {
                                           (a paragraph is under 2^31 bytes) */
 } item_ref;
 
-static bl_status nomem(lay_ctx *c)
+bl_status lay_nomem(lay_ctx *c)
 {
     return bl_error_set(c->err, BL_ERR_NOMEM, c->doc->file, 0, 0,
                         "out of memory laying out the pages");
@@ -147,7 +147,7 @@ bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int 
         size_t cap = c->cap_missing ? c->cap_missing * 2 : 16;
         lay_missing *m = bl_arena_grow(c->arena, c->missing, c->nmissing, cap, sizeof *m);
         if (!m)
-            return nomem(c);
+            return lay_nomem(c);
         c->missing = m;
         c->cap_missing = cap;
     }
@@ -156,7 +156,7 @@ bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int 
         size_t cap = c->cap_index ? c->cap_index * 2 : 64;
         size_t *ix = bl_arena_calloc(c->arena, cap, sizeof *ix);
         if (!ix)
-            return nomem(c);
+            return lay_nomem(c);
         for (size_t i = 0; i < c->nmissing; i++) {
             size_t h = missing_hash(c->missing[i].cp, c->missing[i].role) & (cap - 1);
             while (ix[h])
@@ -254,7 +254,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     bl_glyph **sg = bl_arena_calloc(tmp, nspans + 1, sizeof *sg);
     size_t *sn = bl_arena_calloc(tmp, nspans + 1, sizeof *sn);
     if (!text || !span_off || !sg || !sn)
-        return nomem(c);
+        return lay_nomem(c);
     size_t nglyphs = 0;
     for (size_t i = 0, off = 0; i < nspans; i++) {
         const lay_span *sp = &spans[i];
@@ -280,7 +280,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     item_ref *refs = bl_arena_calloc(tmp, nglyphs + 1, sizeof *refs);
     const bl_glyph **glyphs = bl_arena_calloc(tmp, nglyphs + 1, sizeof *glyphs);
     if (!items || !refs || !glyphs)
-        return nomem(c);
+        return lay_nomem(c);
     size_t nitems = 0, gi = 0;
     for (size_t s = 0; s < nspans; s++) {
         for (size_t g = 0; g < sn[s];) {
@@ -361,14 +361,14 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     out->line_first_run = bl_arena_calloc(c->arena, res.nlines + 1, sizeof(size_t));
     out->line_width = bl_arena_calloc(c->arena, res.nlines + 1, sizeof(float));
     if (!out->line_first_run || !out->line_width)
-        return nomem(c);
+        return lay_nomem(c);
     float base_x = c->left + o->left;
     uint32_t para = ++c->npara;
     /* Scratch for the line being cut into runs (reused across lines). */
     bl_dl_glyph *dg = bl_arena_calloc(tmp, nglyphs + 1, sizeof *dg);
     char *rt = bl_arena_alloc(tmp, total + 1);
     if (!dg || !rt)
-        return nomem(c);
+        return lay_nomem(c);
     for (size_t l = 0; l < res.nlines; l++) {
         const bl_lb_line *ln = &res.lines[l];
         out->line_first_run[l] = c->nruns;
@@ -405,7 +405,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                     bl_dl_glyph *rg = bl_arena_calloc(c->arena, gn, sizeof *rg);
                     char *rtext = bl_arena_strndup(c->arena, rt, tn);
                     if (!run || !rg || !rtext)
-                        return nomem(c);
+                        return lay_nomem(c);
                     memcpy(rg, dg, gn * sizeof *rg);
                     const lay_span *sp = &spans[run_span];
                     run->font = run_font;
@@ -458,7 +458,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
             bl_dl_glyph *rg = bl_arena_calloc(c->arena, 1, sizeof *rg);
             char *rtext = bl_arena_strndup(c->arena, "-", 1);
             if (!run || !rg || !rtext)
-                return nomem(c);
+                return lay_nomem(c);
             rg->gid = hg.gid;
             rg->text_len = 1;
             rg->advance = hg.advance;
@@ -484,7 +484,7 @@ bl_status lay_set_para(lay_ctx *c, const lay_span *spans, size_t nspans,
 {
     bl_arena *tmp = bl_arena_new();
     if (!tmp)
-        return nomem(c);
+        return lay_nomem(c);
     bl_status st = set_para(c, tmp, spans, nspans, o, out);
     bl_arena_free(tmp);
     return st;
