@@ -193,6 +193,20 @@ static const char *struct_type(const char *element, int *group)
     return "P";
 }
 
+/* Room for one more kid; 0 when out of memory. */
+static int kid_room(tagger *t)
+{
+    if (t->nkids == t->cap_kids) {
+        size_t c = t->cap_kids ? t->cap_kids * 2 : 128;
+        s_kid *k = realloc(t->kids, c * sizeof *k);
+        if (!k)
+            return 0;
+        t->kids = k;
+        t->cap_kids = c;
+    }
+    return 1;
+}
+
 static long new_elem(tagger *t, const char *type, long parent, size_t page)
 {
     if (t->nelems == t->cap_elems) {
@@ -203,14 +217,8 @@ static long new_elem(tagger *t, const char *type, long parent, size_t page)
         t->elems = e;
         t->cap_elems = c;
     }
-    if (t->nkids == t->cap_kids) {
-        size_t c = t->cap_kids ? t->cap_kids * 2 : 128;
-        s_kid *k = realloc(t->kids, c * sizeof *k);
-        if (!k)
-            return -2;
-        t->kids = k;
-        t->cap_kids = c;
-    }
+    if (!kid_room(t))
+        return -2;
     long i = (long)t->nelems++;
     t->elems[i] = (s_elem){type, parent, page, 0};
     if (parent >= 0)
@@ -220,14 +228,8 @@ static long new_elem(tagger *t, const char *type, long parent, size_t page)
 
 static int add_mcr(tagger *t, long elem, size_t page, unsigned mcid)
 {
-    if (t->nkids == t->cap_kids) {
-        size_t c = t->cap_kids ? t->cap_kids * 2 : 128;
-        s_kid *k = realloc(t->kids, c * sizeof *k);
-        if (!k)
-            return 0;
-        t->kids = k;
-        t->cap_kids = c;
-    }
+    if (!kid_room(t))
+        return 0;
     t->kids[t->nkids++] = (s_kid){(size_t)elem, 0, page, mcid};
     return 1;
 }
@@ -356,6 +358,21 @@ static int misfit_after(const bl_dl_text *t, size_t k, double size)
     return fabs(step - width1000(t->font, g->gid)) > 50.0;
 }
 
+/* UTF-8 s[0..len) as UTF-16BE hex digits; a byte that is not UTF-8 is U+FFFD. */
+static void put_utf16(buf *b, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = bl_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            n = 1;
+            cp = 0xFFFD;
+        }
+        i += n;
+        pdf_butf16(b, cp);
+    }
+}
+
 /* The text t's glyphs show, as a PDF text string in hex (UTF-16BE with a
  * byte-order mark): .notdef shows none, as in the ToUnicode map, and a
  * space of the source set as a gap is a space. */
@@ -368,16 +385,7 @@ static void put_actual_text(buf *b, const bl_dl_text *t)
             const char *s = t->text + g->text_off;
             size_t len = g->text_len < t->text_len - g->text_off ? g->text_len
                                                                   : t->text_len - g->text_off;
-            for (size_t p = 0; p < len;) {
-                uint32_t cp;
-                size_t n = bl_utf8_decode(s + p, len - p, &cp);
-                if (n == 0) {
-                    n = 1;
-                    cp = 0xFFFD;
-                }
-                p += n;
-                pdf_butf16(b, cp);
-            }
+            put_utf16(b, s, len);
         }
         if ((g->flags & BL_DLG_SPACE_AFTER) && k + 1 < t->nglyphs)
             pdf_butf16(b, ' ');
@@ -589,17 +597,7 @@ static void put_string(buf *b, const char *s)
         return;
     }
     bputs(b, "<FEFF");
-    size_t len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t k = bl_utf8_decode(s + i, len - i, &cp);
-        if (k == 0) {
-            k = 1;
-            cp = 0xFFFD;
-        }
-        i += k;
-        pdf_butf16(b, cp);
-    }
+    put_utf16(b, s, strlen(s));
     bput(b, ">", 1);
 }
 
