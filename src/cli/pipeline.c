@@ -266,36 +266,35 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
     return st;
 }
 
-bl_status cli_rendered_save(const cli_rendered *rp, const char *in_path, const char *out_path,
+bl_status cli_rendered_save(const cli_rendered *r, const char *in_path, const char *out_path,
                             const cli_render_opts *opts, cli_render_stats *stats,
                             bl_error *err)
 {
-    cli_rendered r = *rp; /* a shallow copy: rp keeps ownership */
     bl_status st = BL_OK;
     /* Every path this run writes, checked before any is written. */
-    size_t nouts = r.files.nfiles + (opts->dump_layout != NULL);
+    size_t nouts = r->files.nfiles + (opts->dump_layout != NULL);
     char **outs = calloc(nouts ? nouts : 1, sizeof *outs);
-    if (st == BL_OK && !outs)
+    if (!outs)
         st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
-    for (size_t k = 0; st == BL_OK && k < r.files.nfiles; k++)
-        if (!(outs[k] = bl_writer_output_path(&r.files, k, out_path)))
+    for (size_t k = 0; st == BL_OK && k < r->files.nfiles; k++)
+        if (!(outs[k] = bl_writer_output_path(&r->files, k, out_path)))
             st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
     if (st == BL_OK && opts->dump_layout && !(outs[nouts - 1] = strdup(opts->dump_layout)))
         st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
     if (st == BL_OK)
-        st = cli_check_outputs(in_path, r.layout_path, (const char *const *)outs, nouts, err);
+        st = cli_check_outputs(in_path, r->layout_path, (const char *const *)outs, nouts, err);
     if (st == BL_OK && opts->dump_layout)
-        st = bl_write_file_atomic(opts->dump_layout, r.dump, r.dump_len, err);
+        st = bl_write_file_atomic(opts->dump_layout, r->dump, r->dump_len, err);
     if (st == BL_OK)
-        st = bl_writer_output_save(&r.files, out_path, err);
+        st = bl_writer_output_save(&r->files, out_path, err);
     if (st == BL_OK && stats) {
-        stats->pages = r.pages;
-        stats->files = r.files.nfiles;
-        const char *first = nouts && r.files.nfiles ? outs[0] : out_path;
-        const char *last = r.files.nfiles ? outs[r.files.nfiles - 1] : out_path;
+        stats->pages = r->pages;
+        stats->files = r->files.nfiles;
+        const char *first = nouts && r->files.nfiles ? outs[0] : out_path;
+        const char *last = r->files.nfiles ? outs[r->files.nfiles - 1] : out_path;
         snprintf(stats->first, sizeof stats->first, "%s", first);
         snprintf(stats->last, sizeof stats->last, "%s", last);
-        snprintf(stats->layout, sizeof stats->layout, "%s", r.layout_path);
+        snprintf(stats->layout, sizeof stats->layout, "%s", r->layout_path);
     }
     for (size_t k = 0; outs && k < nouts; k++)
         free(outs[k]);
