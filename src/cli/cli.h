@@ -71,6 +71,7 @@ typedef struct cli_rendered {
     size_t dump_len;
     size_t pages;
     char layout_path[CLI_PATH_MAX]; /* the layout file read */
+    bl_doc *doc; /* the issue as parsed (for check's summary) */
 } cli_rendered;
 
 /* Refuses (BL_ERR_USAGE, exit 2) outputs that are the input issue, its

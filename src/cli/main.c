@@ -174,12 +174,7 @@ static int check_one(cli_resources *res, const char *path)
     if (cli_render(res, path, NULL, 0, &opts, &r, &err) != BL_OK)
         return fail(&err);
     size_t pages = r.pages;
-    cli_rendered_free(&r);
-    /* Parsed again for the summary; its warnings were printed above. */
-    bl_doc *doc = NULL;
-    if (bl_doc_parse_file(path, NULL, &doc, &err) != BL_OK)
-        return fail(&err);
-    const bl_doc_view *v = bl_doc_get(doc);
+    const bl_doc_view *v = bl_doc_get(r.doc);
     printf("%s: ok\n", path);
     for (size_t i = 0; i < v->nmastheads; i++)
         print_text("masthead:", &v->mastheads[i]);
@@ -227,7 +222,7 @@ static int check_one(cli_resources *res, const char *path)
     printf("  %zu article%s, %zu section%s, %zu item%s, %zu footer field%s\n", narticles,
            narticles == 1 ? "" : "s", nsections, nsections == 1 ? "" : "s", nitems,
            nitems == 1 ? "" : "s", v->nfooter, v->nfooter == 1 ? "" : "s");
-    bl_doc_free(doc);
+    cli_rendered_free(&r);
     return 0;
 }
 

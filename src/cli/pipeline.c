@@ -211,8 +211,11 @@ bl_status cli_render(cli_resources *res, const char *in_path, const char *text, 
     int pdfa = opts->pdfa >= 0 ? opts->pdfa : cli_parse_pdfa(style->pdfa);
     bl_writer_opts wopts = {res->shaper, pdfa > 0 ? pdfa : 0, NULL};
     st = bl_writer_run(opts->format, display, &wopts, &out->files, err);
-    if (st == BL_OK)
+    if (st == BL_OK) {
         out->pages = display->npages;
+        out->doc = doc;
+        doc = NULL;
+    }
 done:
     if (st != BL_OK)
         cli_rendered_free(out);
@@ -225,6 +228,7 @@ void cli_rendered_free(cli_rendered *r)
 {
     bl_writer_output_free(&r->files);
     free(r->dump);
+    bl_doc_free(r->doc);
     memset(r, 0, sizeof *r);
 }
 
