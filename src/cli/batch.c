@@ -63,12 +63,13 @@ typedef struct job {
 typedef struct dir_id {
     dev_t dev;
     ino_t ino;
+    int used;
 } dir_id;
 
 typedef struct batch {
     job *jobs;
     size_t njobs, cap;
-    dir_id *dirs; /* every directory walked, so each is walked once */
+    dir_id *dirs; /* a set of every directory walked, so each is walked once */
     size_t ndirs, cap_dirs;
     int changed;  /* --changed: write and compare stamps */
     size_t next, done, failed, skipped, pages;
@@ -148,22 +149,41 @@ static int cmp_str(const void *a, const void *b)
 
 enum { MAX_DEPTH = 64 };
 
-/* Records dir as walked; 0 when it already was (a symlink loop, a second
- * link to it, or an input inside another input), -1 out of memory. */
+/* The slot of (dev, ino) in the open-addressed set of walked directories:
+ * where it is, or the empty slot where it goes. cap_dirs is a power of two. */
+static size_t dir_slot(const batch *b, dev_t dev, ino_t ino)
+{
+    uint64_t h = ((uint64_t)ino * 0x9E3779B97F4A7C15u) ^ ((uint64_t)dev * 0xC2B2AE3D27D4EB4Fu);
+    size_t i = (size_t)(h >> 17) & (b->cap_dirs - 1);
+    while (b->dirs[i].used && (b->dirs[i].dev != dev || b->dirs[i].ino != ino))
+        i = (i + 1) & (b->cap_dirs - 1);
+    return i;
+}
+
+/* Records dir as walked; 0 when it already was (a symbolic link loop, a
+ * second link to it, or an input inside another input), -1 out of memory.
+ * A set rather than a list: an archive of one folder a day has thousands. */
 static int first_visit(batch *b, const struct stat *st)
 {
-    for (size_t i = 0; i < b->ndirs; i++)
-        if (b->dirs[i].dev == st->st_dev && b->dirs[i].ino == st->st_ino)
-            return 0;
-    if (b->ndirs == b->cap_dirs) {
+    if ((b->ndirs + 1) * 2 > b->cap_dirs) {
         size_t cap = b->cap_dirs ? b->cap_dirs * 2 : 64;
-        dir_id *d = realloc(b->dirs, cap * sizeof *d);
-        if (!d)
+        dir_id *old = b->dirs;
+        size_t old_cap = b->cap_dirs;
+        if (!(b->dirs = calloc(cap, sizeof *b->dirs))) {
+            b->dirs = old;
             return -1;
-        b->dirs = d;
+        }
         b->cap_dirs = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].used)
+                b->dirs[dir_slot(b, old[i].dev, old[i].ino)] = old[i];
+        free(old);
     }
-    b->dirs[b->ndirs++] = (dir_id){st->st_dev, st->st_ino};
+    size_t i = dir_slot(b, st->st_dev, st->st_ino);
+    if (b->dirs[i].used)
+        return 0;
+    b->dirs[i] = (dir_id){st->st_dev, st->st_ino, 1};
+    b->ndirs++;
     return 1;
 }
 
