@@ -1,10 +1,13 @@
-"""frame_lib.py - reading a PDF back for tests/gongwen: MuPDF's characters grouped into
+"""frame_lib.py - reading a PDF back for tests/gongwen (tests/readback.py): MuPDF's characters grouped into
 segments (one baseline, no wide gap) and the stroked rules, in mm from the top-left corner;
 the GB/T 9704 grid; pass/fail counting."""
+import os
 import re
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
+
+sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import readback  # noqa: E402
 
 MM = 72 / 25.4
 TOL = 0.5  # mm
@@ -32,21 +35,15 @@ def near(a, b, what, tol=TOL):
 
 def pages_of(pdf):
     """Each page's segments: runs of characters on one baseline without a wide gap."""
-    out = subprocess.run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", pdf],
-                         capture_output=True, check=True).stdout
     pages = []
-    for page in ET.fromstring(out).iter("page"):
+    for page in readback.stext(pdf):
         chars = []
-        for font in page.iter("font"):
-            size = float(font.get("size")) / MM
-            for ch in font.iter("char"):
-                q = [float(v) for v in ch.get("quad").split()]
-                # the box's right edge, but never more than an em: MuPDF counts a
-                # letter-spaced character's spacing (Tc) into its box
-                x = float(ch.get("x")) / MM
-                chars.append({"c": ch.get("c"), "x": x, "y": float(ch.get("y")) / MM,
-                              "x1": min(q[2] / MM, x + size), "size": size,
-                              "color": ch.get("color"), "font": font.get("name")})
+        for ch in page:
+            size, x = ch.size / MM, ch.x / MM
+            # the box's right edge, but never more than an em: MuPDF counts a
+            # letter-spaced character's spacing (Tc) into its box
+            chars.append({"c": ch.c, "x": x, "y": ch.y / MM, "x1": min(ch.x1 / MM, x + size),
+                          "size": size, "color": ch.color, "font": ch.font})
         lines = {}
         for ch in chars:
             lines.setdefault(round(ch["y"], 2), []).append(ch)
@@ -72,20 +69,11 @@ def pages_of(pdf):
 
 def rules_of(pdf, page):
     """Stroked horizontal lines of a page: (y from the top, x0, x1, width, colour), mm."""
-    out = subprocess.run(["mutool", "trace", pdf, str(page)], capture_output=True, text=True,
-                         check=True).stdout
-    h = 841.8898
-    m = re.search(r'<page [^>]*mediabox="[\d.]+ [\d.]+ [\d.]+ ([\d.]+)"', out)
-    if m:
-        h = float(m.group(1))
-    rules = []
-    for sp in re.finditer(r'<stroke_path linewidth="([\d.]+)"[^>]*color="([^"]*)"[^>]*>(.*?)</stroke_path>',
-                          out, re.S):
-        pts = [(float(x), float(y)) for x, y in re.findall(r'x="([\d.]+)" y="([\d.]+)"', sp.group(3))]
-        if len(pts) == 2 and abs(pts[0][1] - pts[1][1]) < 0.01:
-            rules.append({"y": (h - pts[0][1]) / MM, "x0": pts[0][0] / MM, "x1": pts[1][0] / MM,
-                          "w": float(sp.group(1)), "color": sp.group(2)})
-    return rules
+    _, paths, heights = readback.trace(pdf, page)
+    h = heights.get(page, 841.8898)
+    return [{"y": (h - p.points[0][1]) / MM, "x0": p.points[0][0] / MM,
+             "x1": p.points[1][0] / MM, "w": p.width, "color": p.color}
+            for p in paths if len(p.points) == 2 and abs(p.points[0][1] - p.points[1][1]) < 0.01]
 
 
 def find(segs, pattern, what):

@@ -21,6 +21,10 @@ import re
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import readback  # noqa: E402
+
 BIN, TMP = sys.argv[1], sys.argv[2]
 MM = 72 / 25.4
 PAGE_H = 297 * MM
@@ -59,55 +63,14 @@ def render(name, text, *args):
     return pdf, json.load(open(dump, encoding="utf-8"))
 
 
-class Glyph:
-    def __init__(self, page, ch, x, y, size, font, adv, color):
-        self.page, self.ch, self.x, self.y = page, ch, x, y
-        self.size, self.font, self.color = size, font, color
-        self.x1 = x + adv * size
-        self.top, self.bottom = y + 0.88 * size, y - 0.12 * size
-
-
 def read_pdf(pdf):
-    """Glyphs and rules of every page, from mutool trace (PDF coordinates)."""
-    out = subprocess.run(["mutool", "trace", pdf], capture_output=True, text=True,
-                         check=True).stdout
-    glyphs, rules = [], []
-    page = font = color = None
-    size = 0.0
-    path = None
-    for line in out.splitlines():
-        m = re.search(r'<page number="(\d+)"', line)
-        if m:
-            page = int(m.group(1))
-            continue
-        m = re.search(r'<fill_text .*?color="([^"]*)"', line)
-        if m:
-            color = m.group(1)
-            continue
-        m = re.search(r'<span font="(?:[A-Z]{6}\+)?([^"]+)".*trm="([\d.]+) ', line)
-        if m:
-            font, size = m.group(1), float(m.group(2))
-            continue
-        m = re.search(r'<g unicode="([^"]*)" glyph="\d+" x="([-\d.]+)" y="([-\d.]+)" adv="([-\d.]+)"',
-                      line)
-        if m:
-            ch = m.group(1)
-            ch = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}.get(ch, ch)
-            glyphs.append(Glyph(page, ch, float(m.group(2)), float(m.group(3)), size, font,
-                                float(m.group(4)), color))
-            continue
-        m = re.search(r'<stroke_path linewidth="([\d.]+)"', line)
-        if m:
-            path = [float(m.group(1))]
-            continue
-        m = re.search(r'<(?:moveto|lineto) x="([-\d.]+)" y="([-\d.]+)"', line)
-        if m and path is not None:
-            path += [float(m.group(1)), float(m.group(2))]
-            continue
-        if "</stroke_path>" in line and path is not None:
-            if len(path) >= 5:
-                rules.append((page, path[1], path[2], path[3], path[4], path[0]))
-            path = None
+    """Glyphs and rules of every page (PDF coordinates): each glyph gets its x1, top and
+    bottom (em box); a rule is (page, x0, y0, x1, y1, width)."""
+    glyphs, paths, _ = readback.trace(pdf)
+    for g in glyphs:
+        g.x1 = g.x + g.adv * g.size
+        g.top, g.bottom = g.y + 0.88 * g.size, g.y - 0.12 * g.size
+    rules = [(p.page, *p.points[0], *p.points[1], p.width) for p in paths if len(p.points) >= 2]
     return glyphs, rules
 
 
