@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/grow.h"
 #include "base/json.h"
 #include "display/display.h"
 #include "cli.h"
@@ -112,14 +113,10 @@ static char *join(const char *a, const char *b)
 
 static int add_job(batch *b, const char *in, const char *rel, const struct stat *st)
 {
-    if (b->njobs == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        job *j = realloc(b->jobs, cap * sizeof *j);
-        if (!j)
-            return -1;
-        b->jobs = j;
-        b->cap = cap;
-    }
+    job *jobs = bl_reserve(b->jobs, &b->cap, b->njobs, 1, sizeof *jobs, 64);
+    if (!jobs)
+        return -1;
+    b->jobs = jobs;
     job *j = &b->jobs[b->njobs];
     memset(j, 0, sizeof *j);
     j->in = strdup(in);
@@ -218,15 +215,12 @@ static int scan_dir(batch *b, const char *dir, const struct stat *dst, const cha
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                rc = -1;
-                break;
-            }
-            names = nn;
+        char **nn = bl_reserve(names, &cap, n, 1, sizeof *nn, 32);
+        if (!nn) {
+            rc = -1;
+            break;
         }
+        names = nn;
         if (!(names[n] = strdup(e->d_name))) {
             rc = -1;
             break;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "base/fileio.h"
+#include "base/grow.h"
 #include "base/json.h"
 #include "parse/parse.h"
 
@@ -205,13 +206,10 @@ static char **list_dir(const char *dir, int (*keep)(const char *), size_t *n)
         free(p);
         if (!reg)
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **g = realloc(names, cap * sizeof *g);
-            if (!g)
-                break;
-            names = g;
-        }
+        char **g = bl_reserve(names, &cap, *n, 1, sizeof *g, 16);
+        if (!g)
+            break;
+        names = g;
         if (!(names[*n] = strdup(e->d_name)))
             break;
         (*n)++;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "../base/fileio.h"
+#include "../base/grow.h"
 
 enum { MAX_FILE = 4 << 20 };
 
@@ -85,14 +86,10 @@ static void answers_free(bl_fcdisk *d)
 static int add_answer(bl_fcdisk *d, const char *query, const char *file, int index,
                       const char *family, const char *style)
 {
-    if (d->nans == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 32;
-        answer *a = realloc(d->ans, cap * sizeof *a);
-        if (!a)
-            return 0;
-        d->ans = a;
-        d->cap = cap;
-    }
+    answer *all = bl_reserve(d->ans, &d->cap, d->nans, 1, sizeof *all, 32);
+    if (!all)
+        return 0;
+    d->ans = all;
     answer *a = &d->ans[d->nans];
     a->query = dupstr(query);
     a->file = file ? dupstr(file) : NULL;
@@ -262,18 +259,12 @@ static void put(text *t, const char *s)
     size_t l = strlen(s);
     if (t->oom)
         return;
-    if (t->n + l + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 4096;
-        while (cap < t->n + l + 1)
-            cap *= 2;
-        char *p = realloc(t->p, cap);
-        if (!p) {
-            t->oom = 1;
-            return;
-        }
-        t->p = p;
-        t->cap = cap;
+    char *p = bl_reserve(t->p, &t->cap, t->n, l + 1, 1, 4096);
+    if (!p) {
+        t->oom = 1;
+        return;
     }
+    t->p = p;
     memcpy(t->p + t->n, s, l + 1);
     t->n += l;
 }

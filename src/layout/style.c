@@ -15,6 +15,7 @@
 
 #include "../base/arena.h"
 #include "../base/fileio.h"
+#include "../base/grow.h"
 #include "../base/utf8.h"
 
 /* ---- the schema as data ------------------------------------------------ */
@@ -768,13 +769,8 @@ static bl_status parse_patterns(lx *x, int role)
         if (n == MAX_ROLE_PATTERNS)
             return fail_at(x, p0, "role %s has more than %d font patterns", role_zh[role],
                            MAX_ROLE_PATTERNS);
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 4;
-            list = bl_arena_grow(x->arena, list, n, ncap, sizeof *list);
-            if (!list)
-                return nomem(x);
-            cap = ncap;
-        }
+        if (!(list = bl_arena_reserve(x->arena, list, &cap, n, 1, sizeof *list, 4)))
+            return nomem(x);
         list[n++] = s;
         skip_ws(x);
         if (x->p < x->le && *x->p == ',') {

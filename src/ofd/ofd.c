@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/grow.h"
 #include "../base/utf8.h"
 #include "ofd.h"
 #include "ofd_priv.h"
@@ -28,14 +29,10 @@ static int cmp_u32(const void *a, const void *b)
 
 static int add_cp(ofd_font *f, uint32_t cp)
 {
-    if (f->ncps == f->cap_cps) {
-        size_t c = f->cap_cps ? f->cap_cps * 2 : 256;
-        uint32_t *p = realloc(f->cps, c * sizeof *p);
-        if (!p)
-            return 0;
-        f->cps = p;
-        f->cap_cps = c;
-    }
+    uint32_t *p = bl_reserve(f->cps, &f->cap_cps, f->ncps, 1, sizeof *p, 256);
+    if (!p)
+        return 0;
+    f->cps = p;
     f->cps[f->ncps++] = cp;
     return 1;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/grow.h"
 #include "../base/utf8.h"
 #include "ofd_priv.h"
 
@@ -12,18 +13,12 @@ void ox_raw(ofd_xml *x, const char *s, size_t n)
 {
     if (x->oom || n == 0)
         return;
-    if (x->n + n > x->cap) {
-        size_t c = x->cap ? x->cap * 2 : 4096;
-        while (c < x->n + n)
-            c *= 2;
-        char *p = realloc(x->p, c);
-        if (!p) {
-            x->oom = 1;
-            return;
-        }
-        x->p = p;
-        x->cap = c;
+    char *p = bl_reserve(x->p, &x->cap, x->n, n, 1, 4096);
+    if (!p) {
+        x->oom = 1;
+        return;
     }
+    x->p = p;
     memcpy(x->p + x->n, s, n);
     x->n += n;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/arena.h"
+#include "../base/grow.h"
 #include "../base/fileio.h"
 #include "../base/utf8.h"
 #include "parse.h"
@@ -109,14 +110,10 @@ static bl_status nomem(parser *p)
 static void *push(bl_arena *a, void *arrp, size_t *n, size_t *cap, size_t elem)
 {
     void **arr = arrp;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        void *g = bl_arena_grow(a, *arr, *n, nc, elem);
-        if (!g)
-            return NULL;
-        *arr = g;
-        *cap = nc;
-    }
+    void *g = bl_arena_reserve(a, *arr, cap, *n, 1, elem, 8);
+    if (!g)
+        return NULL;
+    *arr = g;
     return (char *)*arr + (*n)++ * elem;
 }
 

@@ -12,6 +12,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 
+#include "../base/grow.h"
 #include "../base/utf8.h"
 
 /* One HarfBuzz face and font per bl_font, created on first use. HarfBuzz
@@ -375,18 +376,12 @@ static bl_status shape_seg(bl_shaper *s, const bl_font *f, float size, const cha
     unsigned count;
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &count);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &count);
-    if (*n + count > *cap) {
-        size_t nc = (*cap ? *cap * 2 : 64);
-        while (nc < *n + count)
-            nc *= 2;
-        bl_glyph *ng = bl_arena_grow(arena, *glyphs, *n, nc, sizeof *ng);
-        if (!ng) {
-            hb_buffer_destroy(buf);
-            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
-        }
-        *glyphs = ng;
-        *cap = nc;
+    bl_glyph *ng = bl_arena_reserve(arena, *glyphs, cap, *n, count, sizeof *ng, 64);
+    if (!ng) {
+        hb_buffer_destroy(buf);
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory shaping text");
     }
+    *glyphs = ng;
     float scale = size / (float)bl_font_get_info(f)->units_per_em;
     for (unsigned i = 0; i < count; i++) {
         bl_glyph *o = &(*glyphs)[(*n)++];
@@ -508,15 +503,11 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
         }
         if (brk && have) {
             if (cur.font < 0) {
-                if (n == cap) {
-                    size_t nc = cap ? cap * 2 : 64;
-                    bl_glyph *ng = bl_arena_grow(arena, glyphs, n, nc, sizeof *ng);
-                    if (!ng)
-                        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
-                                            "out of memory shaping text");
-                    glyphs = ng;
-                    cap = nc;
-                }
+                bl_glyph *ng = bl_arena_reserve(arena, glyphs, &cap, n, 1, sizeof *ng, 64);
+                if (!ng)
+                    return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                        "out of memory shaping text");
+                glyphs = ng;
                 bl_glyph *o = &glyphs[n++];
                 o->font = primary;
                 o->gid = 0;

@@ -1,4 +1,4 @@
-/* base_tests.c - the arena, UTF-8 helpers, atomic file writes, number
+/* base_tests.c - the arena, growing arrays, UTF-8 helpers, atomic file writes, number
  * formatting and the error record. */
 #define _POSIX_C_SOURCE 200809L
 #include <locale.h>
@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "base/error.h"
 #include "base/fileio.h"
+#include "base/grow.h"
 #include "base/json.h"
 #include "base/utf8.h"
 #include "check.h"
@@ -32,6 +33,35 @@ static void test_arena(void)
     CHECK_INT(grown[7], 0);
     CHECK(bl_arena_calloc(a, SIZE_MAX / 2, 4) == NULL); /* overflow refused */
     CHECK(bl_arena_used(a) >= (1 << 20));
+    bl_arena_free(a);
+}
+
+/* Arrays grow by doubling, from the first capacity, to at least what is
+ * asked; a size that overflows is refused with the array left as it was. */
+static void test_grow(void)
+{
+    size_t cap = 0;
+    int *v = bl_reserve(NULL, &cap, 0, 1, sizeof *v, 4);
+    CHECK(v != NULL && cap == 4);
+    for (int i = 0; i < 4; i++)
+        v[i] = i;
+    CHECK(bl_reserve(v, &cap, 3, 1, sizeof *v, 4) == v && cap == 4); /* it fits */
+    v = bl_reserve(v, &cap, 4, 1, sizeof *v, 4);
+    CHECK(v != NULL && cap == 8 && v[3] == 3);
+    v = bl_reserve(v, &cap, 8, 100, sizeof *v, 4);
+    CHECK(v != NULL && cap == 128 && v[2] == 2);
+    CHECK(bl_reserve(v, &cap, 128, SIZE_MAX - 64, sizeof *v, 4) == NULL && cap == 128);
+    CHECK(bl_reserve(v, &cap, 128, SIZE_MAX / 8, sizeof *v, 4) == NULL && cap == 128);
+    CHECK_INT(v[3], 3);
+    free(v);
+    bl_arena *a = bl_arena_new();
+    size_t acap = 0;
+    int *w = bl_arena_reserve(a, NULL, &acap, 0, 3, sizeof *w, 2);
+    CHECK(w != NULL && acap == 4);
+    w[1] = 5;
+    w = bl_arena_reserve(a, w, &acap, 4, 1, sizeof *w, 2);
+    CHECK(w != NULL && acap == 8 && w[1] == 5);
+    CHECK(bl_arena_reserve(a, w, &acap, 8, SIZE_MAX / 2, sizeof *w, 2) == NULL && acap == 8);
     bl_arena_free(a);
 }
 
@@ -273,6 +303,7 @@ static void test_fmt_num(void)
 int main(void)
 {
     test_arena();
+    test_grow();
     test_utf8();
     /* First: folders are swept once per process, by device and inode, and
      * test_fileio's folder, removed, could lend its inode to this one's. */
