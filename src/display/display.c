@@ -15,8 +15,33 @@ bl_display *bl_display_new(bl_arena *arena)
     return d;
 }
 
+/* The newest page's items grow in one buffer that is reused page after page;
+ * a page gets an exact-size copy when the next page is added. Growing every
+ * page's own array by doubling would leave its outgrown arrays and its slack
+ * in the arena, page after page. Returns 0 when out of memory. */
+static int seal_newest(bl_display *d)
+{
+    if (!d->npages)
+        return 1;
+    bl_dl_page *p = &d->pages[d->npages - 1];
+    if (!p->items || p->items != d->open)
+        return 1;
+    bl_dl_item *it = NULL;
+    if (p->nitems) {
+        it = bl_arena_calloc(d->arena, p->nitems, sizeof *it);
+        if (!it)
+            return 0;
+        memcpy(it, p->items, p->nitems * sizeof *it);
+    }
+    p->items = it;
+    p->cap = p->nitems;
+    return 1;
+}
+
 bl_dl_page *bl_display_add_page(bl_display *d, float width, float height)
 {
+    if (!seal_newest(d))
+        return NULL;
     if (d->npages == d->cap_pages) {
         size_t cap = d->cap_pages ? d->cap_pages * 2 : 8;
         bl_dl_page *p = bl_arena_grow(d->arena, d->pages, d->npages, cap, sizeof *p);
@@ -29,6 +54,8 @@ bl_dl_page *bl_display_add_page(bl_display *d, float width, float height)
     memset(page, 0, sizeof *page);
     page->width = width;
     page->height = height;
+    page->items = d->open;
+    page->cap = d->open ? d->open_cap : 0;
     return page;
 }
 
@@ -39,6 +66,11 @@ static bl_dl_item *new_item(bl_display *d, bl_dl_page *page)
         bl_dl_item *it = bl_arena_grow(d->arena, page->items, page->nitems, cap, sizeof *it);
         if (!it)
             return NULL;
+        /* The newest page's array is the shared buffer (an empty one too). */
+        if (d->npages && page == &d->pages[d->npages - 1] && page->items == d->open) {
+            d->open = it;
+            d->open_cap = cap;
+        }
         page->items = it;
         page->cap = cap;
     }

@@ -109,6 +109,8 @@ typedef struct bl_display {
     bl_arena *arena;
     bl_dl_page *pages;
     size_t npages, cap_pages;
+    bl_dl_item *open;         /* the newest page's item buffer, reused by the next */
+    size_t open_cap;
     bl_dl_outline *outlines;
     size_t noutlines, cap_outlines;
     bl_dl_info info;
@@ -117,7 +119,10 @@ typedef struct bl_display {
 /* A new empty display list allocated from arena (NULL when out of memory). */
 bl_display *bl_display_new(bl_arena *arena);
 
-/* Appends a page; returns it (NULL when out of memory). */
+/* Appends a page; returns it (NULL when out of memory). The previous page's
+ * items are then moved to an array of their exact size: items are best added
+ * to the newest page (adding to an older one copies its array). Pointers to
+ * pages are invalidated. */
 bl_dl_page *bl_display_add_page(bl_display *d, float width, float height);
 
 /* Appends a copy of *t (its text and glyphs copied too) to page. */
