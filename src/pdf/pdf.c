@@ -1270,6 +1270,30 @@ static bl_status save_haru(render *r, unsigned char **data, size_t *size)
     return BL_OK;
 }
 
+/* What the file's pieces point into, handed over with them. */
+typedef struct file_keep {
+    pdf_file file; /* its pieces, glue and trailer */
+    unsigned char *haru;
+    char *body;
+    unsigned char **contents; /* each page's compressed content stream */
+    size_t ncontents;
+} file_keep;
+
+static void file_keep_free(void *p)
+{
+    file_keep *k = p;
+    if (!k)
+        return;
+    free(k->file.glue);
+    free(k->file.trailer);
+    free(k->haru);
+    free(k->body);
+    for (size_t i = 0; i < k->ncontents; i++)
+        free(k->contents[i]);
+    free(k->contents);
+    free(k);
+}
+
 static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
 {
     render *r = w;
@@ -1346,20 +1370,45 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
         if (o.body.oom)
             st = nomem(r);
     }
-    unsigned char *file = NULL;
-    size_t len = 0;
     /* PDF 1.4 for PDF/A-1 (and plain files: CIDFontType0C needs 1.3);
      * PDF/A-2 is based on PDF 1.7. */
+    file_keep *keep = st == BL_OK ? calloc(1, sizeof *keep) : NULL;
+    if (st == BL_OK && keep)
+        keep->contents = calloc(d->npages + 1, sizeof *keep->contents);
+    if (st == BL_OK && (!keep || !keep->contents))
+        st = nomem(r);
     if (st == BL_OK)
-        st = pdf_assemble(&h, &o, r->pdfa == 2 ? "1.7" : "1.4", h.root, info, &file, &len, err);
+        st = pdf_assemble(&h, &o, r->pdfa == 2 ? "1.7" : "1.4", h.root, info, &keep->file,
+                          err);
+    bl_io_piece *pieces = NULL;
+    size_t npieces = 0, len = 0;
+    if (st == BL_OK) {
+        /* The file is handed over as its pieces, with what they point into:
+         * 10 MB of text makes a 25 MB file, not copied once more. */
+        pieces = keep->file.pieces;
+        npieces = keep->file.npieces;
+        len = keep->file.len;
+        keep->file.pieces = NULL;
+        keep->haru = haru_data;
+        haru_data = NULL;
+        keep->body = o.body.p;
+        o.body.p = NULL;
+        for (size_t p = 0; p < d->npages; p++) {
+            keep->contents[p] = r->pages[p].content;
+            r->pages[p].content = NULL;
+        }
+        keep->ncontents = d->npages;
+    }
     free(type0);
     doc_info_free(&di);
     pdf_objs_free(&o);
     pdf_haru_free(&h);
     free(haru_data);
-    if (st != BL_OK)
+    if (st != BL_OK) {
+        file_keep_free(keep);
         return st;
-    return bl_writer_output_add(out, "", file, len, err);
+    }
+    return bl_writer_output_add_pieces(out, "", pieces, npieces, len, keep, file_keep_free, err);
 }
 
 const bl_writer bl_pdf_writer = {
@@ -1375,6 +1424,8 @@ bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **
     bl_writer_opts o = {shaper, 0, NULL};
     bl_writer_output files = {0};
     bl_status st = bl_writer_run(&bl_pdf_writer, d, &o, &files, err);
+    if (st == BL_OK)
+        st = bl_writer_output_flatten(&files, err);
     if (st == BL_OK) {
         *out = files.files[0].data;
         *out_len = files.files[0].len;

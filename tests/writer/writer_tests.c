@@ -49,6 +49,41 @@ static void test_paths(void)
     CHECK_INT(out.nfiles, 0);
 }
 
+static int released;
+static void release(void *keep)
+{
+    released++;
+    free(keep);
+}
+
+/* A file made of pieces becomes one buffer, and what it kept is released. */
+static void test_pieces(void)
+{
+    bl_writer_output out = {0};
+    bl_error err;
+    bl_error_clear(&err);
+    char *keep = strdup("pieces");
+    bl_io_piece *pc = malloc(3 * sizeof *pc);
+    pc[0] = (bl_io_piece){keep, 3};
+    pc[1] = (bl_io_piece){"", 0};
+    pc[2] = (bl_io_piece){keep + 3, 3};
+    released = 0;
+    CHECK_INT(bl_writer_output_add_pieces(&out, "", pc, 3, 6, keep, release, &err), BL_OK);
+    CHECK_INT(bl_writer_output_flatten(&out, &err), BL_OK);
+    CHECK_INT(released, 1);
+    CHECK_INT(out.files[0].len, 6);
+    CHECK(out.files[0].pieces == NULL);
+    CHECK(memcmp(out.files[0].data, "pieces", 6) == 0);
+    bl_writer_output_free(&out);
+    /* Freed unflattened: released too. */
+    pc = malloc(sizeof *pc);
+    keep = strdup("x");
+    pc[0] = (bl_io_piece){keep, 1};
+    CHECK_INT(bl_writer_output_add_pieces(&out, "", pc, 1, 1, keep, release, &err), BL_OK);
+    bl_writer_output_free(&out);
+    CHECK_INT(released, 2);
+}
+
 /* A format that makes a file, then fails on page 2. */
 static int pages_seen;
 static bl_status f_begin(const bl_display *d, const bl_writer_opts *o, void **w, bl_error *err)
@@ -132,6 +167,7 @@ int main(void)
     test_page_items();
     test_find();
     test_paths();
+    test_pieces();
     test_failure();
     return check_summary();
 }
