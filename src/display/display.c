@@ -84,14 +84,19 @@ bl_status bl_display_add_text(bl_display *d, bl_dl_page *page, const bl_dl_text 
     char *text = it ? bl_arena_strndup(d->arena, t->text, t->text_len) : NULL;
     bl_dl_glyph *g = text ? bl_arena_calloc(d->arena, t->nglyphs ? t->nglyphs : 1, sizeof *g)
                           : NULL;
-    if (!g)
+    float *gy = g && t->glyph_y ? bl_arena_calloc(d->arena, t->nglyphs + 1, sizeof *gy) : NULL;
+    if (!g || (t->glyph_y && !gy))
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
-    if (t->nglyphs)
+    if (t->nglyphs) {
         memcpy(g, t->glyphs, t->nglyphs * sizeof *g);
+        if (gy)
+            memcpy(gy, t->glyph_y, t->nglyphs * sizeof *gy);
+    }
     it->kind = BL_DL_TEXT;
     it->u.text = *t;
     it->u.text.text = text;
     it->u.text.glyphs = g;
+    it->u.text.glyph_y = gy;
     return BL_OK;
 }
 
@@ -137,6 +142,22 @@ bl_status bl_display_add_outline(bl_display *d, const char *title, int level,
     o->page = page;
     o->y = y;
     return BL_OK;
+}
+
+size_t bl_dl_glyph_text(const bl_dl_text *t, size_t k, const char **s)
+{
+    const bl_dl_glyph *g = &t->glyphs[k];
+    size_t off = g->text_off <= t->text_len ? g->text_off : t->text_len;
+    *s = t->text + off;
+    if (g->flags & BL_DLG_CONT)
+        return 0;
+    size_t end = t->text_len;
+    for (size_t j = k + 1; j < t->nglyphs; j++)
+        if (!(t->glyphs[j].flags & BL_DLG_CONT)) {
+            end = t->glyphs[j].text_off < t->text_len ? t->glyphs[j].text_off : t->text_len;
+            break;
+        }
+    return end > off ? end - off : 0;
 }
 
 float bl_dl_text_end(const bl_dl_text *t)

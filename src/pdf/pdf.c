@@ -352,7 +352,8 @@ static void put_rule(buf *b, const bl_dl_rule *ru)
 static int misfit_after(const bl_dl_text *t, size_t k, double size)
 {
     const bl_dl_glyph *g = &t->glyphs[k];
-    if (k + 1 >= t->nglyphs || (g->flags & BL_DLG_SPACE_AFTER) || t->glyphs[k + 1].y != g->y)
+    if (k + 1 >= t->nglyphs || (g->flags & BL_DLG_SPACE_AFTER) ||
+        bl_dl_glyph_y(t, k + 1) != bl_dl_glyph_y(t, k))
         return 0;
     double step = ((double)t->glyphs[k + 1].x - g->x) * 1000.0 / size;
     return fabs(step - width1000(t->font, g->gid)) > 50.0;
@@ -381,10 +382,9 @@ static void put_actual_text(buf *b, const bl_dl_text *t)
     bputs(b, "<FEFF");
     for (size_t k = 0; k < t->nglyphs; k++) {
         const bl_dl_glyph *g = &t->glyphs[k];
-        if (g->gid != 0 && g->text_off <= t->text_len) {
-            const char *s = t->text + g->text_off;
-            size_t len = g->text_len < t->text_len - g->text_off ? g->text_len
-                                                                  : t->text_len - g->text_off;
+        if (g->gid != 0) {
+            const char *s;
+            size_t len = bl_dl_glyph_text(t, k, &s);
             put_utf16(b, s, len);
         }
         if ((g->flags & BL_DLG_SPACE_AFTER) && k + 1 < t->nglyphs)
@@ -433,13 +433,14 @@ static int put_text(render *r, buf *b, const bl_dl_text *t, size_t font, size_t 
     for (size_t i = 0; i < t->nglyphs;) {
         /* A group: consecutive glyphs on the same y. */
         const bl_dl_glyph *g0 = &t->glyphs[i];
+        float y0 = bl_dl_glyph_y(t, i);
         bputs(b, "1 0 0 1 ");
         bnum(b, (double)t->x + g0->x, 3);
-        bnum(b, (double)t->y + g0->y, 3);
+        bnum(b, (double)t->y + y0, 3);
         bputs(b, "Tm\n[<");
         bhex4(b, g0->gid);
         size_t j = i + 1;
-        for (; j < t->nglyphs && t->glyphs[j].y == g0->y; j++) {
+        for (; j < t->nglyphs && bl_dl_glyph_y(t, j) == y0; j++) {
             const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
             double adj = width1000(t->font, p->gid) - ((double)g->x - p->x) * 1000.0 / size;
             /* Float positions carry noise far below 0.01/1000 em. */
