@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -311,8 +312,53 @@ static int create_tmp(const char *target, char *tmp, size_t cap)
     return -1;
 }
 
+/* Writes the pieces to fd, many per system call; 0 or an errno. */
+static int write_pieces(int fd, const bl_io_piece *pieces, size_t n)
+{
+    enum { BATCH = 256 };
+    struct iovec iov[BATCH];
+    size_t k = 0, skip = 0; /* next piece, and its bytes already written */
+    while (k < n) {
+        int c = 0;
+        for (size_t j = k; j < n && c < BATCH; j++) {
+            size_t off = j == k ? skip : 0;
+            if (pieces[j].n == off)
+                continue;
+            iov[c].iov_base = (char *)pieces[j].p + off;
+            iov[c].iov_len = pieces[j].n - off;
+            c++;
+        }
+        if (c == 0)
+            return 0;
+        ssize_t w = writev(fd, iov, c);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (w == 0)
+            return EIO; /* no progress: never loop */
+        /* Advance past what was written (a short write stops mid-piece). */
+        size_t left = (size_t)w;
+        while (k < n && left >= pieces[k].n - skip) {
+            left -= pieces[k].n - skip;
+            k++;
+            skip = 0;
+        }
+        skip += left;
+    }
+    return 0;
+}
+
 bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
                                bl_error *err)
+{
+    bl_io_piece one = {data, len};
+    return bl_write_file_atomic_pieces(path, &one, 1, err);
+}
+
+bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *pieces, size_t n,
+                                      bl_error *err)
 {
     if (!path || !*path)
         return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "no output file name given (empty)");
@@ -355,19 +401,7 @@ bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
         free(target);
         return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
     }
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            e = errno;
-            break;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
+    e = write_pieces(fd, pieces, n);
     if (!e && fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
         e = errno;
     /* Re-rendering keeps the mode the user gave the file. */

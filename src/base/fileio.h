@@ -31,6 +31,17 @@ bl_status bl_read_file_nofollow(const char *path, size_t max_size, char **out, s
 bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
                                bl_error *err);
 
+/* A run of bytes of a file made of pieces. */
+typedef struct bl_io_piece {
+    const void *p;
+    size_t n;
+} bl_io_piece;
+
+/* bl_write_file_atomic for the concatenation of pieces[0..n): a file that
+ * exists as the pieces it was made of need not be copied into one buffer. */
+bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *pieces, size_t n,
+                                      bl_error *err);
+
 /* 1 when a and b are the same file (device and inode, links followed), or
  * when either does not exist and the names are equal; else 0. */
 int bl_same_file(const char *a, const char *b);

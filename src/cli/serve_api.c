@@ -615,7 +615,11 @@ static bl_status run_render(serve_state *s, const render_job *job, warnings *ws,
 {
     bl_warner warner = {collect_warning, ws};
     cli_render_opts opts = {job->format, job->layout, NULL, &warner, -1};
-    return cli_render(&s->res, job->in_path, job->text, job->len, &opts, out, err);
+    bl_status st = cli_render(&s->res, job->in_path, job->text, job->len, &opts, out, err);
+    /* Replies send the bytes of a file at once. */
+    if (st == BL_OK && (st = bl_writer_output_flatten(&out->files, err)) != BL_OK)
+        cli_rendered_free(out);
+    return st;
 }
 
 void serve_render_text(serve_state *s, const char *name, const char *layout,

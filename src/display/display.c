@@ -15,8 +15,33 @@ bl_display *bl_display_new(bl_arena *arena)
     return d;
 }
 
+/* The newest page's items grow in one buffer that is reused page after page;
+ * a page gets an exact-size copy when the next page is added. Growing every
+ * page's own array by doubling would leave its outgrown arrays and its slack
+ * in the arena, page after page. Returns 0 when out of memory. */
+static int seal_newest(bl_display *d)
+{
+    if (!d->npages)
+        return 1;
+    bl_dl_page *p = &d->pages[d->npages - 1];
+    if (!p->items || p->items != d->open)
+        return 1;
+    bl_dl_item *it = NULL;
+    if (p->nitems) {
+        it = bl_arena_calloc(d->arena, p->nitems, sizeof *it);
+        if (!it)
+            return 0;
+        memcpy(it, p->items, p->nitems * sizeof *it);
+    }
+    p->items = it;
+    p->cap = p->nitems;
+    return 1;
+}
+
 bl_dl_page *bl_display_add_page(bl_display *d, float width, float height)
 {
+    if (!seal_newest(d))
+        return NULL;
     if (d->npages == d->cap_pages) {
         size_t cap = d->cap_pages ? d->cap_pages * 2 : 8;
         bl_dl_page *p = bl_arena_grow(d->arena, d->pages, d->npages, cap, sizeof *p);
@@ -29,6 +54,8 @@ bl_dl_page *bl_display_add_page(bl_display *d, float width, float height)
     memset(page, 0, sizeof *page);
     page->width = width;
     page->height = height;
+    page->items = d->open;
+    page->cap = d->open ? d->open_cap : 0;
     return page;
 }
 
@@ -39,6 +66,11 @@ static bl_dl_item *new_item(bl_display *d, bl_dl_page *page)
         bl_dl_item *it = bl_arena_grow(d->arena, page->items, page->nitems, cap, sizeof *it);
         if (!it)
             return NULL;
+        /* The newest page's array is the shared buffer (an empty one too). */
+        if (d->npages && page == &d->pages[d->npages - 1] && page->items == d->open) {
+            d->open = it;
+            d->open_cap = cap;
+        }
         page->items = it;
         page->cap = cap;
     }
@@ -52,14 +84,19 @@ bl_status bl_display_add_text(bl_display *d, bl_dl_page *page, const bl_dl_text 
     char *text = it ? bl_arena_strndup(d->arena, t->text, t->text_len) : NULL;
     bl_dl_glyph *g = text ? bl_arena_calloc(d->arena, t->nglyphs ? t->nglyphs : 1, sizeof *g)
                           : NULL;
-    if (!g)
+    float *gy = g && t->glyph_y ? bl_arena_calloc(d->arena, t->nglyphs + 1, sizeof *gy) : NULL;
+    if (!g || (t->glyph_y && !gy))
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
-    if (t->nglyphs)
+    if (t->nglyphs) {
         memcpy(g, t->glyphs, t->nglyphs * sizeof *g);
+        if (gy)
+            memcpy(gy, t->glyph_y, t->nglyphs * sizeof *gy);
+    }
     it->kind = BL_DL_TEXT;
     it->u.text = *t;
     it->u.text.text = text;
     it->u.text.glyphs = g;
+    it->u.text.glyph_y = gy;
     return BL_OK;
 }
 
@@ -105,6 +142,22 @@ bl_status bl_display_add_outline(bl_display *d, const char *title, int level,
     o->page = page;
     o->y = y;
     return BL_OK;
+}
+
+size_t bl_dl_glyph_text(const bl_dl_text *t, size_t k, const char **s)
+{
+    const bl_dl_glyph *g = &t->glyphs[k];
+    size_t off = g->text_off <= t->text_len ? g->text_off : t->text_len;
+    *s = t->text + off;
+    if (g->flags & BL_DLG_CONT)
+        return 0;
+    size_t end = t->text_len;
+    for (size_t j = k + 1; j < t->nglyphs; j++)
+        if (!(t->glyphs[j].flags & BL_DLG_CONT)) {
+            end = t->glyphs[j].text_off < t->text_len ? t->glyphs[j].text_off : t->text_len;
+            break;
+        }
+    return end > off ? end - off : 0;
 }
 
 float bl_dl_text_end(const bl_dl_text *t)

@@ -28,24 +28,27 @@ enum {
     BL_DLG_TRIM_LEFT = 1,   /* blank trimmed off its left (an opening mark set ½ 字):
                                its origin lies that much left of its room */
     BL_DLG_TRIM_RIGHT = 2,  /* blank trimmed off its right (a closing mark set ½ 字) */
-    BL_DLG_SPACE_AFTER = 4  /* the gap after it stands for a space of the source
+    BL_DLG_SPACE_AFTER = 4, /* the gap after it stands for a space of the source
                                (a typed space set as a gap): readers should see a
                                word break there, and nowhere else on the line */
+    BL_DLG_CONT = 8         /* the 2nd.. glyph of a cluster: shows no text of its own */
 };
 
+/* A run's text is exactly the concatenation of its clusters' texts in glyph
+ * order, so a glyph needs only where its cluster's text starts: it ends where
+ * the next cluster's starts (bl_dl_glyph_text). */
 typedef struct bl_dl_glyph {
-    /* Fields ordered and sized for a 24-byte record (there is one per glyph
-     * of the document: 10 MB of Latin words is 8 million of them). */
+    /* Fields ordered and sized for a 16-byte record (there is one per glyph
+     * of the document: 10 MB of Latin words is 10 million of them). */
     uint16_t gid;      /* glyph id in the full font (OpenType's are 16-bit) */
     uint8_t flags;     /* BL_DLG_* */
-    float x, y;        /* origin relative to the run's origin, pt */
-    uint32_t text_off; /* the characters this glyph shows: run text bytes */
-    uint32_t text_len; /* 0 for the 2nd.. glyph of a cluster */
+    float x;           /* origin relative to the run's origin, pt (y: the run's glyph_y) */
+    uint32_t text_off; /* where its cluster's characters start: run text bytes */
     float advance;     /* set advance: from its origin to the end of the room it
                           takes on the line, pt (the composer's, after trims and
                           letter-spacing; justification space is not in it) */
 } bl_dl_glyph;
-_Static_assert(sizeof(bl_dl_glyph) == 24, "bl_dl_glyph grew: one per glyph of the document");
+_Static_assert(sizeof(bl_dl_glyph) == 16, "bl_dl_glyph grew: one per glyph of the document");
 
 typedef struct bl_dl_text {
     const bl_font *font;
@@ -62,7 +65,19 @@ typedef struct bl_dl_text {
     uint32_t para;            /* the paragraph it belongs to: runs set together
                                  (all lines of a paragraph, on any page) share a
                                  number, counted from 1 in reading order; 0 none */
+    const float *glyph_y;     /* each glyph's origin above the run's baseline, pt
+                                 (mark positioning): NULL when all are 0 */
 } bl_dl_text;
+
+/* The characters glyph k of t shows, *s set to them: its cluster's text for
+ * the first glyph of a cluster, none (0) for the others; clamped to the run. */
+size_t bl_dl_glyph_text(const bl_dl_text *t, size_t k, const char **s);
+
+/* Glyph k's origin above the run's baseline, pt. */
+static inline float bl_dl_glyph_y(const bl_dl_text *t, size_t k)
+{
+    return t->glyph_y ? t->glyph_y[k] : 0.0f;
+}
 
 /* Where a run's last glyph ends its room (the run's right edge), pt, absolute. */
 float bl_dl_text_end(const bl_dl_text *t);
@@ -109,6 +124,8 @@ typedef struct bl_display {
     bl_arena *arena;
     bl_dl_page *pages;
     size_t npages, cap_pages;
+    bl_dl_item *open;         /* the newest page's item buffer, reused by the next */
+    size_t open_cap;
     bl_dl_outline *outlines;
     size_t noutlines, cap_outlines;
     bl_dl_info info;
@@ -117,10 +134,13 @@ typedef struct bl_display {
 /* A new empty display list allocated from arena (NULL when out of memory). */
 bl_display *bl_display_new(bl_arena *arena);
 
-/* Appends a page; returns it (NULL when out of memory). */
+/* Appends a page; returns it (NULL when out of memory). The previous page's
+ * items are then moved to an array of their exact size: items are best added
+ * to the newest page (adding to an older one copies its array). Pointers to
+ * pages are invalidated. */
 bl_dl_page *bl_display_add_page(bl_display *d, float width, float height);
 
-/* Appends a copy of *t (its text and glyphs copied too) to page. */
+/* Appends a copy of *t (its text, glyphs and glyph_y copied too) to page. */
 bl_status bl_display_add_text(bl_display *d, bl_dl_page *page, const bl_dl_text *t,
                               bl_error *err);
 

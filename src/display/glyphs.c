@@ -123,10 +123,9 @@ static int note_run(bl_glyph_usage *u, const bl_dl_text *t)
     if (!f)
         return 0;
     for (size_t k = 0; k < t->nglyphs; k++) {
-        const bl_dl_glyph *g = &t->glyphs[k];
-        size_t off = g->text_off <= t->text_len ? g->text_off : t->text_len;
-        size_t len = g->text_len <= t->text_len - off ? g->text_len : t->text_len - off;
-        if (!note(u, f, g->gid, t->text + off, len))
+        const char *s;
+        size_t len = bl_dl_glyph_text(t, k, &s);
+        if (!note(u, f, t->glyphs[k].gid, s, len))
             return 0;
     }
     return 1;

@@ -791,6 +791,8 @@ static const char *short_note(lay_ctx *c, size_t b, size_t j)
  * page 1 of a 公文, the grid that starts at first_slot); a fraction
  * (item-space-before = 0.5) is kept as it is, and the line after such an
  * off-grid line goes back to the next grid line. */
+static bl_status folio(lay_ctx *c, size_t p);
+
 static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
 {
     const int G = c->st->grid_lines;
@@ -874,6 +876,11 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
         }
         i = j;
         if (i < c->nlines) {
+            /* Only the last content page can get more (the 版记): number the
+             * others as they are left, before the next page. */
+            bl_status st = folio(c, page_index);
+            if (st != BL_OK)
+                return st;
             if (!new_page(c))
                 return BL_ERR_NOMEM;
             page_index = c->d->npages - 1;
@@ -1067,35 +1074,44 @@ static bl_status footer_place(lay_ctx *c, bl_dl_page *page, const foot_row *rows
 
 /* ---- page numbers (GB/T 9704 7.5) ------------------------------------- */
 
-static bl_status folios(lay_ctx *c, size_t unnumbered_from)
+/* Page p's number. Layout adds it when it leaves the page, the last item, so
+ * that the display can store the page's items at their exact size. */
+static bl_status folio(lay_ctx *c, size_t p)
 {
     const bl_style *s = c->st;
-    if (!s->folio_enabled)
+    if (!s->folio_enabled || p < c->folios_done)
         return BL_OK;
-    for (size_t p = 0; p < c->d->npages && p < unnumbered_from; p++) {
-        char n[24];
-        snprintf(n, sizeof n, "%zu", p + 1);
-        const char *label = bl_display_strdup(c->d, n);
-        const char *text = lay_format(c, s->folio_format, "{n}", n, NULL);
-        if (!label || !text)
-            return lay_nomem(c);
-        bl_dl_page *page = &c->d->pages[p];
-        page->label = label;
-        lay_span sp = lay_span_str(c, text, (bl_role)s->folio_font, s->folio_size, LAY_BLACK,
-                                   "folio");
-        float ind = s->folio_indent * s->folio_size;
-        int odd = (p + 1) % 2 == 1;
-        bl_lb_align al = BL_ALIGN_CENTER;
-        if (strcmp(s->folio_position, "right") == 0 ||
-            (strcmp(s->folio_position, "outside") == 0 && (odd || !s->two_sided)))
-            al = BL_ALIGN_RIGHT;
-        else if (strcmp(s->folio_position, "outside") == 0)
-            al = BL_ALIGN_LEFT;
-        /* The 一字线 sit on the centre of the em box: 7 mm below the block. */
-        float base = c->bottom - s->folio_offset - (LAY_CJK_ASCENT - LAY_CJK_DESCENT) / 2 * s->folio_size;
-        float left = al == BL_ALIGN_LEFT ? ind : 0;
-        float measure = al == BL_ALIGN_RIGHT ? c->width - ind : c->width - left;
-        bl_status st = place(c, page, &sp, 1, al, 0, left, measure, base, 0, NULL);
+    c->folios_done = p + 1;
+    char n[24];
+    snprintf(n, sizeof n, "%zu", p + 1);
+    const char *label = bl_display_strdup(c->d, n);
+    const char *text = lay_format(c, s->folio_format, "{n}", n, NULL);
+    if (!label || !text)
+        return lay_nomem(c);
+    bl_dl_page *page = &c->d->pages[p];
+    page->label = label;
+    lay_span sp = lay_span_str(c, text, (bl_role)s->folio_font, s->folio_size, LAY_BLACK,
+                               "folio");
+    float ind = s->folio_indent * s->folio_size;
+    int odd = (p + 1) % 2 == 1;
+    bl_lb_align al = BL_ALIGN_CENTER;
+    if (strcmp(s->folio_position, "right") == 0 ||
+        (strcmp(s->folio_position, "outside") == 0 && (odd || !s->two_sided)))
+        al = BL_ALIGN_RIGHT;
+    else if (strcmp(s->folio_position, "outside") == 0)
+        al = BL_ALIGN_LEFT;
+    /* The 一字线 sit on the centre of the em box: 7 mm below the block. */
+    float base = c->bottom - s->folio_offset - (LAY_CJK_ASCENT - LAY_CJK_DESCENT) / 2 * s->folio_size;
+    float left = al == BL_ALIGN_LEFT ? ind : 0;
+    float measure = al == BL_ALIGN_RIGHT ? c->width - ind : c->width - left;
+    return place(c, page, &sp, 1, al, 0, left, measure, base, 0, NULL);
+}
+
+/* The numbers of the pages not numbered yet, up to unnumbered_from. */
+static bl_status folios(lay_ctx *c, size_t unnumbered_from)
+{
+    for (size_t p = c->folios_done; p < c->d->npages && p < unnumbered_from; p++) {
+        bl_status st = folio(c, p);
         if (st != BL_OK)
             return st;
     }

@@ -53,6 +53,7 @@ typedef struct lay_ctx {
     bl_dl_text *runs;
     size_t nruns, cap_runs;
     uint32_t npara; /* paragraphs set so far: each run's bl_dl_text.para */
+    size_t folios_done; /* pages [0, folios_done) have their number */
     /* 目录 page numbers, from a first pass (NULL when not printed): one per
      * outline entry, in the order the entries are made */
     const size_t *toc_pages;

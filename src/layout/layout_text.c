@@ -366,8 +366,9 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
     uint32_t para = ++c->npara;
     /* Scratch for the line being cut into runs (reused across lines). */
     bl_dl_glyph *dg = bl_arena_calloc(tmp, nglyphs + 1, sizeof *dg);
+    float *dy = bl_arena_calloc(tmp, nglyphs + 1, sizeof *dy);
     char *rt = bl_arena_alloc(tmp, total + 1);
-    if (!dg || !rt)
+    if (!dg || !dy || !rt)
         return lay_nomem(c);
     for (size_t l = 0; l < res.nlines; l++) {
         const bl_lb_line *ln = &res.lines[l];
@@ -375,6 +376,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
         out->line_width[l] = ln->width;
         /* A run is a stretch of glyphs of one span and one font. */
         size_t run_span = 0, gn = 0, tn = 0;
+        int run_y = 0; /* some glyph of the run is off the baseline */
         const bl_font *run_font = NULL;
         float run_x = 0;
         for (size_t k = 0; k <= ln->count; k++) {
@@ -407,6 +409,13 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                     if (!run || !rg || !rtext)
                         return lay_nomem(c);
                     memcpy(rg, dg, gn * sizeof *rg);
+                    if (run_y) {
+                        float *ry = bl_arena_calloc(c->arena, gn, sizeof *ry);
+                        if (!ry)
+                            return lay_nomem(c);
+                        memcpy(ry, dy, gn * sizeof *ry);
+                        run->glyph_y = ry;
+                    }
                     const lay_span *sp = &spans[run_span];
                     run->font = run_font;
                     run->size = sp->size;
@@ -420,6 +429,7 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                     run->element = sp->element;
                     run->para = para;
                     gn = tn = 0;
+                    run_y = 0;
                 }
                 if (!g)
                     break;
@@ -430,12 +440,12 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 }
                 dg[gn].gid = g->gid;
                 dg[gn].x = x - run_x + g->dx;
-                dg[gn].y = g->dy;
+                dy[gn] = g->dy;
+                run_y |= g->dy != 0;
                 dg[gn].text_off = (uint32_t)tn;
-                dg[gn].text_len = q == 0 ? it->text_len : 0;
                 /* The last glyph of the cluster takes the rest of its room. */
                 dg[gn].advance = q + 1 < nq ? g->advance : room_end - (x + g->dx);
-                dg[gn].flags = q + 1 < nq ? 0 : flags;
+                dg[gn].flags = (uint8_t)((q + 1 < nq ? 0 : flags) | (q > 0 ? BL_DLG_CONT : 0));
                 if (q == 0) {
                     memcpy(rt + tn, text + it->text_off, it->text_len);
                     tn += it->text_len;
@@ -460,7 +470,6 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
             if (!run || !rg || !rtext)
                 return lay_nomem(c);
             rg->gid = hg.gid;
-            rg->text_len = 1;
             rg->advance = hg.advance;
             run->font = hg.font;
             run->size = sp->size;

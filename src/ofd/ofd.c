@@ -57,12 +57,11 @@ static bl_status collect_chars(ofd_writer *w)
             if (fi < 0)
                 continue;
             for (size_t k = 0; k < t->nglyphs; k++) {
-                const bl_dl_glyph *g = &t->glyphs[k];
-                size_t off = g->text_off <= t->text_len ? g->text_off : t->text_len;
-                size_t len = g->text_len <= t->text_len - off ? g->text_len : t->text_len - off;
+                const char *s;
+                size_t len = bl_dl_glyph_text(t, k, &s);
                 for (size_t j = 0; j < len;) {
                     uint32_t cp;
-                    size_t n = bl_utf8_decode(t->text + off + j, len - j, &cp);
+                    size_t n = bl_utf8_decode(s + j, len - j, &cp);
                     if (n == 0)
                         n = 1;
                     else if (!add_cp(&w->fonts[fi], cp))

@@ -116,16 +116,15 @@ static int next_cluster(const bl_dl_text *t, size_t *k, cluster *c)
         return 0;
     c->g0 = *k;
     c->ng = 1;
-    while (c->g0 + c->ng < t->nglyphs && t->glyphs[c->g0 + c->ng].text_len == 0)
+    const char *s;
+    while (c->g0 + c->ng < t->nglyphs && bl_dl_glyph_text(t, c->g0 + c->ng, &s) == 0)
         c->ng++;
     *k = c->g0 + c->ng;
     c->ncps = 0;
-    const bl_dl_glyph *g = &t->glyphs[c->g0];
-    size_t off = g->text_off <= t->text_len ? g->text_off : t->text_len;
-    size_t len = g->text_len <= t->text_len - off ? g->text_len : t->text_len - off;
+    size_t len = bl_dl_glyph_text(t, c->g0, &s);
     for (size_t i = 0; i < len && c->ncps < MAX_CLUSTER_CHARS;) {
         uint32_t cp;
-        size_t n = bl_utf8_decode(t->text + off + i, len - i, &cp);
+        size_t n = bl_utf8_decode(s + i, len - i, &cp);
         if (n == 0)
             n = 1;
         else if (ox_is_char(cp))
@@ -266,7 +265,7 @@ static int text_box(const ofd_font *f, const bl_dl_text *t, double box[4])
         if (!kept(f, t, &c))
             continue;
         for (size_t g = c.g0; g < c.g0 + c.ng; g++) {
-            double gx = (double)t->x + t->glyphs[g].x, gy = (double)t->y + t->glyphs[g].y;
+            double gx = (double)t->x + t->glyphs[g].x, gy = (double)t->y + bl_dl_glyph_y(t, g);
             double adv = advance_pt(t, t->glyphs[g].gid);
             double l = gx + fmin(0, in->bbox[0] * k), r = gx + fmax(adv, in->bbox[2] * k);
             double b = gy + fmin(0, in->bbox[1] * k), u = gy + fmax(0, in->bbox[3] * k);
@@ -319,7 +318,7 @@ static bl_status put_text(ofd_writer *w, ofd_xml *x, const bl_dl_page *pg, const
         if (!kept(f, t, &c))
             continue;
         const bl_dl_glyph *g = &t->glyphs[c.g0];
-        ofd_mm y = ofd_mm_from_pt((double)pg->height - ((double)t->y + g->y));
+        ofd_mm y = ofd_mm_from_pt((double)pg->height - ((double)t->y + bl_dl_glyph_y(t, c.g0)));
         /* A new TextCode on another baseline, and after a character beyond
          * the BMP: readers that count DeltaX in UTF-16 units (ofd.js) then
          * still place every later character right. */

@@ -352,7 +352,8 @@ static void put_rule(buf *b, const bl_dl_rule *ru)
 static int misfit_after(const bl_dl_text *t, size_t k, double size)
 {
     const bl_dl_glyph *g = &t->glyphs[k];
-    if (k + 1 >= t->nglyphs || (g->flags & BL_DLG_SPACE_AFTER) || t->glyphs[k + 1].y != g->y)
+    if (k + 1 >= t->nglyphs || (g->flags & BL_DLG_SPACE_AFTER) ||
+        bl_dl_glyph_y(t, k + 1) != bl_dl_glyph_y(t, k))
         return 0;
     double step = ((double)t->glyphs[k + 1].x - g->x) * 1000.0 / size;
     return fabs(step - width1000(t->font, g->gid)) > 50.0;
@@ -381,10 +382,9 @@ static void put_actual_text(buf *b, const bl_dl_text *t)
     bputs(b, "<FEFF");
     for (size_t k = 0; k < t->nglyphs; k++) {
         const bl_dl_glyph *g = &t->glyphs[k];
-        if (g->gid != 0 && g->text_off <= t->text_len) {
-            const char *s = t->text + g->text_off;
-            size_t len = g->text_len < t->text_len - g->text_off ? g->text_len
-                                                                  : t->text_len - g->text_off;
+        if (g->gid != 0) {
+            const char *s;
+            size_t len = bl_dl_glyph_text(t, k, &s);
             put_utf16(b, s, len);
         }
         if ((g->flags & BL_DLG_SPACE_AFTER) && k + 1 < t->nglyphs)
@@ -433,13 +433,14 @@ static int put_text(render *r, buf *b, const bl_dl_text *t, size_t font, size_t 
     for (size_t i = 0; i < t->nglyphs;) {
         /* A group: consecutive glyphs on the same y. */
         const bl_dl_glyph *g0 = &t->glyphs[i];
+        float y0 = bl_dl_glyph_y(t, i);
         bputs(b, "1 0 0 1 ");
         bnum(b, (double)t->x + g0->x, 3);
-        bnum(b, (double)t->y + g0->y, 3);
+        bnum(b, (double)t->y + y0, 3);
         bputs(b, "Tm\n[<");
         bhex4(b, g0->gid);
         size_t j = i + 1;
-        for (; j < t->nglyphs && t->glyphs[j].y == g0->y; j++) {
+        for (; j < t->nglyphs && bl_dl_glyph_y(t, j) == y0; j++) {
             const bl_dl_glyph *p = &t->glyphs[j - 1], *g = &t->glyphs[j];
             double adj = width1000(t->font, p->gid) - ((double)g->x - p->x) * 1000.0 / size;
             /* Float positions carry noise far below 0.01/1000 em. */
@@ -1270,6 +1271,30 @@ static bl_status save_haru(render *r, unsigned char **data, size_t *size)
     return BL_OK;
 }
 
+/* What the file's pieces point into, handed over with them. */
+typedef struct file_keep {
+    pdf_file file; /* its pieces, glue and trailer */
+    unsigned char *haru;
+    char *body;
+    unsigned char **contents; /* each page's compressed content stream */
+    size_t ncontents;
+} file_keep;
+
+static void file_keep_free(void *p)
+{
+    file_keep *k = p;
+    if (!k)
+        return;
+    free(k->file.glue);
+    free(k->file.trailer);
+    free(k->haru);
+    free(k->body);
+    for (size_t i = 0; i < k->ncontents; i++)
+        free(k->contents[i]);
+    free(k->contents);
+    free(k);
+}
+
 static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
 {
     render *r = w;
@@ -1346,20 +1371,45 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
         if (o.body.oom)
             st = nomem(r);
     }
-    unsigned char *file = NULL;
-    size_t len = 0;
     /* PDF 1.4 for PDF/A-1 (and plain files: CIDFontType0C needs 1.3);
      * PDF/A-2 is based on PDF 1.7. */
+    file_keep *keep = st == BL_OK ? calloc(1, sizeof *keep) : NULL;
+    if (st == BL_OK && keep)
+        keep->contents = calloc(d->npages + 1, sizeof *keep->contents);
+    if (st == BL_OK && (!keep || !keep->contents))
+        st = nomem(r);
     if (st == BL_OK)
-        st = pdf_assemble(&h, &o, r->pdfa == 2 ? "1.7" : "1.4", h.root, info, &file, &len, err);
+        st = pdf_assemble(&h, &o, r->pdfa == 2 ? "1.7" : "1.4", h.root, info, &keep->file,
+                          err);
+    bl_io_piece *pieces = NULL;
+    size_t npieces = 0, len = 0;
+    if (st == BL_OK) {
+        /* The file is handed over as its pieces, with what they point into:
+         * 10 MB of text makes a 25 MB file, not copied once more. */
+        pieces = keep->file.pieces;
+        npieces = keep->file.npieces;
+        len = keep->file.len;
+        keep->file.pieces = NULL;
+        keep->haru = haru_data;
+        haru_data = NULL;
+        keep->body = o.body.p;
+        o.body.p = NULL;
+        for (size_t p = 0; p < d->npages; p++) {
+            keep->contents[p] = r->pages[p].content;
+            r->pages[p].content = NULL;
+        }
+        keep->ncontents = d->npages;
+    }
     free(type0);
     doc_info_free(&di);
     pdf_objs_free(&o);
     pdf_haru_free(&h);
     free(haru_data);
-    if (st != BL_OK)
+    if (st != BL_OK) {
+        file_keep_free(keep);
         return st;
-    return bl_writer_output_add(out, "", file, len, err);
+    }
+    return bl_writer_output_add_pieces(out, "", pieces, npieces, len, keep, file_keep_free, err);
 }
 
 const bl_writer bl_pdf_writer = {
@@ -1375,6 +1425,8 @@ bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **
     bl_writer_opts o = {shaper, 0, NULL};
     bl_writer_output files = {0};
     bl_status st = bl_writer_run(&bl_pdf_writer, d, &o, &files, err);
+    if (st == BL_OK)
+        st = bl_writer_output_flatten(&files, err);
     if (st == BL_OK) {
         *out = files.files[0].data;
         *out_len = files.files[0].len;

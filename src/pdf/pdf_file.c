@@ -377,74 +377,169 @@ void pdf_haru_free(pdf_haru *h)
 /* ---- putting the file together ------------------------------------------ */
 
 /* 128 bits of FNV-1a over the content, in two lanes with different seeds:
- * an /ID that is the same for the same document and differs when it does. */
-static void content_id(const unsigned char *p, size_t n, unsigned char id[16])
+ * an /ID that is the same for the same document and differs when it does.
+ * Fed piece by piece; at counts the bytes so far. */
+typedef struct content_hash {
+    uint64_t a, b;
+    size_t at;
+} content_hash;
+
+static void hash_bytes(content_hash *h, const unsigned char *p, size_t n)
 {
-    uint64_t a = 1469598103934665603ull, b = 0x84222325cbf29ce4ull;
+    uint64_t a = h->a, b = h->b;
     for (size_t i = 0; i < n; i++) {
         a = (a ^ p[i]) * 1099511628211ull;
-        b = (b ^ p[i] ^ (i & 0xFF)) * 1099511628211ull;
+        b = (b ^ p[i] ^ ((h->at + i) & 0xFF)) * 1099511628211ull;
     }
-    for (int i = 0; i < 8; i++) {
-        id[i] = (unsigned char)(a >> (8 * i));
-        id[8 + i] = (unsigned char)(b >> (8 * i));
+    h->a = a;
+    h->b = b;
+    h->at += n;
+}
+
+/* The file being put together: pieces of glue (what is written here, at an
+ * offset of glue, which moves as it grows: ext NULL) and of bytes that stay
+ * where they are (libharu's objects, our bodies, the content streams). */
+typedef struct asm_piece {
+    const unsigned char *ext;
+    size_t off, n;
+} asm_piece;
+
+typedef struct assembler {
+    pdf_buf glue;
+    asm_piece *pieces;
+    size_t npieces, cap, len;
+    int oom;
+} assembler;
+
+static void add_piece(assembler *m, const unsigned char *ext, size_t off, size_t n)
+{
+    if (m->oom || n == 0)
+        return;
+    m->len += n;
+    if (m->npieces) {
+        asm_piece *last = &m->pieces[m->npieces - 1];
+        if (ext ? last->ext && last->ext + last->off + last->n == ext + off
+                : !last->ext && last->off + last->n == off) {
+            last->n += n; /* contiguous: glue written in a row, objects in a row */
+            return;
+        }
     }
+    if (m->npieces == m->cap) {
+        size_t c = m->cap ? m->cap * 2 : 1024;
+        asm_piece *np = realloc(m->pieces, c * sizeof *np);
+        if (!np) {
+            m->oom = 1;
+            return;
+        }
+        m->pieces = np;
+        m->cap = c;
+    }
+    m->pieces[m->npieces++] = (asm_piece){ext, off, n};
+}
+
+/* Bytes written into the glue since mark become a piece. */
+static void glue_since(assembler *m, size_t mark)
+{
+    if (m->glue.oom)
+        m->oom = 1;
+    else
+        add_piece(m, NULL, mark, m->glue.n - mark);
+}
+
+static void put_ext(assembler *m, const unsigned char *p, size_t n)
+{
+    add_piece(m, p, 0, n);
 }
 
 bl_status pdf_assemble(const pdf_haru *h, const pdf_objs *o, const char *version,
-                       unsigned root, unsigned info, unsigned char **out, size_t *out_len,
-                       bl_error *err)
+                       unsigned root, unsigned info, pdf_file *out, bl_error *err)
 {
-    pdf_buf f = {0};
+    memset(out, 0, sizeof *out);
+    assembler m = {0};
+    pdf_buf *f = &m.glue;
     size_t total = o->n;
     size_t *offs = calloc(total + 1, sizeof *offs);
     if (!offs)
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory writing the PDF");
     /* A binary comment: readers and PDF/A want 4 bytes above 127. */
-    pdf_bprintf(&f, "%%PDF-%s\n%%\xE2\xE3\xCF\xD3\n", version);
+    size_t mark = f->n;
+    pdf_bprintf(f, "%%PDF-%s\n%%\xE2\xE3\xCF\xD3\n", version);
+    glue_since(&m, mark);
     for (size_t k = 1; k < total; k++) {
         if (!o->objs[k].set && k < h->size) {
             /* libharu's object as it wrote it. */
             size_t a = h->off[k], e = h->end[k];
-            offs[k] = f.n;
-            pdf_bput(&f, h->data + a, e - a);
-            if (e > a && h->data[e - 1] != '\n')
-                pdf_bput(&f, "\n", 1);
+            offs[k] = m.len;
+            put_ext(&m, h->data + a, e - a);
+            if (e > a && h->data[e - 1] != '\n') {
+                mark = f->n;
+                pdf_bput(f, "\n", 1);
+                glue_since(&m, mark);
+            }
             continue;
         }
         if (!o->objs[k].set)
             continue; /* a number never filled: a free entry */
-        offs[k] = f.n;
-        pdf_bprintf(&f, "%zu 0 obj\n", k);
-        pdf_bput(&f, o->body.p + o->objs[k].off, o->objs[k].len);
-        if (o->objs[k].ext) {
-            pdf_bput(&f, o->objs[k].ext, o->objs[k].ext_len);
-            pdf_bputs(&f, "\nendstream");
-        }
-        pdf_bputs(&f, "\nendobj\n");
+        offs[k] = m.len;
+        mark = f->n;
+        pdf_bprintf(f, "%zu 0 obj\n", k);
+        glue_since(&m, mark);
+        put_ext(&m, (const unsigned char *)o->body.p + o->objs[k].off, o->objs[k].len);
+        if (o->objs[k].ext)
+            put_ext(&m, o->objs[k].ext, o->objs[k].ext_len);
+        mark = f->n;
+        if (o->objs[k].ext)
+            pdf_bputs(f, "\nendstream");
+        pdf_bputs(f, "\nendobj\n");
+        glue_since(&m, mark);
     }
-    size_t xref = f.n;
-    pdf_bprintf(&f, "xref\n0 %zu\n0000000000 65535 f\r\n", total);
+    size_t xref = m.len;
+    mark = f->n;
+    pdf_bprintf(f, "xref\n0 %zu\n0000000000 65535 f\r\n", total);
     for (size_t k = 1; k < total; k++)
         if (offs[k])
-            pdf_bprintf(&f, "%010zu 00000 n\r\n", offs[k]);
+            pdf_bprintf(f, "%010zu 00000 n\r\n", offs[k]);
         else
-            pdf_bputs(&f, "0000000000 00000 f\r\n");
+            pdf_bputs(f, "0000000000 00000 f\r\n");
+    glue_since(&m, mark);
+    free(offs);
+    /* The pieces are complete up to the trailer: glue offsets become
+     * pointers now that the glue no longer moves, and the /ID is hashed. */
+    bl_io_piece *pieces = m.oom ? NULL : malloc((m.npieces + 1) * sizeof *pieces);
+    content_hash ch = {1469598103934665603ull, 0x84222325cbf29ce4ull, 0};
+    if (pieces)
+        for (size_t i = 0; i < m.npieces; i++) {
+            const asm_piece *q = &m.pieces[i];
+            pieces[i].p = q->ext ? q->ext + q->off : (const unsigned char *)f->p + q->off;
+            pieces[i].n = q->n;
+            hash_bytes(&ch, pieces[i].p, pieces[i].n);
+        }
     unsigned char id[16];
-    content_id((const unsigned char *)f.p, f.oom ? 0 : f.n, id);
+    for (int i = 0; i < 8; i++) {
+        id[i] = (unsigned char)(ch.a >> (8 * i));
+        id[8 + i] = (unsigned char)(ch.b >> (8 * i));
+    }
     char hex[33];
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02X", id[i]);
-    pdf_bprintf(&f, "trailer\n<< /Size %zu /Root %u 0 R", total, root);
+    /* The trailer goes to a buffer of its own: the glue's pieces point into it. */
+    pdf_buf t = {0};
+    pdf_bprintf(&t, "trailer\n<< /Size %zu /Root %u 0 R", total, root);
     if (info)
-        pdf_bprintf(&f, " /Info %u 0 R", info);
-    pdf_bprintf(&f, " /ID [<%s> <%s>] >>\nstartxref\n%zu\n%%%%EOF\n", hex, hex, xref);
-    free(offs);
-    if (f.oom) {
-        free(f.p);
+        pdf_bprintf(&t, " /Info %u 0 R", info);
+    pdf_bprintf(&t, " /ID [<%s> <%s>] >>\nstartxref\n%zu\n%%%%EOF\n", hex, hex, xref);
+    free(m.pieces);
+    if (!pieces || t.oom || f->oom) {
+        free(pieces);
+        free(f->p);
+        free(t.p);
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory writing the PDF");
     }
-    *out = (unsigned char *)f.p;
-    *out_len = f.n;
+    pieces[m.npieces] = (bl_io_piece){t.p, t.n};
+    out->pieces = pieces;
+    out->npieces = m.npieces + 1;
+    out->len = m.len + t.n;
+    out->glue = f->p;
+    out->trailer = t.p;
     return BL_OK;
 }

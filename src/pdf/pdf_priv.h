@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../base/error.h"
+#include "../base/fileio.h"
 #include "../display/display.h"
 
 /* A growable byte buffer; oom sticks once an allocation failed. */
@@ -90,11 +91,20 @@ bl_status pdf_haru_parse(pdf_haru *h, const unsigned char *data, size_t len, siz
 size_t pdf_haru_end(const pdf_haru *h, unsigned num);
 void pdf_haru_free(pdf_haru *h);
 
+/* The whole file, as the pieces it is made of (not copied into one buffer):
+ * they point into h's data, o's body, the streams o holds (ext) and the two
+ * malloc'd buffers of what is written here (headers and xref: glue; the
+ * trailer), so all of these must outlive the pieces. */
+typedef struct pdf_file {
+    bl_io_piece *pieces; /* malloc'd */
+    size_t npieces, len;
+    char *glue, *trailer;
+} pdf_file;
+
 /* The whole file: header "%PDF-version", libharu's objects (those set in o
  * replaced by ours), o's new objects, one xref table, and a trailer with
  * /Root, /Info (when not 0) and an /ID hashed from all that precedes it. */
 bl_status pdf_assemble(const pdf_haru *h, const pdf_objs *o, const char *version,
-                       unsigned root, unsigned info, unsigned char **out, size_t *out_len,
-                       bl_error *err);
+                       unsigned root, unsigned info, pdf_file *out, bl_error *err);
 
 #endif

@@ -347,7 +347,7 @@ static void put_run(const svg_writer *s, FILE *out, const bl_dl_text *t, double 
     for (size_t k = 0; k < t->nglyphs; k++) {
         const bl_dl_glyph *g = &t->glyphs[k];
         fprintf(out, "<use xlink:href=\"#g%ld-%u\"", fi, (unsigned)g->gid);
-        double ux = g->x / written, uy = g->y / written;
+        double ux = g->x / written, uy = bl_dl_glyph_y(t, k) / written;
         if (fabs(ux) >= 0.05) {
             fputs(" x=\"", out);
             put_num(out, ux, 1);
@@ -380,13 +380,12 @@ static void put_rule(FILE *out, const bl_dl_rule *r, double page_h)
     fputs("\"/>\n", out);
 }
 
-/* The characters glyph g of t shows (NULL when none), *len bytes of them. */
-static const char *glyph_text(const bl_dl_text *t, const bl_dl_glyph *g, size_t *len)
+/* The characters glyph k of t shows (NULL when none), *len bytes of them. */
+static const char *glyph_text(const bl_dl_text *t, size_t k, size_t *len)
 {
-    if (g->text_len == 0 || g->text_off >= t->text_len)
-        return NULL;
-    *len = g->text_len <= t->text_len - g->text_off ? g->text_len : t->text_len - g->text_off;
-    return t->text + g->text_off;
+    const char *s;
+    *len = bl_dl_glyph_text(t, k, &s);
+    return *len ? s : NULL;
 }
 
 /* The run's text, invisible, each character at its glyph's x (the
@@ -394,8 +393,9 @@ static const char *glyph_text(const bl_dl_text *t, const bl_dl_glyph *g, size_t 
 static void put_run_text(FILE *out, const bl_dl_text *t, double page_h)
 {
     size_t shown = 0;
+    size_t tl;
     for (size_t k = 0; k < t->nglyphs; k++)
-        shown += t->glyphs[k].text_len > 0;
+        shown += glyph_text(t, k, &tl) != NULL;
     if (shown == 0)
         return;
     const bl_font_info *in = bl_font_get_info(t->font);
@@ -405,7 +405,7 @@ static void put_run_text(FILE *out, const bl_dl_text *t, double page_h)
     for (size_t k = 0; k < t->nglyphs; k++) {
         const bl_dl_glyph *g = &t->glyphs[k];
         size_t len;
-        const char *p = glyph_text(t, g, &len);
+        const char *p = glyph_text(t, k, &len);
         if (!p)
             continue;
         size_t n = 0;
@@ -423,7 +423,7 @@ static void put_run_text(FILE *out, const bl_dl_text *t, double page_h)
         }
     }
     fputs("\" y=\"", out);
-    put_num(out, page_h - t->y - t->glyphs[0].y, 2);
+    put_num(out, page_h - t->y - bl_dl_glyph_y(t, 0), 2);
     fputs("\" font-size=\"", out);
     put_num(out, t->size, 3);
     fputs("\" font-family=\"", out);
@@ -431,7 +431,7 @@ static void put_run_text(FILE *out, const bl_dl_text *t, double page_h)
     fputs("\">", out);
     for (size_t k = 0; k < t->nglyphs; k++) {
         size_t len;
-        const char *p = glyph_text(t, &t->glyphs[k], &len);
+        const char *p = glyph_text(t, k, &len);
         if (p)
             put_escaped(out, p, len);
     }

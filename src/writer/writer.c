@@ -40,6 +40,16 @@ const bl_writer *bl_writer_for_path(const char *path)
     return NULL;
 }
 
+static void file_free(bl_writer_file *f)
+{
+    free(f->suffix);
+    free(f->data);
+    free(f->pieces);
+    if (f->release)
+        f->release(f->keep);
+    memset(f, 0, sizeof *f);
+}
+
 bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer_opts *o,
                         bl_writer_output *out, bl_error *err)
 {
@@ -53,34 +63,78 @@ bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer
     f->drop(w);
     if (st != BL_OK) {
         /* Nothing half made reaches the caller. */
-        for (size_t k = had; k < out->nfiles; k++) {
-            free(out->files[k].suffix);
-            free(out->files[k].data);
-        }
+        for (size_t k = had; k < out->nfiles; k++)
+            file_free(&out->files[k]);
         out->nfiles = had;
     }
     return st;
 }
 
-bl_status bl_writer_output_add(bl_writer_output *out, const char *suffix, unsigned char *data,
-                               size_t len, bl_error *err)
+/* Appends f, taking what it owns even on failure. */
+static bl_status output_add(bl_writer_output *out, const char *suffix, bl_writer_file f,
+                            bl_error *err)
 {
     if (out->nfiles == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 4;
-        bl_writer_file *f = realloc(out->files, cap * sizeof *f);
-        if (!f) {
-            free(data);
+        bl_writer_file *nf = realloc(out->files, cap * sizeof *nf);
+        if (!nf) {
+            file_free(&f);
             return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
-        out->files = f;
+        out->files = nf;
         out->cap = cap;
     }
-    char *s = strdup(suffix ? suffix : "");
-    if (!s) {
-        free(data);
+    f.suffix = strdup(suffix ? suffix : "");
+    if (!f.suffix) {
+        file_free(&f);
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    out->files[out->nfiles++] = (bl_writer_file){s, data, len};
+    out->files[out->nfiles++] = f;
+    return BL_OK;
+}
+
+bl_status bl_writer_output_add(bl_writer_output *out, const char *suffix, unsigned char *data,
+                               size_t len, bl_error *err)
+{
+    return output_add(out, suffix, (bl_writer_file){NULL, data, len, NULL, 0, NULL, NULL}, err);
+}
+
+bl_status bl_writer_output_add_pieces(bl_writer_output *out, const char *suffix,
+                                      bl_io_piece *pieces, size_t npieces, size_t len,
+                                      void *keep, void (*release)(void *keep), bl_error *err)
+{
+    return output_add(out, suffix,
+                      (bl_writer_file){NULL, NULL, len, pieces, npieces, keep, release}, err);
+}
+
+bl_status bl_writer_output_flatten(bl_writer_output *out, bl_error *err)
+{
+    for (size_t k = 0; k < out->nfiles; k++) {
+        bl_writer_file *f = &out->files[k];
+        if (!f->pieces)
+            continue;
+        size_t total = 0;
+        for (size_t i = 0; i < f->npieces; i++)
+            total += f->pieces[i].n;
+        unsigned char *d = malloc(total ? total : 1);
+        if (!d)
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        size_t at = 0;
+        for (size_t i = 0; i < f->npieces; i++) {
+            if (f->pieces[i].n)
+                memcpy(d + at, f->pieces[i].p, f->pieces[i].n);
+            at += f->pieces[i].n;
+        }
+        free(f->pieces);
+        if (f->release)
+            f->release(f->keep);
+        f->pieces = NULL;
+        f->npieces = 0;
+        f->keep = NULL;
+        f->release = NULL;
+        f->data = d;
+        f->len = at;
+    }
     return BL_OK;
 }
 
@@ -108,7 +162,10 @@ bl_status bl_writer_output_save(const bl_writer_output *out, const char *path, b
         char *p = bl_writer_output_path(out, k, path);
         if (!p)
             return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
-        bl_status st = bl_write_file_atomic(p, out->files[k].data, out->files[k].len, err);
+        const bl_writer_file *f = &out->files[k];
+        bl_io_piece one = {f->data, f->len};
+        bl_status st = f->pieces ? bl_write_file_atomic_pieces(p, f->pieces, f->npieces, err)
+                                 : bl_write_file_atomic_pieces(p, &one, 1, err);
         free(p);
         if (st != BL_OK)
             return st;
@@ -118,10 +175,8 @@ bl_status bl_writer_output_save(const bl_writer_output *out, const char *path, b
 
 void bl_writer_output_free(bl_writer_output *out)
 {
-    for (size_t k = 0; k < out->nfiles; k++) {
-        free(out->files[k].suffix);
-        free(out->files[k].data);
-    }
+    for (size_t k = 0; k < out->nfiles; k++)
+        file_free(&out->files[k]);
     free(out->files);
     memset(out, 0, sizeof *out);
 }

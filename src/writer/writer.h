@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "../base/error.h"
+#include "../base/fileio.h"
 #include "../display/display.h"
 #include "../shape/shape.h"
 
@@ -30,11 +31,18 @@ typedef struct bl_writer_opts {
 #define BL_PDFA_ICC "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 
 /* One file of a writer's output: written at the path the user gave, with
- * suffix (e.g. "-1") inserted before its extension ("" for the path itself). */
+ * suffix (e.g. "-1") inserted before its extension ("" for the path itself).
+ * Its bytes are data[0..len), or, when pieces is not NULL (data NULL), the
+ * concatenation of pieces: a large file is not copied into one buffer only
+ * to be written; keep, released with release, owns what they point into. */
 typedef struct bl_writer_file {
     char *suffix;
     unsigned char *data;
     size_t len;
+    bl_io_piece *pieces;
+    size_t npieces;
+    void *keep;
+    void (*release)(void *keep);
 } bl_writer_file;
 
 /* The files a document became, in order. Owned by the caller. */
@@ -77,6 +85,16 @@ bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer
  * suffix is copied. */
 bl_status bl_writer_output_add(bl_writer_output *out, const char *suffix, unsigned char *data,
                                size_t len, bl_error *err);
+
+/* Appends a file made of pieces (len bytes in all), taking ownership of
+ * pieces (malloc'd) and keep even on failure. */
+bl_status bl_writer_output_add_pieces(bl_writer_output *out, const char *suffix,
+                                      bl_io_piece *pieces, size_t npieces, size_t len,
+                                      void *keep, void (*release)(void *keep), bl_error *err);
+
+/* Makes every file of out one buffer (data, len), for callers that need
+ * the bytes together (serve's replies, bl_pdf_render). */
+bl_status bl_writer_output_flatten(bl_writer_output *out, bl_error *err);
 
 /* The path file k of out is written to, given the user's path (malloc'd). */
 char *bl_writer_output_path(const bl_writer_output *out, size_t k, const char *path);

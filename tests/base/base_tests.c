@@ -104,6 +104,27 @@ static void test_fileio(void)
     CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
     CHECK_STR(data, "first");
     free(data);
+    /* A file written as pieces is their concatenation: empty pieces, and
+     * more pieces than one system call takes. */
+    {
+        enum { N = 700 };
+        static bl_io_piece pc[N];
+        static char want[N * 2 + 1];
+        size_t w = 0;
+        for (int i = 0; i < N; i++) {
+            pc[i].p = &"0123456789"[i % 10];
+            pc[i].n = (size_t)(i % 3); /* 0, 1 or 2 bytes */
+            memcpy(want + w, pc[i].p, pc[i].n);
+            w += pc[i].n;
+        }
+        want[w] = '\0';
+        CHECK_INT(bl_write_file_atomic_pieces(path, pc, N, &err), BL_OK);
+        CHECK_INT(bl_read_file(path, 10000, &data, &len, &err), BL_OK);
+        CHECK_INT(len, w);
+        CHECK_STR(data, want);
+        free(data);
+        CHECK_INT(bl_write_file_atomic(path, "first", 5, &err), BL_OK);
+    }
     /* A file over the limit is refused with its own message. */
     CHECK_INT(bl_read_file(path, 3, &data, &len, &err), BL_ERR_LIMIT);
     CHECK_STR(err.message, "file is 5 bytes; the limit is 3 bytes");

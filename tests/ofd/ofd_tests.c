@@ -42,17 +42,21 @@ static void add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fo
         while (j < n && g[j].font == g[i].font)
             j++;
         bl_dl_glyph *dg = bl_arena_calloc(d->arena, j - i, sizeof *dg);
+        float *dy = bl_arena_calloc(d->arena, j - i, sizeof *dy);
         float run_x = pen;
+        /* The run's text: its clusters' (a slice of the line). */
+        size_t t0 = g[i].cluster, t1 = j < n ? g[j].cluster : len;
         for (size_t k = i; k < j; k++) {
-            uint32_t end = k + 1 < n ? g[k + 1].cluster : (uint32_t)len;
+            int cont = k > i && g[k - 1].cluster == g[k].cluster;
             dg[k - i] = (bl_dl_glyph){.gid = (uint16_t)g[k].gid, .x = pen - run_x + g[k].dx,
-                                      .y = g[k].dy, .text_off = g[k].cluster,
-                                      .text_len = end - g[k].cluster,
-                                      .advance = g[k].advance};
+                                      .text_off = (uint32_t)(g[k].cluster - t0),
+                                      .advance = g[k].advance,
+                                      .flags = cont ? BL_DLG_CONT : 0};
+            dy[k - i] = g[k].dy;
             pen += g[k].advance;
         }
-        bl_dl_text t = {g[i].font, size, color, x + run_x, y, text, len, dg, j - i,
-                        "test", "line", 0};
+        bl_dl_text t = {g[i].font, size, color, x + run_x, y, text + t0, t1 - t0, dg, j - i,
+                        "test", "line", 0, dy};
         CHECK_INT(bl_display_add_text(d, page, &t, &err), BL_OK);
         i = j;
     }
@@ -96,15 +100,16 @@ static bl_display *build(bl_arena *a, bl_fontcache *fc, bl_shaper *sh)
     uint32_t acute = glyph_of(sh, body, a, "\xC2\xB4"), x = glyph_of(sh, body, a, "x");
     uint32_t two = glyph_of(sh, body, a, "2"), z = glyph_of(sh, body, a, "z");
     bl_dl_glyph *dg = bl_arena_calloc(a, 7, sizeof *dg);
-    dg[0] = (bl_dl_glyph){.gid = f, .x = 0, .y = 0, .text_off = 0, .text_len = 3, .advance = 16, .flags = 0};
-    dg[1] = (bl_dl_glyph){.gid = e, .x = 16, .y = 0, .text_off = 3, .text_len = 2, .advance = 0, .flags = 0};
-    dg[2] = (bl_dl_glyph){.gid = acute, .x = 16, .y = 0, .text_off = 5, .text_len = 0, .advance = 10, .flags = 0};
-    dg[3] = (bl_dl_glyph){.gid = x, .x = 26, .y = 0, .text_off = 5, .text_len = 1, .advance = 8, .flags = 0};
-    dg[4] = (bl_dl_glyph){.gid = two, .x = 34, .y = 5, .text_off = 6, .text_len = 1, .advance = 8, .flags = 0};
-    dg[5] = (bl_dl_glyph){.gid = 0, .x = 42, .y = 0, .text_off = 7, .text_len = 4, .advance = 16, .flags = 0};
-    dg[6] = (bl_dl_glyph){.gid = z, .x = 58, .y = 0, .text_off = 11, .text_len = 1, .advance = 8, .flags = 0};
+    dg[0] = (bl_dl_glyph){.gid = f, .x = 0, .text_off = 0, .advance = 16, .flags = 0};
+    dg[1] = (bl_dl_glyph){.gid = e, .x = 16, .text_off = 3, .advance = 0, .flags = 0};
+    dg[2] = (bl_dl_glyph){.gid = acute, .x = 16, .text_off = 5, .advance = 10, .flags = BL_DLG_CONT};
+    dg[3] = (bl_dl_glyph){.gid = x, .x = 26, .text_off = 5, .advance = 8, .flags = 0};
+    dg[4] = (bl_dl_glyph){.gid = two, .x = 34, .text_off = 6, .advance = 8, .flags = 0};
+    dg[5] = (bl_dl_glyph){.gid = 0, .x = 42, .text_off = 7, .advance = 16, .flags = 0};
+    dg[6] = (bl_dl_glyph){.gid = z, .x = 58, .text_off = 11, .advance = 8, .flags = 0};
+    static const float dy[7] = {0, 0, 0, 0, 5, 0, 0}; /* "2" raised */
     bl_dl_text t = {body->fonts[0], 16, black, 56.7f, 640, text, strlen(text), dg, 7, "test",
-                    "line", 0};
+                    "line", 0, dy};
     CHECK_INT(bl_display_add_text(d, p1, &t, &err), BL_OK);
     bl_dl_rule rule = {56.7f, 600, 538.6f, 600, 0.75f, gray, "rule"};
     CHECK_INT(bl_display_add_rule(d, p1, &rule, &err), BL_OK);

@@ -111,17 +111,19 @@ int main(int argc, char **argv)
                     j = i + 1;
                 bl_dl_glyph *dg = bl_arena_calloc(arena, j - i, sizeof *dg);
                 float x = 0;
+                /* The run's text: its clusters' (a slice of the line). */
+                size_t c0 = g[i].cluster, c1 = j < n ? g[j].cluster : ll;
                 for (size_t k = i; k < j; k++) {
                     dg[k - i].gid = g[k].gid;
                     dg[k - i].x = x + g[k].dx;
                     dg[k - i].advance = g[k].advance;
-                    dg[k - i].text_off = g[k].cluster;
-                    dg[k - i].text_len = (uint32_t)(k + 1 < n ? g[k + 1].cluster - g[k].cluster
-                                                              : ll - g[k].cluster);
+                    dg[k - i].text_off = (uint32_t)(g[k].cluster - c0);
+                    if (k > i && g[k - 1].cluster == g[k].cluster)
+                        dg[k - i].flags = BL_DLG_CONT;
                     x += g[k].advance;
                 }
-                bl_dl_text t = {g[i].font, size, black, 56.7f, y, line, ll, dg, j - i,
-                                "body", "line", 0};
+                bl_dl_text t = {g[i].font, size, black, 56.7f, y, line + c0, c1 - c0, dg, j - i,
+                                "body", "line", 0, NULL};
                 if (bl_display_add_text(d, page, &t, &err) != BL_OK)
                     return die("display");
                 y -= 28;

@@ -42,24 +42,28 @@ static int add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fon
         while (j < n && g[j].font == g[i].font)
             j++;
         bl_dl_glyph *dg = bl_arena_calloc(d->arena, j - i, sizeof *dg);
+        float *dy = bl_arena_calloc(d->arena, j - i, sizeof *dy);
         float run_x = pen;
+        /* The run's text: its clusters' (a slice of the line), up to where
+         * its last cluster ends. */
+        size_t t0 = g[i].cluster, t1 = len;
+        for (size_t m = j; m < n; m++)
+            if (g[m].cluster != g[j - 1].cluster) {
+                t1 = g[m].cluster;
+                break;
+            }
         for (size_t k = i; k < j; k++) {
             bl_dl_glyph *o = &dg[k - i];
             o->gid = g[k].gid;
             o->x = pen - run_x + g[k].dx;
-            o->y = g[k].dy;
+            dy[k - i] = g[k].dy;
             o->advance = g[k].advance;
-            o->text_off = g[k].cluster;
-            uint32_t end = (uint32_t)len;
-            for (size_t m = k + 1; m < n; m++)
-                if (g[m].cluster != g[k].cluster) {
-                    end = g[m].cluster;
-                    break;
-                }
-            o->text_len = (k > i && g[k - 1].cluster == g[k].cluster) ? 0 : end - g[k].cluster;
+            o->text_off = (uint32_t)(g[k].cluster - t0);
+            if (k > i && g[k - 1].cluster == g[k].cluster)
+                o->flags = BL_DLG_CONT;
             if (positions)
                 fprintf(positions, "U+%04X %.2f %.2f\n", (unsigned)g[k].cp,
-                        x + run_x + o->x, y + o->y);
+                        x + run_x + o->x, y + dy[k - i]);
             pen += g[k].advance;
         }
         bl_dl_text t = {0};
@@ -68,9 +72,10 @@ static int add_line(bl_display *d, bl_dl_page *page, bl_shaper *sh, const bl_fon
         t.color = color;
         t.x = x + run_x;
         t.y = y;
-        t.text = text;
-        t.text_len = len;
+        t.text = text + t0;
+        t.text_len = t1 - t0;
         t.glyphs = dg;
+        t.glyph_y = dy;
         t.nglyphs = j - i;
         t.role = "test";
         t.element = "line";

@@ -80,11 +80,10 @@ int main(void)
         dg[i].gid = g[i].gid;
         dg[i].x = 12.0f * (float)i;
         dg[i].advance = 12.0f;
-        dg[i].text_off = g[i].cluster;
-        dg[i].text_len = i == 2 ? 4 : 3;
+        dg[i].text_off = g[i].cluster; /* 3, 3 and 4 bytes */
     }
     bl_dl_text t = {ch->fonts[0], 12, {BL_CMYK, {0, 0, 0, 1}}, 100, 700, text, strlen(text),
-                    dg, 3, "正文", "body", 0};
+                    dg, 3, "正文", "body", 0, NULL};
     CHECK_INT(bl_display_add_text(d, p, &t, &err), BL_OK);
     d->info.title = "Test";
     unsigned char *a1 = NULL, *a2 = NULL;

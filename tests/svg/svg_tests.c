@@ -148,11 +148,11 @@ static void test_pages(void)
     bl_display *d = bl_display_new(a);
     /* Page 1: the same glyph (gid 0) three times in one run, and a rule. */
     bl_dl_page *p1 = bl_display_add_page(d, 595.2756f, 841.8898f);
-    bl_dl_glyph g3[3] = {{.x = 0, .text_off = 0, .text_len = 1, .advance = 16},
-                         {.x = 16, .text_off = 1, .text_len = 1, .advance = 16},
-                         {.x = 32, .text_off = 2, .text_len = 1, .advance = 16}};
+    bl_dl_glyph g3[3] = {{.x = 0, .text_off = 0, .advance = 16},
+                         {.x = 16, .text_off = 1, .advance = 16},
+                         {.x = 32, .text_off = 2, .advance = 16}};
     bl_dl_text t = {ch->fonts[0], 16, {BL_CMYK, {0, 1, 1, 0}}, 100, 700, "a<&", 3, g3, 3,
-                    "正文", "body", 0};
+                    "正文", "body", 0, NULL};
     CHECK_INT(bl_display_add_text(d, p1, &t, &err), BL_OK);
     bl_dl_rule r = {80, 600, 520, 600, 1.5f, {BL_CMYK, {0, 1, 1, 0}}, "rule"};
     CHECK_INT(bl_display_add_rule(d, p1, &r, &err), BL_OK);
@@ -160,6 +160,7 @@ static void test_pages(void)
     bl_dl_page *p2 = bl_display_add_page(d, 595.2756f, 841.8898f);
     bl_dl_text t2 = t;
     t2.nglyphs = 1;
+    t2.text_len = 1; /* the text of its one glyph: "a" */
     t2.color = (bl_color){BL_GRAY, {0}};
     CHECK_INT(bl_display_add_text(d, p2, &t2, &err), BL_OK);
     bl_writer_output out = {0};

@@ -49,6 +49,41 @@ static void test_paths(void)
     CHECK_INT(out.nfiles, 0);
 }
 
+static int released;
+static void release(void *keep)
+{
+    released++;
+    free(keep);
+}
+
+/* A file made of pieces becomes one buffer, and what it kept is released. */
+static void test_pieces(void)
+{
+    bl_writer_output out = {0};
+    bl_error err;
+    bl_error_clear(&err);
+    char *keep = strdup("pieces");
+    bl_io_piece *pc = malloc(3 * sizeof *pc);
+    pc[0] = (bl_io_piece){keep, 3};
+    pc[1] = (bl_io_piece){"", 0};
+    pc[2] = (bl_io_piece){keep + 3, 3};
+    released = 0;
+    CHECK_INT(bl_writer_output_add_pieces(&out, "", pc, 3, 6, keep, release, &err), BL_OK);
+    CHECK_INT(bl_writer_output_flatten(&out, &err), BL_OK);
+    CHECK_INT(released, 1);
+    CHECK_INT(out.files[0].len, 6);
+    CHECK(out.files[0].pieces == NULL);
+    CHECK(memcmp(out.files[0].data, "pieces", 6) == 0);
+    bl_writer_output_free(&out);
+    /* Freed unflattened: released too. */
+    pc = malloc(sizeof *pc);
+    keep = strdup("x");
+    pc[0] = (bl_io_piece){keep, 1};
+    CHECK_INT(bl_writer_output_add_pieces(&out, "", pc, 1, 1, keep, release, &err), BL_OK);
+    bl_writer_output_free(&out);
+    CHECK_INT(released, 2);
+}
+
 /* A format that makes a file, then fails on page 2. */
 static int pages_seen;
 static bl_status f_begin(const bl_display *d, const bl_writer_opts *o, void **w, bl_error *err)
@@ -97,10 +132,42 @@ static void test_failure(void)
     bl_arena_free(a);
 }
 
+/* A page's items keep their order and values when the next page moves them
+ * to an exact-size array, and an older page can still be added to. */
+static void test_page_items(void)
+{
+    bl_arena *a = bl_arena_new();
+    bl_display *d = bl_display_new(a);
+    bl_error err;
+    bl_error_clear(&err);
+    const int counts[3] = {40, 3, 0};
+    for (int p = 0; p < 3; p++) {
+        CHECK(bl_display_add_page(d, 595, 842) != NULL);
+        for (int i = 0; i < counts[p]; i++) {
+            bl_dl_rule r = {(float)(p * 100 + i), 0, 1, 1, 1, {BL_GRAY, {0}}, "rule"};
+            CHECK_INT(bl_display_add_rule(d, &d->pages[p], &r, &err), BL_OK);
+        }
+    }
+    bl_dl_rule late = {999, 0, 1, 1, 1, {BL_GRAY, {0}}, "rule"};
+    CHECK_INT(bl_display_add_rule(d, &d->pages[0], &late, &err), BL_OK);
+    CHECK_INT(d->pages[0].nitems, 41);
+    CHECK_INT(d->pages[1].nitems, 3);
+    CHECK_INT(d->pages[1].cap, 3); /* exact: no slack left behind */
+    CHECK_INT(d->pages[2].nitems, 0);
+    for (int i = 0; i < 40; i++)
+        CHECK_INT((int)d->pages[0].items[i].u.rule.x0, i);
+    CHECK_INT((int)d->pages[0].items[40].u.rule.x0, 999);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT((int)d->pages[1].items[i].u.rule.x0, 100 + i);
+    bl_arena_free(a);
+}
+
 int main(void)
 {
+    test_page_items();
     test_find();
     test_paths();
+    test_pieces();
     test_failure();
     return check_summary();
 }
