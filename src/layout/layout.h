@@ -32,7 +32,9 @@ typedef struct bl_layout_env {
 } bl_layout_env;
 
 /* Lays out doc with style. The display list and everything in it are
- * allocated from arena (and borrow the fonts of env->fonts). Errors carry the
+ * allocated from arena (and borrow the fonts of env->fonts; with
+ * env->page_done, the pages' text is handed over and let go instead of
+ * kept). Errors carry the
  * input file and the position of the text that could not be placed (a word
  * wider than the measure, a missing font role). */
 bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
