@@ -947,8 +947,8 @@ static bl_status lay_progress(lay_ctx *c)
     if (c->nlines < 2)
         return BL_OK;
     size_t limit = c->nlines - 1;
-    if (c->hold < limit)
-        limit = c->hold;
+    if (c->hold != (size_t)-1 && c->hold - c->line_base < limit)
+        limit = c->hold - c->line_base; /* (lines from hold on are all still here) */
     if (limit == 0)
         return BL_OK;
     if (!c->first_fixed) {
@@ -956,7 +956,10 @@ static bl_status lay_progress(lay_ctx *c)
         c->lines[0].space_before = fmaxf(c->lines[0].space_before, c->st->mh_space_after);
         c->first_fixed = 1;
     }
-    return paginate_step(c, limit, 0);
+    bl_status st = paginate_step(c, limit, 0);
+    if (st == BL_OK)
+        lay_forget_placed(c);
+    return st;
 }
 
 /* Places the rest of the flow's lines; *last_slot is the grid line after the
@@ -1326,7 +1329,8 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
         first_content = s->toc_new_page_after;
     }
     for (size_t i = 0; i < v->nparts; i++) {
-        size_t mark = c->nlines;
+        /* Counted from the flow's start: placed lines can be forgotten. */
+        size_t mark = c->line_base + c->nlines;
         const bl_part *p = &v->parts[i];
         if (i == 0 && toc)
             c->hold = mark; /* its first line is changed below */
@@ -1336,14 +1340,12 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
             st = flow_section(c, p->section, first_content);
         if (st != BL_OK)
             return st;
-        if (c->nlines > mark) {
-            if (i == 0 && toc) {
-                if (s->toc_new_page_after)
-                    c->lines[mark].break_before = 1;
-                else
-                    c->lines[mark].space_before = fmaxf(c->lines[mark].space_before,
-                                                        s->toc_space_after);
-            }
+        if (i == 0 && toc && c->line_base + c->nlines > mark) {
+            lay_line *head = &c->lines[mark - c->line_base]; /* held: still here */
+            if (s->toc_new_page_after)
+                head->break_before = 1;
+            else
+                head->space_before = fmaxf(head->space_before, s->toc_space_after);
         }
         c->hold = (size_t)-1;
         first_content = 0;
@@ -1353,7 +1355,7 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
     /* The space below the masthead and the space above the first line
      * collapse: the larger counts (gongwen: the title two lines below the
      * rule, not two plus two). */
-    if (c->nlines)
+    if (c->nlines && !c->first_fixed) /* (else done before line 1 was placed) */
         c->lines[0].space_before = fmaxf(c->lines[0].space_before, s->mh_space_after);
     if ((st = lay_gw_closing(c)) != BL_OK)
         return st;

@@ -47,9 +47,11 @@ typedef struct lay_pag {
     size_t cap_slot;
 } lay_pag;
 
-/* A run's arrays emitted onto a page not yet handed over. */
+/* A run's arrays (its run_arrays block) emitted onto a page not yet handed
+ * over. */
 typedef struct lay_owned {
-    size_t page, run;
+    size_t page;
+    void *block;
 } lay_owned;
 
 typedef struct lay_ctx {
@@ -79,6 +81,9 @@ typedef struct lay_ctx {
     lay_pag pag;
     lay_owned *owned;   /* in order of pages */
     size_t nowned, owned_head, cap_owned;
+    unsigned char *emitted; /* per run: on a page, which owns its arrays now */
+    size_t cap_emitted;
+    size_t line_base;   /* lines placed and forgotten before lines[0] */
     /* 目录 page numbers, from a first pass (NULL when not printed): one per
      * outline entry, in the order the entries are made */
     const size_t *toc_pages;
@@ -106,6 +111,10 @@ void lay_free_runs(lay_ctx *c);
 
 /* After page index was handed over: the arrays of its runs are let go. */
 void lay_release_page(lay_ctx *c, size_t index);
+
+/* Forgets the lines placed so far and the runs before the first line left:
+ * the flow's records do not grow with the document. */
+void lay_forget_placed(lay_ctx *c);
 
 /* The error of an allocation that failed while laying out c's pages. */
 bl_status lay_nomem(lay_ctx *c);

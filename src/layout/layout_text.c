@@ -90,6 +90,16 @@ static bl_dl_text *new_run(lay_ctx *c)
         c->runs = r;
         c->cap_runs = cap;
     }
+    if (c->stream && c->nruns == c->cap_emitted) {
+        size_t cap = c->cap_runs;
+        unsigned char *e = realloc(c->emitted, cap); /* freed by lay_free_runs */
+        if (!e)
+            return NULL;
+        c->emitted = e;
+        c->cap_emitted = cap;
+    }
+    if (c->stream)
+        c->emitted[c->nruns] = 0;
     bl_dl_text *r = &c->runs[c->nruns++];
     memset(r, 0, sizeof *r);
     return r;
@@ -128,22 +138,34 @@ static void free_run(bl_dl_text *t)
     t->nglyphs = t->text_len = 0;
 }
 
+/* Run i's arrays, unless a page owns them. */
+static void free_unowned(lay_ctx *c, size_t i)
+{
+    if (!c->emitted[i])
+        free_run(&c->runs[i]);
+}
+
 void lay_drop_runs(lay_ctx *c, size_t mark)
 {
     if (c->stream)
         for (size_t i = mark; i < c->nruns; i++)
-            free_run(&c->runs[i]);
+            free_unowned(c, i);
     c->nruns = mark;
 }
 
 void lay_free_runs(lay_ctx *c)
 {
-    if (c->stream)
+    if (c->stream) {
         for (size_t i = 0; i < c->nruns; i++)
-            free_run(&c->runs[i]);
+            free_unowned(c, i);
+        for (size_t k = c->owned_head; k < c->nowned; k++)
+            free(c->owned[k].block);
+    }
     free(c->owned);
+    free(c->emitted);
     c->owned = NULL;
-    c->nowned = c->owned_head = c->cap_owned = 0;
+    c->emitted = NULL;
+    c->nowned = c->owned_head = c->cap_owned = c->cap_emitted = 0;
 }
 
 void lay_release_page(lay_ctx *c, size_t index)
@@ -152,7 +174,7 @@ void lay_release_page(lay_ctx *c, size_t index)
         return;
     /* Runs are emitted page after page, so the page's are at the front. */
     while (c->owned_head < c->nowned && c->owned[c->owned_head].page <= index)
-        free_run(&c->runs[c->owned[c->owned_head++].run]);
+        free(c->owned[c->owned_head++].block);
     if (c->owned_head > c->nowned / 2) {
         memmove(c->owned, c->owned + c->owned_head,
                 (c->nowned - c->owned_head) * sizeof *c->owned);
@@ -161,6 +183,26 @@ void lay_release_page(lay_ctx *c, size_t index)
     }
     /* Its items point into what was let go. */
     c->d->pages[index].nitems = 0;
+}
+
+void lay_forget_placed(lay_ctx *c)
+{
+    size_t l = c->pag.i;
+    /* Seldom: each time moves what is left, about a page of lines. */
+    if (!c->stream || l < 4096 || l > c->nlines)
+        return;
+    size_t r = l < c->nlines ? c->lines[l].first_run : c->nruns;
+    for (size_t i = 0; i < r; i++)
+        free_unowned(c, i); /* set but never placed */
+    memmove(c->runs, c->runs + r, (c->nruns - r) * sizeof *c->runs);
+    memmove(c->emitted, c->emitted + r, c->nruns - r);
+    c->nruns -= r;
+    memmove(c->lines, c->lines + l, (c->nlines - l) * sizeof *c->lines);
+    c->nlines -= l;
+    for (size_t k = 0; k < c->nlines; k++)
+        c->lines[k].first_run -= r;
+    c->line_base += l;
+    c->pag.i = 0;
 }
 
 bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, float dx,
@@ -175,7 +217,7 @@ bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, fl
         bl_status st = bl_display_add_text_shared(c->d, page, &t, c->err);
         if (st != BL_OK)
             return st;
-        if (c->stream && t.glyphs) {
+        if (c->stream && t.glyphs && !c->emitted[i]) {
             if (c->nowned == c->cap_owned) {
                 size_t cap = c->cap_owned ? c->cap_owned * 2 : 256;
                 lay_owned *o = realloc(c->owned, cap * sizeof *o);
@@ -184,7 +226,8 @@ bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, fl
                 c->owned = o;
                 c->cap_owned = cap;
             }
-            c->owned[c->nowned++] = (lay_owned){(size_t)(page - c->d->pages), i};
+            c->owned[c->nowned++] = (lay_owned){(size_t)(page - c->d->pages), (void *)t.glyphs};
+            c->emitted[i] = 1;
         }
     }
     return BL_OK;
