@@ -164,6 +164,12 @@ static bl_status load_doc_layout(cli_resources *res, const char *in_path, const 
     return st;
 }
 
+/* env->page_done: a laid-out page to the writer. */
+static bl_status stream_page(void *ws, const bl_display *d, size_t index, bl_error *err)
+{
+    return bl_writer_stream_page(ws, d, index, err);
+}
+
 bl_status cli_render(cli_resources *res, const char *in_path, const char *text, size_t len,
                      const cli_render_opts *opts, cli_rendered *out, bl_error *err)
 {
@@ -201,16 +207,24 @@ bl_status cli_render(cli_resources *res, const char *in_path, const char *text, 
     long long sde = -1;
     if ((st = source_date_epoch(&sde, err)) != BL_OK)
         goto done;
-    bl_layout_env env = {res->fonts, res->shaper, opts->warner, creator, sde};
-    bl_display *display = NULL;
-    st = bl_layout_document(doc, style, &env, arena, &display, err);
-    if (st != BL_OK)
-        goto done;
-    if (opts->dump_layout && (st = dump_json(display, &out->dump, &out->dump_len, err)) != BL_OK)
-        goto done;
     int pdfa = opts->pdfa >= 0 ? opts->pdfa : cli_parse_pdfa(style->pdfa);
     bl_writer_opts wopts = {res->shaper, pdfa > 0 ? pdfa : 0, NULL};
-    st = bl_writer_run(opts->format, display, &wopts, &out->files, err);
+    bl_writer_stream ws;
+    bl_writer_stream_init(&ws, opts->format, &wopts);
+    /* A format that can takes the pages as they are laid out, so that the
+     * document's glyphs are never all held; the dump needs them all. */
+    int stream = opts->format->streams && !opts->dump_layout;
+    bl_layout_env env = {res->fonts, res->shaper, opts->warner, creator, sde,
+                         stream ? stream_page : NULL, &ws};
+    bl_display *display = NULL;
+    st = bl_layout_document(doc, style, &env, arena, &display, err);
+    if (st == BL_OK && opts->dump_layout)
+        st = dump_json(display, &out->dump, &out->dump_len, err);
+    if (st != BL_OK) {
+        bl_writer_stream_drop(&ws);
+        goto done;
+    }
+    st = bl_writer_stream_end(&ws, display, &out->files, err);
     if (st == BL_OK) {
         out->pages = display->npages;
         out->doc = doc;

@@ -4,7 +4,10 @@
  * Layout builds it; the PDF backend only draws it, and --dump-layout writes it
  * as JSON. All coordinates are PostScript points with the origin at the
  * bottom-left corner of the page (PDF's user space). Everything is allocated
- * from the arena given to bl_display_new and lives as long as it. */
+ * from the arena given to bl_display_new and lives as long as it, except what
+ * bl_display_add_text_shared is given (layout's runs: in that arena too, or,
+ * when layout hands pages to a writer as it finishes them, freed with the
+ * page once it is written: then the page's items are emptied). */
 #ifndef BL_DISPLAY_H
 #define BL_DISPLAY_H
 

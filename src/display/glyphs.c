@@ -131,43 +131,65 @@ static int note_run(bl_glyph_usage *u, const bl_dl_text *t)
     return 1;
 }
 
-bl_status bl_glyph_usage_new(const bl_display *d, bl_glyph_usage **out, bl_error *err)
+bl_glyph_usage *bl_glyph_usage_begin(void)
 {
-    *out = NULL;
-    bl_glyph_usage *u = calloc(1, sizeof *u);
-    if (!u)
-        goto nomem;
-    for (size_t p = 0; p < d->npages; p++) {
-        const bl_dl_page *pg = &d->pages[p];
-        for (size_t i = 0; i < pg->nitems; i++) {
-            const bl_dl_item *it = &pg->items[i];
-            switch (it->kind) {
-            case BL_DL_TEXT:
-                if (!note_run(u, &it->u.text))
-                    goto nomem;
-                break;
-            case BL_DL_RULE:
-                break;
-            }
+    return calloc(1, sizeof(bl_glyph_usage));
+}
+
+bl_status bl_glyph_usage_add_page(bl_glyph_usage *u, const bl_dl_page *pg, bl_error *err)
+{
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const bl_dl_item *it = &pg->items[i];
+        switch (it->kind) {
+        case BL_DL_TEXT:
+            if (!note_run(u, &it->u.text))
+                return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                    "out of memory collecting the glyphs");
+            break;
+        case BL_DL_RULE:
+            break;
         }
     }
+    return BL_OK;
+}
+
+bl_status bl_glyph_usage_finish(bl_glyph_usage *u, bl_error *err)
+{
     for (size_t i = 0; i < u->nfonts; i++) {
         font_usage *f = &u->fonts[i];
         size_t n = 0;
         for (unsigned g = 0; g < f->nglyphs; g++)
             n += f->used[g];
+        free(f->gids);
+        f->ngids = 0;
         f->gids = malloc((n ? n : 1) * sizeof *f->gids);
         if (!f->gids)
-            goto nomem;
+            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
+                                "out of memory collecting the glyphs");
         for (unsigned g = 0; g < f->nglyphs; g++)
             if (f->used[g])
                 f->gids[f->ngids++] = g;
     }
+    return BL_OK;
+}
+
+bl_status bl_glyph_usage_new(const bl_display *d, bl_glyph_usage **out, bl_error *err)
+{
+    *out = NULL;
+    bl_glyph_usage *u = bl_glyph_usage_begin();
+    if (!u)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory collecting the glyphs");
+    bl_status st = BL_OK;
+    for (size_t p = 0; p < d->npages && st == BL_OK; p++)
+        st = bl_glyph_usage_add_page(u, &d->pages[p], err);
+    if (st == BL_OK)
+        st = bl_glyph_usage_finish(u, err);
+    if (st != BL_OK) {
+        bl_glyph_usage_free(u);
+        return st;
+    }
     *out = u;
     return BL_OK;
-nomem:
-    bl_glyph_usage_free(u);
-    return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory collecting the glyphs");
 }
 
 size_t bl_glyph_usage_nfonts(const bl_glyph_usage *u)

@@ -2,7 +2,8 @@
  * each glyph shows: the bookkeeping every output format needs to subset and
  * embed fonts (PDF, OFD) and to map glyphs back to text (a PDF's ToUnicode).
  *
- * Built once per document from the finished display list, read-only after. */
+ * Built once per document from the finished display list (or page by page as
+ * pages are laid out), read-only after. */
 #ifndef BL_GLYPHS_H
 #define BL_GLYPHS_H
 
@@ -20,6 +21,14 @@ typedef struct bl_glyph_usage bl_glyph_usage;
  * first text seen for a glyph; .notdef shows none). Fails only with
  * BL_ERR_NOMEM. Free with bl_glyph_usage_free. */
 bl_status bl_glyph_usage_new(const bl_display *d, bl_glyph_usage **out, bl_error *err);
+
+/* The same, page by page, for a writer that gets the pages as they are laid
+ * out: an empty usage (NULL when out of memory), each page added in order
+ * (fonts keep their order of first use), then finished (the gids lists are
+ * made; read them only after). */
+bl_glyph_usage *bl_glyph_usage_begin(void);
+bl_status bl_glyph_usage_add_page(bl_glyph_usage *u, const bl_dl_page *pg, bl_error *err);
+bl_status bl_glyph_usage_finish(bl_glyph_usage *u, bl_error *err);
 
 /* NULL is a no-op. */
 void bl_glyph_usage_free(bl_glyph_usage *u);

@@ -18,6 +18,8 @@
 #include "layout_priv.h"
 
 
+static bl_status lay_progress(lay_ctx *c);
+
 /* The text of a bl_text, or "" */
 static const char *str(const bl_text *t)
 {
@@ -144,7 +146,7 @@ static bl_status flow_body_para(lay_ctx *c, const bl_para *p, const lay_span *ta
                 text_on_tail_line = has_text;
             }
         }
-        c->nruns = mark;
+        lay_drop_runs(c, mark);
         if (tail_lines == 1 && text_on_tail_line)
             return flow_para(c, spans, n + 1, &po, &fo);
         if (n && (st = flow_para(c, spans, n, &po, &fo)) != BL_OK)
@@ -336,6 +338,8 @@ static bl_status flow_article(lay_ctx *c, const bl_article *a, int first_content
             return st;
         if (i == 0 && c->nlines > mark)
             c->lines[mark].space_before = after;
+        if (c->early && (st = lay_progress(c)) != BL_OK)
+            return st;
     }
     if (a->source.len) {
         const char *src = lay_format(c, s->source_format, "{source}", str(&a->source), NULL);
@@ -498,7 +502,7 @@ static bl_status mh_split(lay_ctx *c, const lay_span *sp, float width, mh_line *
         ml->nchars = bl_utf8_count(t, len);
         ml->w = set.line_width[l];
     }
-    c->nruns = mark;
+    lay_drop_runs(c, mark);
     return BL_OK;
 }
 
@@ -784,32 +788,67 @@ static const char *short_note(lay_ctx *c, size_t b, size_t j)
     return bl_display_strdup(c->d, buf);
 }
 
-/* Places the flow on pages, page 1 starting at line first_slot (a grid
- * line, or for a 公文 a fraction: the line just clear of the red rule).
- * *last_slot is the grid line after the last line of the last page.
+static bl_status folio(lay_ctx *c, size_t p);
+
+/* Page index is finished: handed over (env->page_done), then its runs' arrays
+ * are let go. Pages go in order, each once. */
+static bl_status page_done(lay_ctx *c, size_t index)
+{
+    for (; c->pages_done <= index; c->pages_done++) {
+        if (c->env->page_done) {
+            bl_status st = c->env->page_done(c->env->page_ctx, c->d, c->pages_done, c->err);
+            if (st != BL_OK)
+                return st;
+        }
+        lay_release_page(c, c->pages_done);
+    }
+    return BL_OK;
+}
+
+/* Pagination places the flow on pages, page 1 starting at line first_slot (a
+ * grid line, or for a 公文 a fraction: the line just clear of the red rule).
  * A whole number of lines of space keeps the next line on the grid (on
  * page 1 of a 公文, the grid that starts at first_slot); a fraction
  * (item-space-before = 0.5) is kept as it is, and the line after such an
  * off-grid line goes back to the next grid line. */
-static bl_status folio(lay_ctx *c, size_t p);
+static void paginate_start(lay_ctx *c, float first_slot)
+{
+    lay_pag *pg = &c->pag;
+    pg->i = 0;
+    pg->start = first_slot;
+    /* The page's grid origin: 0, or page 1's fraction of a line. */
+    pg->org = first_slot - floorf(first_slot + 0.001f);
+    pg->end_slot = first_slot;
+    pg->page_index = c->d->npages - 1;
+}
 
-static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
+/* Fills pages with the flow's lines [pag.i, limit), page after page. With
+ * final 0 the lines from limit on may still change, so a page that would
+ * need them waits (for more lines, or the final call, which takes all). */
+static bl_status paginate_step(lay_ctx *c, size_t limit, int final)
 {
     const int G = c->st->grid_lines;
-    float *slot = bl_arena_calloc(c->arena, c->nlines + 1, sizeof *slot);
-    if (!slot)
-        return lay_nomem(c);
-    size_t i = 0;
-    float start = first_slot;
-    /* The page's grid origin: 0, or page 1's fraction of a line. */
-    float org = first_slot - floorf(first_slot + 0.001f);
-    float end_slot = first_slot;
-    size_t page_index = c->d->npages - 1;
-    while (i < c->nlines) {
+    lay_pag *pg = &c->pag;
+    size_t i = pg->i;
+    float start = pg->start, org = pg->org, end_slot = pg->end_slot;
+    size_t page_index = pg->page_index;
+    bl_status st = BL_OK;
+    while (i < limit) {
+        if (pg->cap_slot < limit - i + 1) {
+            size_t cap = (limit - i + 1) * 2;
+            float *sl = realloc(pg->slot, cap * sizeof *sl); /* freed by layout_pass */
+            if (!sl) {
+                st = lay_nomem(c);
+                break;
+            }
+            pg->slot = sl;
+            pg->cap_slot = cap;
+        }
+        float *slot = pg->slot; /* slot[k - i] for the lines k of this page */
         bl_dl_page *page = &c->d->pages[page_index];
         size_t j = i;
         float pos = start;
-        while (j < c->nlines) {
+        while (j < limit) {
             const lay_line *ln = &c->lines[j];
             if (j > i && ln->break_before)
                 break;
@@ -819,10 +858,12 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
                 s = org + ceilf(s - org - 0.001f);
             if (s > (float)(G - 1) + 0.001f)
                 break;
-            slot[j] = s;
+            slot[j - i] = s;
             pos = s + 1;
             j++;
         }
+        if (!final && j == limit)
+            break; /* the page is not full yet: it waits for more lines */
         if (j < c->nlines && j > i && !c->lines[j].break_before) {
             /* Full: break at the last place the keep rules allow. */
             size_t b = j;
@@ -830,15 +871,17 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
                 b--;
             if (b > i && b < j) {
                 page->short_note = short_note(c, b, j);
-                if (!page->short_note)
-                    return lay_nomem(c);
+                if (!page->short_note) {
+                    st = lay_nomem(c);
+                    break;
+                }
             }
             if (b > i)
                 j = b;
         }
         if (j == i) {
             if (start == 0) {
-                slot[j] = 0; /* cannot happen with >= 1 grid line; never loop */
+                slot[j - i] = 0; /* cannot happen with >= 1 grid line; never loop */
                 j++;
             }
         }
@@ -847,7 +890,7 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
          * together, until its em box's top is the block's top. */
         float drop = 0;
         size_t drop_group = 0;
-        if (j > i && slot[i] < 0.001f) {
+        if (j > i && slot[0] < 0.001f) {
             const lay_line *ln = &c->lines[i];
             float asc = 0;
             for (size_t r = ln->first_run; r < ln->first_run + ln->nruns; r++)
@@ -857,40 +900,75 @@ static bl_status paginate(lay_ctx *c, float first_slot, float *last_slot)
                 drop_group = ln->group;
             }
         }
-        for (size_t k = i; k < j; k++) {
+        for (size_t k = i; k < j && st == BL_OK; k++) {
             const lay_line *ln = &c->lines[k];
-            float y = baseline_of(c, slot[k]);
+            float y = baseline_of(c, slot[k - i]);
             if (drop_group && ln->group == drop_group)
                 y -= drop;
-            bl_status st = lay_emit_runs(c, page, ln->first_run, ln->nruns, 0, y);
-            if (st != BL_OK)
-                return st;
-            if (ln->outline) {
+            st = lay_emit_runs(c, page, ln->first_run, ln->nruns, 0, y);
+            if (st == BL_OK && ln->outline) {
                 float top = y + (ln->nruns ? c->runs[ln->first_run].size * LAY_CJK_ASCENT : 0);
                 st = bl_display_add_outline(c->d, ln->outline, ln->outline_level, page_index,
                                             top, c->err);
-                if (st != BL_OK)
-                    return st;
             }
-            end_slot = org + ceilf(slot[k] + 1 - org - 0.001f);
+            end_slot = org + ceilf(slot[k - i] + 1 - org - 0.001f);
         }
+        if (st != BL_OK)
+            break;
         i = j;
         if (i < c->nlines) {
             /* Only the last content page can get more (the 版记): number the
-             * others as they are left, before the next page. */
-            bl_status st = folio(c, page_index);
-            if (st != BL_OK)
-                return st;
-            if (!new_page(c))
-                return BL_ERR_NOMEM;
+             * others as they are left, and hand them over. */
+            if ((st = folio(c, page_index)) != BL_OK || (st = page_done(c, page_index)) != BL_OK)
+                break;
+            if (!new_page(c)) {
+                st = BL_ERR_NOMEM;
+                break;
+            }
             page_index = c->d->npages - 1;
             start = 0;
             end_slot = 0;
             org = 0;
         }
     }
-    *last_slot = end_slot;
-    return BL_OK;
+    pg->i = i;
+    pg->start = start;
+    pg->org = org;
+    pg->end_slot = end_slot;
+    pg->page_index = page_index;
+    return st;
+}
+
+/* While the flow grows: the pages whose lines can no longer change. The
+ * last line can (a source kept with it, the 公文's closing), and so can
+ * the lines from c->hold on. */
+static bl_status lay_progress(lay_ctx *c)
+{
+    if (c->nlines < 2)
+        return BL_OK;
+    size_t limit = c->nlines - 1;
+    if (c->hold != (size_t)-1 && c->hold - c->line_base < limit)
+        limit = c->hold - c->line_base; /* (lines from hold on are all still here) */
+    if (limit == 0)
+        return BL_OK;
+    if (!c->first_fixed) {
+        /* What the flow's end does to the first line, done before it is placed. */
+        c->lines[0].space_before = fmaxf(c->lines[0].space_before, c->st->mh_space_after);
+        c->first_fixed = 1;
+    }
+    bl_status st = paginate_step(c, limit, 0);
+    if (st == BL_OK)
+        lay_forget_placed(c);
+    return st;
+}
+
+/* Places the rest of the flow's lines; *last_slot is the grid line after the
+ * last line of the last page. */
+static bl_status paginate(lay_ctx *c, float *last_slot)
+{
+    bl_status st = paginate_step(c, c->nlines, 1);
+    *last_slot = c->pag.end_slot;
+    return st;
 }
 
 /* ---- 版记 (GB/T 9704 7.4) ---------------------------------------------- */
@@ -1186,6 +1264,8 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
     c->d = bl_display_new(arena);
     if (!c->d)
         return lay_nomem(c);
+    c->stream = env->page_done != NULL;
+    c->hold = (size_t)-1;
     const bl_style *s = style;
     for (int r = 0; r < BL_ROLE_COUNT; r++) {
         bl_status st = bl_fontcache_chain(env->fonts, s->role_patterns[r],
@@ -1231,6 +1311,10 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
      * page 1 starts right below the rule, on a grid of its own. */
     float below = (c->top - mh_bottom) / c->pitch;
     float first_slot = lay_gw_is_gongwen(c) ? below : ceilf(below - 0.001f);
+    paginate_start(c, first_slot);
+    /* Pages go while the flow grows, but not a 公文's: its closing reaches
+     * back into the flow. */
+    c->early = c->stream && !lay_gw_is_gongwen(c);
     const bl_doc_view *v = c->doc;
     int first_content = 0;
     /* A 目录 lists articles and items; below min-entries it is left out and
@@ -1245,34 +1329,38 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
         first_content = s->toc_new_page_after;
     }
     for (size_t i = 0; i < v->nparts; i++) {
-        size_t mark = c->nlines;
+        /* Counted from the flow's start: placed lines can be forgotten. */
+        size_t mark = c->line_base + c->nlines;
         const bl_part *p = &v->parts[i];
+        if (i == 0 && toc)
+            c->hold = mark; /* its first line is changed below */
         if (p->kind == BL_PART_ARTICLE)
             st = flow_article(c, p->article, first_content);
         else
             st = flow_section(c, p->section, first_content);
         if (st != BL_OK)
             return st;
-        if (c->nlines > mark) {
-            if (i == 0 && toc) {
-                if (s->toc_new_page_after)
-                    c->lines[mark].break_before = 1;
-                else
-                    c->lines[mark].space_before = fmaxf(c->lines[mark].space_before,
-                                                        s->toc_space_after);
-            }
+        if (i == 0 && toc && c->line_base + c->nlines > mark) {
+            lay_line *head = &c->lines[mark - c->line_base]; /* held: still here */
+            if (s->toc_new_page_after)
+                head->break_before = 1;
+            else
+                head->space_before = fmaxf(head->space_before, s->toc_space_after);
         }
+        c->hold = (size_t)-1;
         first_content = 0;
+        if (c->early && (st = lay_progress(c)) != BL_OK)
+            return st;
     }
     /* The space below the masthead and the space above the first line
      * collapse: the larger counts (gongwen: the title two lines below the
      * rule, not two plus two). */
-    if (c->nlines)
+    if (c->nlines && !c->first_fixed) /* (else done before line 1 was placed) */
         c->lines[0].space_before = fmaxf(c->lines[0].space_before, s->mh_space_after);
     if ((st = lay_gw_closing(c)) != BL_OK)
         return st;
     float last_slot = first_slot;
-    if ((st = paginate(c, first_slot, &last_slot)) != BL_OK)
+    if ((st = paginate(c, &last_slot)) != BL_OK)
         return st;
     size_t unnumbered_from = (size_t)-1;
     if (v->nfooter) {
@@ -1314,6 +1402,8 @@ static bl_status layout_ctx_pass(lay_ctx *c, const bl_doc *doc, const bl_style *
         return st;
     lay_warn_missing(c);
     lay_gw_info(c);
+    if (c->d->npages && (st = page_done(c, c->d->npages - 1)) != BL_OK)
+        return st;
     *out = c->d;
     return BL_OK;
 }
@@ -1328,8 +1418,10 @@ static bl_status layout_pass(const bl_doc *doc, const bl_style *style,
     lay_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     bl_status st = layout_ctx_pass(&ctx, doc, style, env, arena, toc_pages, ntoc_pages, out, err);
+    lay_free_runs(&ctx);
     free(ctx.runs);
     free(ctx.lines);
+    free(ctx.pag.slot);
     return st;
 }
 
@@ -1356,6 +1448,7 @@ bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
     /* Only the last pass warns: the others would repeat its warnings. */
     bl_layout_env quiet = *env;
     quiet.warner = NULL;
+    quiet.page_done = NULL; /* only the last pass's pages are the document's */
     for (int pass = 0; pass < 4; pass++) {
         bl_arena *tmp = bl_arena_new();
         bl_display *d = NULL;

@@ -22,10 +22,19 @@ typedef struct bl_layout_env {
     const bl_warner *warner; /* warnings (missing glyphs, ...); may be NULL */
     const char *creator;  /* Info /Creator, e.g. "bulletin 0.1.0" */
     long long source_date_epoch; /* >= 0: the creation date; < 0: the issue date */
+    /* When set, each page is handed over as soon as it is laid out (pages 0,
+     * 1, ... in order, each once; the last ones at the end), and the text
+     * and glyphs on it are let go after: the document's glyphs are never
+     * all in memory at once. The display returned then has its pages (size,
+     * label) without their items. NULL: the display keeps everything. */
+    bl_status (*page_done)(void *ctx, const bl_display *d, size_t index, bl_error *err);
+    void *page_ctx;
 } bl_layout_env;
 
 /* Lays out doc with style. The display list and everything in it are
- * allocated from arena (and borrow the fonts of env->fonts). Errors carry the
+ * allocated from arena (and borrow the fonts of env->fonts; with
+ * env->page_done, the pages' text is handed over and let go instead of
+ * kept). Errors carry the
  * input file and the position of the text that could not be placed (a word
  * wider than the measure, a missing font role). */
 bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,

@@ -37,6 +37,23 @@ typedef struct lay_line {
     int outline_level;
 } lay_line;
 
+/* Pagination, resumable: with pages handed over as they are laid out, the
+ * pages whose lines are final are made while the flow is still growing. */
+typedef struct lay_pag {
+    size_t i;           /* the next line to place */
+    float start, org, end_slot;
+    size_t page_index;
+    float *slot;        /* grid slot of each line of the page being filled */
+    size_t cap_slot;
+} lay_pag;
+
+/* A run's arrays (its run_arrays block) emitted onto a page not yet handed
+ * over. */
+typedef struct lay_owned {
+    size_t page;
+    void *block;
+} lay_owned;
+
 typedef struct lay_ctx {
     const bl_doc_view *doc;
     const bl_style *st;
@@ -54,6 +71,19 @@ typedef struct lay_ctx {
     size_t nruns, cap_runs;
     uint32_t npara; /* paragraphs set so far: each run's bl_dl_text.para */
     size_t folios_done; /* pages [0, folios_done) have their number */
+    /* Pages handed over as they are laid out (env->page_done): stream is 1
+     * when runs' arrays are malloc'd, one block each, let go with their page */
+    int stream;
+    int early;          /* pages are made while the flow grows */
+    size_t pages_done;  /* pages [0, pages_done) handed over */
+    size_t hold;        /* lines from here on may still change (SIZE_MAX: none) */
+    int first_fixed;    /* the first line's space below the masthead is set */
+    lay_pag pag;
+    lay_owned *owned;   /* in order of pages */
+    size_t nowned, owned_head, cap_owned;
+    unsigned char *emitted; /* per run: on a page, which owns its arrays now */
+    size_t cap_emitted;
+    size_t line_base;   /* lines placed and forgotten before lines[0] */
     /* 目录 page numbers, from a first pass (NULL when not printed): one per
      * outline entry, in the order the entries are made */
     const size_t *toc_pages;
@@ -72,6 +102,19 @@ typedef struct lay_missing {
     int line, col; /* first use */
     size_t count;
 } lay_missing;
+
+/* Forgets the runs from mark on (set for measuring), letting their arrays go. */
+void lay_drop_runs(lay_ctx *c, size_t mark);
+
+/* Lets go the arrays of every run still holding them (the pass's end). */
+void lay_free_runs(lay_ctx *c);
+
+/* After page index was handed over: the arrays of its runs are let go. */
+void lay_release_page(lay_ctx *c, size_t index);
+
+/* Forgets the lines placed so far and the runs before the first line left:
+ * the flow's records do not grow with the document. */
+void lay_forget_placed(lay_ctx *c);
 
 /* The error of an allocation that failed while laying out c's pages. */
 bl_status lay_nomem(lay_ctx *c);

@@ -90,9 +90,119 @@ static bl_dl_text *new_run(lay_ctx *c)
         c->runs = r;
         c->cap_runs = cap;
     }
+    if (c->stream && c->nruns == c->cap_emitted) {
+        size_t cap = c->cap_runs;
+        unsigned char *e = realloc(c->emitted, cap); /* freed by lay_free_runs */
+        if (!e)
+            return NULL;
+        c->emitted = e;
+        c->cap_emitted = cap;
+    }
+    if (c->stream)
+        c->emitted[c->nruns] = 0;
     bl_dl_text *r = &c->runs[c->nruns++];
     memset(r, 0, sizeof *r);
     return r;
+}
+
+/* A run's glyphs, glyph_y (when y) and text in one block: from the
+ * document's arena, as the display is, or, when pages are handed over as they
+ * are laid out, malloc'd, so that the page, once handed over, lets it go. */
+static bl_status run_arrays(lay_ctx *c, bl_dl_text *run, const bl_dl_glyph *g, const float *y,
+                            size_t gn, const char *text, size_t tn)
+{
+    size_t gb = gn * sizeof *g, yb = y ? gn * sizeof *y : 0;
+    unsigned char *m = c->stream ? malloc(gb + yb + tn + 1)
+                                 : bl_arena_alloc(c->arena, gb + yb + tn + 1);
+    if (!m)
+        return BL_ERR_NOMEM;
+    memcpy(m, g, gb);
+    if (y)
+        memcpy(m + gb, y, yb);
+    memcpy(m + gb + yb, text, tn);
+    m[gb + yb + tn] = '\0';
+    run->glyphs = (const bl_dl_glyph *)m;
+    run->glyph_y = y ? (const float *)(m + gb) : NULL;
+    run->text = (const char *)(m + gb + yb);
+    run->text_len = tn;
+    run->nglyphs = gn;
+    return BL_OK;
+}
+
+static void free_run(bl_dl_text *t)
+{
+    free((void *)t->glyphs); /* the block of run_arrays */
+    t->glyphs = NULL;
+    t->glyph_y = NULL;
+    t->text = "";
+    t->nglyphs = t->text_len = 0;
+}
+
+/* Run i's arrays, unless a page owns them. */
+static void free_unowned(lay_ctx *c, size_t i)
+{
+    if (!c->emitted[i])
+        free_run(&c->runs[i]);
+}
+
+void lay_drop_runs(lay_ctx *c, size_t mark)
+{
+    if (c->stream)
+        for (size_t i = mark; i < c->nruns; i++)
+            free_unowned(c, i);
+    c->nruns = mark;
+}
+
+void lay_free_runs(lay_ctx *c)
+{
+    if (c->stream) {
+        for (size_t i = 0; i < c->nruns; i++)
+            free_unowned(c, i);
+        for (size_t k = c->owned_head; k < c->nowned; k++)
+            free(c->owned[k].block);
+    }
+    free(c->owned);
+    free(c->emitted);
+    c->owned = NULL;
+    c->emitted = NULL;
+    c->nowned = c->owned_head = c->cap_owned = c->cap_emitted = 0;
+}
+
+void lay_release_page(lay_ctx *c, size_t index)
+{
+    if (!c->stream)
+        return;
+    /* Runs are emitted page after page, so the page's are at the front. */
+    while (c->owned_head < c->nowned && c->owned[c->owned_head].page <= index)
+        free(c->owned[c->owned_head++].block);
+    if (c->owned_head > c->nowned / 2) {
+        memmove(c->owned, c->owned + c->owned_head,
+                (c->nowned - c->owned_head) * sizeof *c->owned);
+        c->nowned -= c->owned_head;
+        c->owned_head = 0;
+    }
+    /* Its items point into what was let go. */
+    c->d->pages[index].nitems = 0;
+}
+
+void lay_forget_placed(lay_ctx *c)
+{
+    size_t l = c->pag.i;
+    /* Seldom: each time moves what is left, about a page of lines. */
+    if (!c->stream || l < 4096 || l > c->nlines)
+        return;
+    size_t r = l < c->nlines ? c->lines[l].first_run : c->nruns;
+    for (size_t i = 0; i < r; i++)
+        free_unowned(c, i); /* set but never placed */
+    memmove(c->runs, c->runs + r, (c->nruns - r) * sizeof *c->runs);
+    memmove(c->emitted, c->emitted + r, c->nruns - r);
+    c->nruns -= r;
+    memmove(c->lines, c->lines + l, (c->nlines - l) * sizeof *c->lines);
+    c->nlines -= l;
+    for (size_t k = 0; k < c->nlines; k++)
+        c->lines[k].first_run -= r;
+    c->line_base += l;
+    c->pag.i = 0;
 }
 
 bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, float dx,
@@ -102,10 +212,23 @@ bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, fl
         bl_dl_text t = c->runs[i];
         t.x += dx;
         t.y += dy;
-        /* The run's arrays are in the document's arena, as the display is. */
+        /* The run's arrays are shared: in the document's arena, as the
+         * display is, or owned by the page until it is handed over. */
         bl_status st = bl_display_add_text_shared(c->d, page, &t, c->err);
         if (st != BL_OK)
             return st;
+        if (c->stream && t.glyphs && !c->emitted[i]) {
+            if (c->nowned == c->cap_owned) {
+                size_t cap = c->cap_owned ? c->cap_owned * 2 : 256;
+                lay_owned *o = realloc(c->owned, cap * sizeof *o);
+                if (!o)
+                    return lay_nomem(c);
+                c->owned = o;
+                c->cap_owned = cap;
+            }
+            c->owned[c->nowned++] = (lay_owned){(size_t)(page - c->d->pages), (void *)t.glyphs};
+            c->emitted[i] = 1;
+        }
     }
     return BL_OK;
 }
@@ -404,27 +527,13 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
                 const bl_glyph *g = it ? glyphs[r->glyph_first + q] : NULL;
                 if (gn && (!g || r->span != run_span || g->font != run_font)) {
                     bl_dl_text *run = new_run(c);
-                    bl_dl_glyph *rg = bl_arena_calloc(c->arena, gn, sizeof *rg);
-                    char *rtext = bl_arena_strndup(c->arena, rt, tn);
-                    if (!run || !rg || !rtext)
+                    if (!run || run_arrays(c, run, dg, run_y ? dy : NULL, gn, rt, tn) != BL_OK)
                         return lay_nomem(c);
-                    memcpy(rg, dg, gn * sizeof *rg);
-                    if (run_y) {
-                        float *ry = bl_arena_calloc(c->arena, gn, sizeof *ry);
-                        if (!ry)
-                            return lay_nomem(c);
-                        memcpy(ry, dy, gn * sizeof *ry);
-                        run->glyph_y = ry;
-                    }
                     const lay_span *sp = &spans[run_span];
                     run->font = run_font;
                     run->size = sp->size;
                     run->color = sp->color;
                     run->x = run_x;
-                    run->text = rtext;
-                    run->text_len = tn;
-                    run->glyphs = rg;
-                    run->nglyphs = gn;
                     run->role = bl_role_name(sp->role);
                     run->element = sp->element;
                     run->para = para;
@@ -465,20 +574,15 @@ static bl_status set_para(lay_ctx *c, bl_arena *tmp, const lay_span *spans, size
             if (shape_hyphen(c, tmp, sp, &hg) != BL_OK)
                 continue; /* cannot happen: the composer was given its width */
             bl_dl_text *run = new_run(c);
-            bl_dl_glyph *rg = bl_arena_calloc(c->arena, 1, sizeof *rg);
-            char *rtext = bl_arena_strndup(c->arena, "-", 1);
-            if (!run || !rg || !rtext)
+            bl_dl_glyph rg = {0};
+            rg.gid = (uint16_t)hg.gid;
+            rg.advance = hg.advance;
+            if (!run || run_arrays(c, run, &rg, NULL, 1, "-", 1) != BL_OK)
                 return lay_nomem(c);
-            rg->gid = hg.gid;
-            rg->advance = hg.advance;
             run->font = hg.font;
             run->size = sp->size;
             run->color = sp->color;
             run->x = base_x + ln->left + ln->width - ln->hyphen;
-            run->text = rtext;
-            run->text_len = 1;
-            run->glyphs = rg;
-            run->nglyphs = 1;
             run->role = bl_role_name(sp->role);
             run->element = sp->element;
             run->para = para;
@@ -506,7 +610,7 @@ bl_status lay_measure(lay_ctx *c, const lay_span *spans, size_t nspans, float tr
     lay_para_opts o = {1e6f, 0, 0, 0, BL_ALIGN_LEFT, 0, 0, tracking};
     lay_set set;
     bl_status st = lay_set_para(c, spans, nspans, &o, &set);
-    c->nruns = mark;
+    lay_drop_runs(c, mark);
     *width = st == BL_OK && set.nlines ? set.line_width[0] : 0;
     return st;
 }

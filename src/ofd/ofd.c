@@ -459,5 +459,5 @@ done:
 
 const bl_writer bl_ofd_writer = {
     "ofd", ".ofd", "OFD (GB/T 33190-2016) with the used glyphs of every font embedded",
-    ofd_begin, ofd_page, ofd_end, ofd_drop,
+    ofd_begin, ofd_page, ofd_end, ofd_drop, 0,
 };

@@ -95,7 +95,8 @@ typedef struct tagger {
 typedef struct page_out {
     unsigned char *content; /* the page's content stream, compressed */
     size_t len;
-    unsigned char *fonts;   /* one byte per font of the document: used here */
+    unsigned char *fonts;   /* one byte per font known when the page was written: used here */
+    size_t nfonts;
     long *mcid_elem;        /* per MCID, its structure element */
     unsigned nmcid, cap_mcid;
 } page_out;
@@ -108,6 +109,7 @@ typedef struct render {
     bl_glyph_usage *usage;
     size_t nfonts;
     page_out *pages;
+    size_t npages; /* written so far */
     bl_shaper *shaper;
     int pdfa;
     const char *icc;
@@ -506,6 +508,7 @@ static bl_status write_page(render *r, size_t index)
         HCALL(r, HPDF_Page_SetHeight, page, pg->height) != HPDF_OK)
         return hpdf_fail(r, "adding a page");
     po->fonts = calloc(r->nfonts ? r->nfonts : 1, 1);
+    po->nfonts = r->nfonts;
     if (!po->fonts)
         return nomem(r);
     buf b = {0};
@@ -1191,7 +1194,7 @@ static void pdf_drop(void *w)
     if (!r)
         return;
     if (r->pages)
-        for (size_t i = 0; i < r->d->npages; i++) {
+        for (size_t i = 0; i < r->npages; i++) {
             free(r->pages[i].content);
             free(r->pages[i].fonts);
             free(r->pages[i].mcid_elem);
@@ -1220,12 +1223,10 @@ static bl_status pdf_begin(const bl_display *d, const bl_writer_opts *o, void **
     r->icc = o->icc;
     r->err = err;
     r->tg.group_elem = r->tg.item_elem = r->tg.para_elem = -1;
-    bl_status st = bl_glyph_usage_new(d, &r->usage, err);
-    if (st != BL_OK)
-        return st;
-    r->nfonts = bl_glyph_usage_nfonts(r->usage);
-    r->pages = calloc(d->npages ? d->npages : 1, sizeof *r->pages);
-    if (!r->pages || new_elem(&r->tg, "Document", -1, 0) != 0)
+    /* Pages may come as they are laid out: the glyph usage grows with them
+     * and is finished at the end, when the fonts are written. */
+    r->usage = bl_glyph_usage_begin();
+    if (!r->usage || new_elem(&r->tg, "Document", -1, 0) != 0)
         return nomem(r);
     r->pdf = HPDF_New(on_hpdf_error, r);
     if (!r->pdf)
@@ -1237,6 +1238,18 @@ static bl_status pdf_page(void *w, size_t index, bl_error *err)
 {
     render *r = w;
     r->err = err;
+    if (index != r->npages)
+        return bl_error_set(err, BL_ERR_PDF, NULL, 0, 0, "PDF pages must come in order");
+    page_out *pages = realloc(r->pages, (index + 1) * sizeof *pages);
+    if (!pages)
+        return nomem(r);
+    r->pages = pages;
+    memset(&pages[index], 0, sizeof pages[index]);
+    r->npages = index + 1;
+    bl_status st = bl_glyph_usage_add_page(r->usage, &r->d->pages[index], err);
+    if (st != BL_OK)
+        return st;
+    r->nfonts = bl_glyph_usage_nfonts(r->usage);
     return write_page(r, index);
 }
 
@@ -1308,9 +1321,15 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
     pdf_haru h;
     pdf_objs o;
     doc_info di;
+    memset(&h, 0, sizeof h);
     memset(&o, 0, sizeof o);
     memset(&di, 0, sizeof di);
-    st = pdf_haru_parse(&h, haru_data, haru_len, d->npages, err);
+    if (st == BL_OK && r->npages != d->npages)
+        st = bl_error_set(err, BL_ERR_PDF, NULL, 0, 0, "a PDF page was not written");
+    if (st == BL_OK)
+        st = bl_glyph_usage_finish(r->usage, err);
+    if (st == BL_OK)
+        st = pdf_haru_parse(&h, haru_data, haru_len, d->npages, err);
     if (st == BL_OK && pdf_objs_init(&o, h.size) != BL_OK)
         st = nomem(r);
     if (st == BL_OK && !doc_info_make(&di, &d->info))
@@ -1347,7 +1366,7 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
             bnum(b, pg->width, 3);
             bnum(b, pg->height, 3);
             bputs(b, "] /Resources << /ProcSet [/PDF /Text] /Font <<");
-            for (size_t f = 0; f < r->nfonts; f++)
+            for (size_t f = 0; f < po->nfonts; f++)
                 if (po->fonts && po->fonts[f])
                     pdf_bprintf(b, " /F%zu %u 0 R", f + 1, type0[f]);
             pdf_bprintf(b, " >> >> /Contents %u 0 R /StructParents %zu /Tabs /S >>",
@@ -1414,7 +1433,7 @@ static bl_status pdf_end(void *w, bl_writer_output *out, bl_error *err)
 
 const bl_writer bl_pdf_writer = {
     "pdf", ".pdf", "tagged PDF with the used glyphs of every font subset and embedded",
-    pdf_begin, pdf_page, pdf_end, pdf_drop,
+    pdf_begin, pdf_page, pdf_end, pdf_drop, 1,
 };
 
 bl_status bl_pdf_render(const bl_display *d, bl_shaper *shaper, unsigned char **out,

@@ -523,5 +523,5 @@ static bl_status svg_end(void *w, bl_writer_output *out, bl_error *err)
 
 const bl_writer bl_svg_writer = {
     "svg", ".svg", "SVG, one file per page (OUT-1.svg, ...), glyphs drawn as paths",
-    svg_begin, svg_page, svg_end, svg_drop,
+    svg_begin, svg_page, svg_end, svg_drop, 0,
 };

@@ -50,17 +50,50 @@ static void file_free(bl_writer_file *f)
     memset(f, 0, sizeof *f);
 }
 
-bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer_opts *o,
-                        bl_writer_output *out, bl_error *err)
+void bl_writer_stream_init(bl_writer_stream *s, const bl_writer *f, const bl_writer_opts *o)
 {
-    void *w = NULL;
+    memset(s, 0, sizeof *s);
+    s->f = f;
+    s->o = *o;
+}
+
+bl_status bl_writer_stream_page(bl_writer_stream *s, const bl_display *d, size_t index,
+                                bl_error *err)
+{
+    if (!s->begun) {
+        s->begun = 1;
+        bl_status st = s->f->begin(d, &s->o, &s->w, err);
+        if (st != BL_OK)
+            return st;
+    }
+    if (index != s->next)
+        return bl_error_set(err, BL_ERR_PDF, NULL, 0, 0, "pages must be written in order");
+    s->next++;
+    return s->f->page(s->w, index, err);
+}
+
+void bl_writer_stream_drop(bl_writer_stream *s)
+{
+    if (s->begun)
+        s->f->drop(s->w);
+    s->w = NULL;
+    s->begun = 0;
+}
+
+bl_status bl_writer_stream_end(bl_writer_stream *s, const bl_display *d, bl_writer_output *out,
+                               bl_error *err)
+{
     size_t had = out->nfiles;
-    bl_status st = f->begin(d, o, &w, err);
-    for (size_t i = 0; st == BL_OK && i < d->npages; i++)
-        st = f->page(w, i, err);
+    bl_status st = BL_OK;
+    if (!s->begun) {
+        s->begun = 1;
+        st = s->f->begin(d, &s->o, &s->w, err);
+    }
+    while (st == BL_OK && s->next < d->npages)
+        st = bl_writer_stream_page(s, d, s->next, err);
     if (st == BL_OK)
-        st = f->end(w, out, err);
-    f->drop(w);
+        st = s->f->end(s->w, out, err);
+    bl_writer_stream_drop(s);
     if (st != BL_OK) {
         /* Nothing half made reaches the caller. */
         for (size_t k = had; k < out->nfiles; k++)
@@ -68,6 +101,14 @@ bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer
         out->nfiles = had;
     }
     return st;
+}
+
+bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer_opts *o,
+                        bl_writer_output *out, bl_error *err)
+{
+    bl_writer_stream s;
+    bl_writer_stream_init(&s, f, o);
+    return bl_writer_stream_end(&s, d, out, err);
 }
 
 /* Appends f, taking what it owns even on failure. */

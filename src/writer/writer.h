@@ -65,6 +65,10 @@ typedef struct bl_writer {
     bl_status (*end)(void *w, bl_writer_output *out, bl_error *err);
     /* Releases the state, after end or after any failure. NULL is a no-op. */
     void (*drop)(void *w);
+    /* 1: begin and page need only the pages written so far (d grows while
+     * it writes, and a page's text may be released once it is written), so
+     * the layout can hand pages over as it finishes them. */
+    int streams;
 } bl_writer;
 
 /* The format named name ("pdf"), or NULL. */
@@ -80,6 +84,30 @@ const bl_writer *const *bl_writer_list(size_t *n);
  * On failure out holds nothing new and err says why. */
 bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer_opts *o,
                         bl_writer_output *out, bl_error *err);
+
+/* A writer fed page by page: bl_writer_run's steps apart, for a layout that
+ * hands pages over as it finishes them (formats with streams set). */
+typedef struct bl_writer_stream {
+    const bl_writer *f;
+    bl_writer_opts o;
+    void *w;
+    int begun;
+    size_t next; /* pages written */
+} bl_writer_stream;
+
+void bl_writer_stream_init(bl_writer_stream *s, const bl_writer *f, const bl_writer_opts *o);
+
+/* Writes page index of d, which must be the next (begins with d first). */
+bl_status bl_writer_stream_page(bl_writer_stream *s, const bl_display *d, size_t index,
+                                bl_error *err);
+
+/* Writes d's pages not written yet and ends the document into out; the
+ * writer is released. On failure out holds nothing new. */
+bl_status bl_writer_stream_end(bl_writer_stream *s, const bl_display *d, bl_writer_output *out,
+                               bl_error *err);
+
+/* Releases a stream that did not end (after a failure). */
+void bl_writer_stream_drop(bl_writer_stream *s);
 
 /* Appends a file to out, taking ownership of data (malloc'd) even on failure.
  * suffix is copied. */

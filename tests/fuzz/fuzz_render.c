@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bl_arena *a = bl_arena_new();
     const bl_style *style = NULL;
     bl_display *d = NULL;
-    bl_layout_env env = {fonts, shaper, NULL, "bulletin fuzz", 0};
+    bl_layout_env env = {fonts, shaper, NULL, "bulletin fuzz", 0, NULL, NULL};
     /* 版式：gongwen picks the 公文 frame (its fonts are zhuanbao's) */
     const bl_text *lay = &bl_doc_get(doc)->layout;
     const char *name = lay->len == 7 && memcmp(lay->s, "gongwen", 7) == 0 ? "gongwen" : "zhuanbao";

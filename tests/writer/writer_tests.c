@@ -115,7 +115,7 @@ static void test_failure(void)
     bl_display *d = bl_display_new(a);
     for (int i = 0; i < 3; i++)
         bl_display_add_page(d, 595, 842);
-    bl_writer f = {"fail", ".fail", "fails", f_begin, f_page, f_end, f_drop};
+    bl_writer f = {"fail", ".fail", "fails", f_begin, f_page, f_end, f_drop, 0};
     bl_writer_output out = {0};
     bl_error err;
     bl_error_clear(&err);
