@@ -1435,6 +1435,13 @@ static size_t *entry_pages(const bl_display *d, bl_arena *arena)
     return pages;
 }
 
+/* env->page_done of the passes that only count pages: nothing to hand over. */
+static bl_status discard_page(void *ctx, const bl_display *d, size_t index, bl_error *err)
+{
+    (void)ctx, (void)d, (void)index, (void)err;
+    return BL_OK;
+}
+
 bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
                              const bl_layout_env *env, bl_arena *arena, bl_display **out,
                              bl_error *err)
@@ -1448,7 +1455,9 @@ bl_status bl_layout_document(const bl_doc *doc, const bl_style *style,
     /* Only the last pass warns: the others would repeat its warnings. */
     bl_layout_env quiet = *env;
     quiet.warner = NULL;
-    quiet.page_done = NULL; /* only the last pass's pages are the document's */
+    /* Only the last pass's pages are the document's: the others are let go
+     * as they are made (only their outlines' pages are read). */
+    quiet.page_done = discard_page;
     for (int pass = 0; pass < 4; pass++) {
         bl_arena *tmp = bl_arena_new();
         bl_display *d = NULL;
