@@ -1,6 +1,7 @@
 /* display.c - building the display list and dumping it as JSON (see display.h). */
 #include "display.h"
 
+#include "../base/grow.h"
 #include "../base/json.h"
 
 #include <math.h>
@@ -42,14 +43,11 @@ bl_dl_page *bl_display_add_page(bl_display *d, float width, float height)
 {
     if (!seal_newest(d))
         return NULL;
-    if (d->npages == d->cap_pages) {
-        size_t cap = d->cap_pages ? d->cap_pages * 2 : 8;
-        bl_dl_page *p = bl_arena_grow(d->arena, d->pages, d->npages, cap, sizeof *p);
-        if (!p)
-            return NULL;
-        d->pages = p;
-        d->cap_pages = cap;
-    }
+    bl_dl_page *p = bl_arena_reserve(d->arena, d->pages, &d->cap_pages, d->npages, 1,
+                                     sizeof *p, 8);
+    if (!p)
+        return NULL;
+    d->pages = p;
     bl_dl_page *page = &d->pages[d->npages++];
     memset(page, 0, sizeof *page);
     page->width = width;
@@ -125,14 +123,11 @@ bl_status bl_display_add_rule(bl_display *d, bl_dl_page *page, const bl_dl_rule 
 bl_status bl_display_add_outline(bl_display *d, const char *title, int level,
                                  size_t page, float y, bl_error *err)
 {
-    if (d->noutlines == d->cap_outlines) {
-        size_t cap = d->cap_outlines ? d->cap_outlines * 2 : 16;
-        bl_dl_outline *o = bl_arena_grow(d->arena, d->outlines, d->noutlines, cap, sizeof *o);
-        if (!o)
-            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
-        d->outlines = o;
-        d->cap_outlines = cap;
-    }
+    bl_dl_outline *all = bl_arena_reserve(d->arena, d->outlines, &d->cap_outlines,
+                                          d->noutlines, 1, sizeof *all, 16);
+    if (!all)
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");
+    d->outlines = all;
     const char *t = bl_display_strdup(d, title);
     if (!t)
         return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory building pages");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/grow.h"
 #include "../base/utf8.h"
 
 typedef struct font_usage {
@@ -98,16 +99,10 @@ static int note(bl_glyph_usage *u, font_usage *f, uint32_t gid, const char *text
         cps[n++] = cp;
         i += k;
     }
-    if (u->npool + n > u->cap_pool) {
-        size_t c = u->cap_pool ? u->cap_pool * 2 : 1024;
-        while (c < u->npool + n)
-            c *= 2;
-        uint32_t *p = realloc(u->pool, c * sizeof *p);
-        if (!p)
-            return 0;
-        u->pool = p;
-        u->cap_pool = c;
-    }
+    uint32_t *p = bl_reserve(u->pool, &u->cap_pool, u->npool, n, sizeof *p, 1024);
+    if (!p)
+        return 0;
+    u->pool = p;
     memcpy(u->pool + u->npool, cps, n * sizeof *cps);
     f->tu_off[gid] = (uint32_t)u->npool + 1;
     f->tu_len[gid] = (uint8_t)n;

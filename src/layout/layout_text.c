@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/grow.h"
 #include "../base/utf8.h"
 #include "layout_priv.h"
 
@@ -65,14 +66,10 @@ const char *lay_format(lay_ctx *c, const char *fmt, ...)
 
 lay_line *lay_add_line(lay_ctx *c, size_t first_run, size_t nruns)
 {
-    if (c->nlines == c->cap_lines) {
-        size_t cap = c->cap_lines ? c->cap_lines * 2 : 64;
-        lay_line *l = realloc(c->lines, cap * sizeof *l); /* freed by layout_pass */
-        if (!l)
-            return NULL;
-        c->lines = l;
-        c->cap_lines = cap;
-    }
+    lay_line *all = bl_reserve(c->lines, &c->cap_lines, c->nlines, 1, sizeof *all, 64);
+    if (!all)
+        return NULL;
+    c->lines = all; /* freed by layout_pass */
     lay_line *l = &c->lines[c->nlines++];
     memset(l, 0, sizeof *l);
     l->first_run = first_run;
@@ -82,14 +79,10 @@ lay_line *lay_add_line(lay_ctx *c, size_t first_run, size_t nruns)
 
 static bl_dl_text *new_run(lay_ctx *c)
 {
-    if (c->nruns == c->cap_runs) {
-        size_t cap = c->cap_runs ? c->cap_runs * 2 : 128;
-        bl_dl_text *r = realloc(c->runs, cap * sizeof *r); /* freed by layout_pass */
-        if (!r)
-            return NULL;
-        c->runs = r;
-        c->cap_runs = cap;
-    }
+    bl_dl_text *all = bl_reserve(c->runs, &c->cap_runs, c->nruns, 1, sizeof *all, 128);
+    if (!all)
+        return NULL;
+    c->runs = all; /* freed by layout_pass */
     if (c->stream && c->nruns == c->cap_emitted) {
         size_t cap = c->cap_runs;
         unsigned char *e = realloc(c->emitted, cap); /* freed by lay_free_runs */
@@ -218,14 +211,10 @@ bl_status lay_emit_runs(lay_ctx *c, bl_dl_page *page, size_t first, size_t n, fl
         if (st != BL_OK)
             return st;
         if (c->stream && t.glyphs && !c->emitted[i]) {
-            if (c->nowned == c->cap_owned) {
-                size_t cap = c->cap_owned ? c->cap_owned * 2 : 256;
-                lay_owned *o = realloc(c->owned, cap * sizeof *o);
-                if (!o)
-                    return lay_nomem(c);
-                c->owned = o;
-                c->cap_owned = cap;
-            }
+            lay_owned *o = bl_reserve(c->owned, &c->cap_owned, c->nowned, 1, sizeof *o, 256);
+            if (!o)
+                return lay_nomem(c);
+            c->owned = o;
             c->owned[c->nowned++] = (lay_owned){(size_t)(page - c->d->pages), (void *)t.glyphs};
             c->emitted[i] = 1;
         }
@@ -266,14 +255,11 @@ bl_status lay_note_missing(lay_ctx *c, uint32_t cp, bl_role role, int line, int 
             }
         }
     }
-    if (c->nmissing == c->cap_missing) {
-        size_t cap = c->cap_missing ? c->cap_missing * 2 : 16;
-        lay_missing *m = bl_arena_grow(c->arena, c->missing, c->nmissing, cap, sizeof *m);
-        if (!m)
-            return lay_nomem(c);
-        c->missing = m;
-        c->cap_missing = cap;
-    }
+    lay_missing *m = bl_arena_reserve(c->arena, c->missing, &c->cap_missing, c->nmissing, 1,
+                                      sizeof *m, 16);
+    if (!m)
+        return lay_nomem(c);
+    c->missing = m;
     c->missing[c->nmissing++] = (lay_missing){cp, role, line, col, 1};
     if (c->nmissing * 2 > c->cap_index) { /* rebuild the index at half load */
         size_t cap = c->cap_index ? c->cap_index * 2 : 64;

@@ -46,6 +46,7 @@
 #define HPDF_STREAM_EOF 0x1058
 
 #include "../base/fileio.h"
+#include "../base/grow.h"
 #include "../base/utf8.h"
 #include "../display/glyphs.h"
 #include "pdf_priv.h"
@@ -98,7 +99,7 @@ typedef struct page_out {
     unsigned char *fonts;   /* one byte per font known when the page was written: used here */
     size_t nfonts;
     long *mcid_elem;        /* per MCID, its structure element */
-    unsigned nmcid, cap_mcid;
+    size_t nmcid, cap_mcid;
 } page_out;
 
 typedef struct render {
@@ -109,7 +110,7 @@ typedef struct render {
     bl_glyph_usage *usage;
     size_t nfonts;
     page_out *pages;
-    size_t npages; /* written so far */
+    size_t npages, cap_pages; /* written so far */
     bl_shaper *shaper;
     int pdfa;
     const char *icc;
@@ -198,27 +199,19 @@ static const char *struct_type(const char *element, int *group)
 /* Room for one more kid; 0 when out of memory. */
 static int kid_room(tagger *t)
 {
-    if (t->nkids == t->cap_kids) {
-        size_t c = t->cap_kids ? t->cap_kids * 2 : 128;
-        s_kid *k = realloc(t->kids, c * sizeof *k);
-        if (!k)
-            return 0;
-        t->kids = k;
-        t->cap_kids = c;
-    }
+    s_kid *k = bl_reserve(t->kids, &t->cap_kids, t->nkids, 1, sizeof *k, 128);
+    if (!k)
+        return 0;
+    t->kids = k;
     return 1;
 }
 
 static long new_elem(tagger *t, const char *type, long parent, size_t page)
 {
-    if (t->nelems == t->cap_elems) {
-        size_t c = t->cap_elems ? t->cap_elems * 2 : 64;
-        s_elem *e = realloc(t->elems, c * sizeof *e);
-        if (!e)
-            return -2;
-        t->elems = e;
-        t->cap_elems = c;
-    }
+    s_elem *e = bl_reserve(t->elems, &t->cap_elems, t->nelems, 1, sizeof *e, 64);
+    if (!e)
+        return -2;
+    t->elems = e;
     if (!kid_room(t))
         return -2;
     long i = (long)t->nelems++;
@@ -475,20 +468,16 @@ static int mark(render *r, buf *b, size_t page, long elem, const char *props)
         return 1;
     }
     page_out *po = &r->pages[page];
-    if (po->nmcid == po->cap_mcid) {
-        unsigned c = po->cap_mcid ? po->cap_mcid * 2 : 64;
-        long *m = realloc(po->mcid_elem, c * sizeof *m);
-        if (!m)
-            return 0;
-        po->mcid_elem = m;
-        po->cap_mcid = c;
-    }
+    long *m = bl_reserve(po->mcid_elem, &po->cap_mcid, po->nmcid, 1, sizeof *m, 64);
+    if (!m)
+        return 0;
+    po->mcid_elem = m;
     if (!add_mcr(&r->tg, elem, page, po->nmcid))
         return 0;
     po->mcid_elem[po->nmcid] = elem;
     /* The tag names the element's type, but poppler takes /ActualText
      * only from a /Span. */
-    pdf_bprintf(b, "/%s <</MCID %u", *props ? "Span" : r->tg.elems[elem].type, po->nmcid++);
+    pdf_bprintf(b, "/%s <</MCID %zu", *props ? "Span" : r->tg.elems[elem].type, po->nmcid++);
     if (*props) {
         bput(b, " ", 1);
         bputs(b, props);
@@ -1144,7 +1133,7 @@ static unsigned write_struct(render *r, pdf_objs *o, const pdf_haru *h)
     bputs(b, "<< /Nums [");
     for (size_t p = 0; p < r->d->npages; p++) {
         pdf_bprintf(b, " %zu [", p);
-        for (unsigned m = 0; m < r->pages[p].nmcid; m++)
+        for (size_t m = 0; m < r->pages[p].nmcid; m++)
             pdf_bprintf(b, " %u 0 R", t->elems[r->pages[p].mcid_elem[m]].num);
         bputs(b, " ]");
     }
@@ -1240,7 +1229,7 @@ static bl_status pdf_page(void *w, size_t index, bl_error *err)
     r->err = err;
     if (index != r->npages)
         return bl_error_set(err, BL_ERR_PDF, NULL, 0, 0, "PDF pages must come in order");
-    page_out *pages = realloc(r->pages, (index + 1) * sizeof *pages);
+    page_out *pages = bl_reserve(r->pages, &r->cap_pages, index, 1, sizeof *pages, 16);
     if (!pages)
         return nomem(r);
     r->pages = pages;

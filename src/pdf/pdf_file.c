@@ -11,22 +11,18 @@
 
 #include <libdeflate.h>
 
+#include "../base/grow.h"
+
 void pdf_bput(pdf_buf *b, const void *s, size_t n)
 {
     if (b->oom || n == 0)
         return;
-    if (b->n + n > b->cap) {
-        size_t c = b->cap ? b->cap * 2 : 4096;
-        while (c < b->n + n)
-            c *= 2;
-        char *p = realloc(b->p, c);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = c;
+    char *p = bl_reserve(b->p, &b->cap, b->n, n, 1, 4096);
+    if (!p) {
+        b->oom = 1;
+        return;
     }
+    b->p = p;
     memcpy(b->p + b->n, s, n);
     b->n += n;
 }
@@ -424,16 +420,12 @@ static void add_piece(assembler *m, const unsigned char *ext, size_t off, size_t
             return;
         }
     }
-    if (m->npieces == m->cap) {
-        size_t c = m->cap ? m->cap * 2 : 1024;
-        asm_piece *np = realloc(m->pieces, c * sizeof *np);
-        if (!np) {
-            m->oom = 1;
-            return;
-        }
-        m->pieces = np;
-        m->cap = c;
+    asm_piece *np = bl_reserve(m->pieces, &m->cap, m->npieces, 1, sizeof *np, 1024);
+    if (!np) {
+        m->oom = 1;
+        return;
     }
+    m->pieces = np;
     m->pieces[m->npieces++] = (asm_piece){ext, off, n};
 }
 

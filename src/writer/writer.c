@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../base/fileio.h"
+#include "../base/grow.h"
 #include "../ofd/ofd.h"
 #include "../pdf/pdf.h"
 #include "../svg/svg.h"
@@ -115,16 +116,12 @@ bl_status bl_writer_run(const bl_writer *f, const bl_display *d, const bl_writer
 static bl_status output_add(bl_writer_output *out, const char *suffix, bl_writer_file f,
                             bl_error *err)
 {
-    if (out->nfiles == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 4;
-        bl_writer_file *nf = realloc(out->files, cap * sizeof *nf);
-        if (!nf) {
-            file_free(&f);
-            return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        out->files = nf;
-        out->cap = cap;
+    bl_writer_file *nf = bl_reserve(out->files, &out->cap, out->nfiles, 1, sizeof *nf, 4);
+    if (!nf) {
+        file_free(&f);
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    out->files = nf;
     f.suffix = strdup(suffix ? suffix : "");
     if (!f.suffix) {
         file_free(&f);
