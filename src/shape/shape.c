@@ -541,6 +541,25 @@ bl_status bl_shape_text(bl_shaper *s, const bl_fontchain *chain, float size, con
     return BL_OK;
 }
 
+/* The face of font and a subset input holding .notdef and the glyphs gids
+ * (those the face has), for the two ways of subsetting below. */
+static bl_status subset_input(bl_shaper *s, const bl_font *font, const uint32_t *gids,
+                              size_t n, hb_ent *e, hb_subset_input_t **input, bl_error *err)
+{
+    bl_status st = get_hb(s, font, e, err);
+    if (st != BL_OK)
+        return st;
+    if (!(*input = hb_subset_input_create_or_fail()))
+        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory subsetting a font");
+    unsigned num_glyphs = bl_font_get_info(font)->num_glyphs;
+    hb_set_t *glyphs = hb_subset_input_glyph_set(*input);
+    hb_set_add(glyphs, 0);
+    for (size_t i = 0; i < n; i++)
+        if (gids[i] < num_glyphs)
+            hb_set_add(glyphs, gids[i]);
+    return BL_OK;
+}
+
 bl_status bl_shape_subset(bl_shaper *s, const bl_font *font, const uint32_t *gids, size_t n,
                           uint32_t *new_gids, unsigned char **data, size_t *len, bl_error *err)
 {
@@ -548,17 +567,10 @@ bl_status bl_shape_subset(bl_shaper *s, const bl_font *font, const uint32_t *gid
     *len = 0;
     const bl_font_info *in = bl_font_get_info(font);
     hb_ent e;
-    bl_status st = get_hb(s, font, &e, err);
+    hb_subset_input_t *input;
+    bl_status st = subset_input(s, font, gids, n, &e, &input, err);
     if (st != BL_OK)
         return st;
-    hb_subset_input_t *input = hb_subset_input_create_or_fail();
-    if (!input)
-        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory subsetting a font");
-    hb_set_t *glyphs = hb_subset_input_glyph_set(input);
-    hb_set_add(glyphs, 0);
-    for (size_t i = 0; i < n; i++)
-        if (gids[i] < in->num_glyphs)
-            hb_set_add(glyphs, gids[i]);
     /* Every table but those the embedding reads: the others would only be
      * subset to be thrown away. */
     hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
@@ -654,17 +666,10 @@ bl_status bl_shape_subset_otf(bl_shaper *s, const bl_font *font, const uint32_t 
     *len = 0;
     const bl_font_info *in = bl_font_get_info(font);
     hb_ent e;
-    bl_status st = get_hb(s, font, &e, err);
+    hb_subset_input_t *input;
+    bl_status st = subset_input(s, font, gids, n, &e, &input, err);
     if (st != BL_OK)
         return st;
-    hb_subset_input_t *input = hb_subset_input_create_or_fail();
-    if (!input)
-        return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory subsetting a font");
-    hb_set_t *glyphs = hb_subset_input_glyph_set(input);
-    hb_set_add(glyphs, 0);
-    for (size_t i = 0; i < n; i++)
-        if (gids[i] < in->num_glyphs)
-            hb_set_add(glyphs, gids[i]);
     hb_set_t *unicodes = hb_subset_input_unicode_set(input);
     for (size_t i = 0; i < ncp; i++)
         hb_set_add(unicodes, cps[i]);
