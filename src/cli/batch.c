@@ -403,7 +403,10 @@ static void write_stamp(const batch *b, const job *j, const char *layout_path)
     char *t = stamp_text(b, j, layout_path);
     bl_error err;
     bl_error_clear(&err);
-    if (sp && t && bl_write_file_atomic(sp, t, strlen(t), &err) != BL_OK)
+    /* In place and not flushed: a stamp lost or torn in a crash matches
+     * nothing, so the output is made again; an atomic, flushed stamp cost
+     * as much as the output's own write (a new inode and an fsync). */
+    if (sp && t && bl_write_file_inplace(sp, t, strlen(t), &err) != BL_OK)
         cli_print_diag(stderr, "warning", &err); /* only --changed is affected */
     free(sp);
     free(t);
