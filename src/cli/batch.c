@@ -6,6 +6,7 @@
  * order they were rendered, so waiting for the disk overlaps rendering. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <malloc.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -760,6 +761,13 @@ int cli_cmd_batch(int argc, char **argv)
         rc = cli_exit_status(&err);
         goto out;
     }
+    /* Every issue allocates and frees the same large buffers (glyph tables
+     * of a CJK font, subsets, PDF bodies): kept in the arenas instead of
+     * unmapped and faulted in again for each issue, or trimmed from a
+     * worker's heap. glibc's adaptive threshold does that for one thread,
+     * not for several. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     /* The next issue needs the same font pages again. */
     bl_shaper_keep_pages(b.res.shaper, b.njobs > 1);
     b.tty = isatty(2);
