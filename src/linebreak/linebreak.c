@@ -93,6 +93,15 @@ typedef struct bd_info { /* boundary k: between items k-1 and k */
 
 enum { BRK_NONE = 0, BRK_OK = 1, BRK_URL = 2, BRK_HYPHEN = 3, BRK_EMERGENCY = 4 };
 
+/* What a candidate line start at a breakpoint reads, copied together so the
+ * composer's inner loop reads one record, not eight arrays. */
+typedef struct bp_info {
+    double pw, qpt, qg, popt, pss; /* the prefix sums at the start a */
+    float optl;                    /* it[a].optl */
+    uint32_t qadj, a;
+    uint16_t flags;                /* it[a].flags */
+} bp_info;
+
 typedef struct comp {
     const char *text;
     size_t len;
@@ -111,6 +120,7 @@ typedef struct comp {
     uint32_t *vis_end; /* vis_end[p]: the line ending at break p shows items [.., vis_end[p]) */
     uint32_t *bp;    /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
+    bp_info *bpi;    /* per breakpoint: what a line starting there reads */
     double em;       /* the paragraph's em, for scaling costs */
     double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
     double indent0, indent1; /* the parameters' indents, made finite */
@@ -612,6 +622,97 @@ static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
     return 0;
 }
 
+/* look_back with dp_visit for the line ending at breakpoint j, with
+ * measure_line, badness and widow_penalty written out and what depends only
+ * on the line's end computed once: most of a paragraph's time is here (some
+ * twenty candidate starts for every break). The same operations in the same
+ * order as those functions, so the same numbers and the same lines. The
+ * narrowed look-back and a line of nothing but spaces take the general path. */
+static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, dp_ctx *x)
+{
+    const size_t p = c->bp[j], n = c->n, e = c->vis_end[p];
+    if (*spent >= budget || e == 0) {
+        look_back(c, j, spent, budget, dp_visit, x);
+        return;
+    }
+    const double *best = x->best;
+    const bp_info *bpi = c->bpi;
+    const it_info *last = &c->it[e - 1];
+    const double pwe = c->pw[e], qpte = c->qpt[e - 1], qge = c->qg[e - 1];
+    const float endt = last->rb + last->endl; /* float, as in measure_line */
+    const double psse = c->pss[e], popte = c->popt[e - 1];
+    const uint32_t qadje = c->qadj[e - 1];
+    const int hy = c->hyphen > 0 && p < n && c->bd[p].brk == BRK_HYPHEN;
+    const double hyph = hy ? c->hyphen * c->it[p - 1].em : 0;
+    const double bcost = break_cost(c, p);
+    const int last_line = p == n, justify = c->p->align == BL_ALIGN_JUSTIFY;
+    const double em = c->em, lim = c->maxavail + EPS;
+    double bj = best[j];
+    size_t fj = x->from[j];
+    size_t i = j, seen = 0, measured = 0;
+    while (i > 0 && seen < MAX_CANDIDATES) {
+        seen++;
+        const bp_info *s = &bpi[--i];
+        const size_t a = s->a;
+        measured++;
+        if (e <= a)
+            continue; /* a line of spaces only: nothing to set */
+        double w = pwe - s->pw - (qpte - s->qpt) + (qge - s->qg) - endt;
+        double ps = 0;
+        if (e > a + 1) {
+            double sum = popte - s->popt - s->optl;
+            ps = sum < 0 ? 0 : sum > em ? em : sum;
+        }
+        const double shrink = ps + psse - s->pss + 0.5 * (qge - s->qg);
+        if (hy)
+            w += hyph;
+        const double need = w - (a == 0 ? c->avail0 : c->avail1);
+        if (w - shrink > lim)
+            break; /* too wide, and so is every earlier start */
+        if (need - shrink > EPS || best[i] == INFINITY)
+            continue;
+        double d;
+        if (x->mode == 1) {
+            d = 1;
+        } else {
+            double b;
+            if (need > EPS) {
+                b = SHRINK_BADNESS * (need / shrink) * (need / shrink);
+            } else {
+                double excess = -need;
+                if (last_line || excess <= EPS) {
+                    b = 0;
+                } else if (!justify) {
+                    b = (excess / em) * (excess / em);
+                } else {
+                    uint32_t slots = qadje - s->qadj;
+                    if (slots == 0) {
+                        int url = (s->flags & IF_URL) && (last->flags & IF_URL);
+                        b = (url ? 0 : UNJUSTIFIABLE) + (excess / em) * (excess / em);
+                    } else {
+                        double r = excess / ((double)slots * STRETCH_PER_SLOT * em);
+                        b = 100.0 * r * r * r;
+                    }
+                }
+            }
+            double widow = 0;
+            if (a != 0 && last_line) {
+                size_t nv = c->pv[e] - c->pv[a], nc = c->pc[e] - c->pc[a];
+                widow = nc > 1 ? 0 : nv <= 1 ? WIDOW_ONE : WIDOW_PUNCT;
+            }
+            d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow + bcost;
+        }
+        if (best[i] + d < bj) {
+            bj = best[i] + d;
+            fj = i;
+        }
+    }
+    x->best[j] = bj;
+    x->from[j] = fj;
+    *c->measured += measured;
+    *spent += seen;
+}
+
 /* Total-fit over the breakpoints; mode 0 minimises demerits, mode 1 counts
  * lines. Fills from[] (index into bp of the previous break) and returns
  * 0 when the end is reachable, else the index of the first unreachable break. */
@@ -624,7 +725,7 @@ static size_t run_dp(const comp *c, int mode, double *best, size_t *from)
     for (size_t j = 1; j < c->nb; j++) {
         best[j] = INFINITY;
         from[j] = 0;
-        look_back(c, j, &spent, budget, dp_visit, &x);
+        dp_look_back(c, j, &spent, budget, &x);
         if (best[j] == INFINITY && !first_bad)
             first_bad = j;
     }
@@ -1072,9 +1173,16 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
 
     best = malloc(c.nb * sizeof *best);
     from = malloc(c.nb * sizeof *from);
-    if (!best || !from) {
+    c.bpi = malloc(c.nb * sizeof *c.bpi);
+    if (!best || !from || !c.bpi) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
+    }
+    for (size_t i = 0; i < c.nb; i++) {
+        size_t a = c.bp[i];
+        c.bpi[i] = (bp_info){c.pw[a], c.qpt[a], c.qg[a], c.popt[a], c.pss[a],
+                             a < n ? c.it[a].optl : 0, c.qadj[a], (uint32_t)a,
+                             a < n ? c.it[a].flags : 0};
     }
     int balanced = 0;
     size_t nlines = 0;
@@ -1194,6 +1302,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     out->nemergency = kept;
 
 cleanup:
+    free(c.bpi);
     free(c.it);
     free(c.bd);
     free(dbl);
