@@ -671,6 +671,11 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
             break; /* too wide, and so is every earlier start */
         if (need - shrink > EPS || best[i] == INFINITY)
             continue;
+        /* Demerits are at least LINE_PENALTY²: a start that cannot beat the
+         * best so far even so needs no badness (rounding is monotone, so
+         * the full sum would not beat it either). */
+        if (x->mode == 0 && best[i] + LINE_PENALTY * LINE_PENALTY >= bj)
+            continue;
         double d;
         if (x->mode == 1) {
             d = 1;
