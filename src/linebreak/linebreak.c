@@ -1138,8 +1138,9 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     size_t *from = NULL, *bfrom = NULL;
     c.it = calloc(n, sizeof *c.it);
     c.bd = calloc(n + 1, sizeof *c.bd);
-    double *dbl = calloc(5 * (n + 1), sizeof *dbl);
-    uint32_t *sz = calloc(5 * (n + 1), sizeof *sz);
+    /* Not zeroed: prefix_sums and collect_breaks write every entry read. */
+    double *dbl = malloc(5 * (n + 1) * sizeof *dbl);
+    uint32_t *sz = malloc(5 * (n + 1) * sizeof *sz);
     if (!c.it || !c.bd || !dbl || !sz) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
