@@ -121,6 +121,8 @@ typedef struct comp {
     uint32_t *bp;    /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
     bp_info *bpi;    /* per breakpoint: what a line starting there reads */
+    double *cw, *cs; /* dp_look_back's scratch: width and shrink per candidate */
+    int has_url;     /* some item is in a URL (a URL line has no stretch cost) */
     double em;       /* the paragraph's em, for scaling costs */
     double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
     double indent0, indent1; /* the parameters' indents, made finite */
@@ -622,6 +624,47 @@ static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
     return 0;
 }
 
+/* The demerits of the candidate line from start s to the end e (need as
+ * measure_line computes it; qadje = qadj[e - 1]): badness, widow_penalty and
+ * dp_visit's sum, the same operations in the same order. *badness_out, when
+ * given, gets the badness. */
+static inline double line_demerits(const comp *c, const bp_info *s, size_t e, double need,
+                                   double shrink, uint32_t qadje, uint16_t last_flags,
+                                   int last_line, int justify, double bcost,
+                                   double *badness_out)
+{
+    const double em = c->em;
+    const size_t a = s->a;
+    double b;
+    if (need > EPS) {
+        b = SHRINK_BADNESS * (need / shrink) * (need / shrink);
+    } else {
+        double excess = -need;
+        if (last_line || excess <= EPS) {
+            b = 0;
+        } else if (!justify) {
+            b = (excess / em) * (excess / em);
+        } else {
+            uint32_t slots = qadje - s->qadj;
+            if (slots == 0) {
+                int url = (s->flags & IF_URL) && (last_flags & IF_URL);
+                b = (url ? 0 : UNJUSTIFIABLE) + (excess / em) * (excess / em);
+            } else {
+                double r = excess / ((double)slots * STRETCH_PER_SLOT * em);
+                b = 100.0 * r * r * r;
+            }
+        }
+    }
+    double widow = 0;
+    if (a != 0 && last_line) {
+        size_t nv = c->pv[e] - c->pv[a], nc = c->pc[e] - c->pc[a];
+        widow = nc > 1 ? 0 : nv <= 1 ? WIDOW_ONE : WIDOW_PUNCT;
+    }
+    if (badness_out)
+        *badness_out = b;
+    return (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow + bcost;
+}
+
 /* look_back with dp_visit for the line ending at breakpoint j, with
  * measure_line, badness and widow_penalty written out and what depends only
  * on the line's end computed once: most of a paragraph's time is here (some
@@ -650,6 +693,75 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
     double bj = best[j];
     size_t fj = x->from[j];
     size_t i = j, seen = 0, measured = 0;
+    if (x->mode == 0 && !c->has_url && c->cw) {
+        /* First the widths, nearest start first, up to the first too wide
+         * (the candidates and the work counted are look_back's); then the
+         * demerits, farthest start (the fullest line) first, so that the
+         * best is found early: going nearer, the lines only get shorter
+         * (an item taken off the start takes at least its width off: the
+         * pair trim at its right is at most half its em), so once a line is
+         * stretched the badness of every nearer one is at least its own
+         * (less 0.1 % for rounding; a line with no slot costs
+         * UNJUSTIFIABLE, and without URLs no line costs less), and when even
+         * that cannot beat the best, the rest is skipped. Ties go to the
+         * nearer start, as in look_back's order. */
+        size_t k = 0;
+        while (i > 0 && seen < MAX_CANDIDATES) {
+            seen++;
+            const bp_info *s = &bpi[--i];
+            const size_t a = s->a;
+            measured++;
+            double w = 0, shrink = 0;
+            if (e > a) {
+                w = pwe - s->pw - (qpte - s->qpt) + (qge - s->qg) - endt;
+                double ps = 0;
+                if (e > a + 1) {
+                    double sum = popte - s->popt - s->optl;
+                    ps = sum < 0 ? 0 : sum > em ? em : sum;
+                }
+                shrink = ps + psse - s->pss + 0.5 * (qge - s->qg);
+                if (hy)
+                    w += hyph;
+                if (w - shrink > lim) {
+                    i++; /* too wide: not a candidate, and so is every earlier start */
+                    break;
+                }
+            }
+            c->cw[k] = w;
+            c->cs[k++] = shrink;
+        }
+        /* Candidates: starts i .. j - 1, their figures at cw[j - 1 - start]. */
+        for (size_t t = i; t < j; t++) {
+            const bp_info *s = &bpi[t];
+            const size_t a = s->a;
+            if (e <= a)
+                break; /* lines of spaces only, and every nearer start too */
+            const double w = c->cw[j - 1 - t], shrink = c->cs[j - 1 - t];
+            const double need = w - (a == 0 ? c->avail0 : c->avail1);
+            if (need - shrink > EPS || best[t] == INFINITY)
+                continue;
+            if (best[t] + LINE_PENALTY * LINE_PENALTY > bj)
+                continue;
+            double b;
+            const double d = line_demerits(c, s, e, need, shrink, qadje, last->flags, last_line,
+                                           justify, bcost, &b);
+            const double cand = best[t] + d;
+            if (cand < bj || (cand == bj && cand != INFINITY)) {
+                bj = cand;
+                fj = t;
+            }
+            if (a != 0 && !last_line && need <= EPS && -need > EPS) {
+                double lb = LINE_PENALTY + (b < UNJUSTIFIABLE ? b : UNJUSTIFIABLE) * 0.999;
+                if (lb * lb > bj)
+                    break; /* no nearer start can beat it */
+            }
+        }
+        x->best[j] = bj;
+        x->from[j] = fj;
+        *c->measured += measured;
+        *spent += seen;
+        return;
+    }
     while (i > 0 && seen < MAX_CANDIDATES) {
         seen++;
         const bp_info *s = &bpi[--i];
@@ -676,37 +788,9 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
          * the full sum would not beat it either). */
         if (x->mode == 0 && best[i] + LINE_PENALTY * LINE_PENALTY >= bj)
             continue;
-        double d;
-        if (x->mode == 1) {
-            d = 1;
-        } else {
-            double b;
-            if (need > EPS) {
-                b = SHRINK_BADNESS * (need / shrink) * (need / shrink);
-            } else {
-                double excess = -need;
-                if (last_line || excess <= EPS) {
-                    b = 0;
-                } else if (!justify) {
-                    b = (excess / em) * (excess / em);
-                } else {
-                    uint32_t slots = qadje - s->qadj;
-                    if (slots == 0) {
-                        int url = (s->flags & IF_URL) && (last->flags & IF_URL);
-                        b = (url ? 0 : UNJUSTIFIABLE) + (excess / em) * (excess / em);
-                    } else {
-                        double r = excess / ((double)slots * STRETCH_PER_SLOT * em);
-                        b = 100.0 * r * r * r;
-                    }
-                }
-            }
-            double widow = 0;
-            if (a != 0 && last_line) {
-                size_t nv = c->pv[e] - c->pv[a], nc = c->pc[e] - c->pc[a];
-                widow = nc > 1 ? 0 : nv <= 1 ? WIDOW_ONE : WIDOW_PUNCT;
-            }
-            d = (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow + bcost;
-        }
+        const double d = x->mode == 1 ? 1
+                       : line_demerits(c, s, e, need, shrink, qadje, last->flags, last_line, justify,
+                                       bcost, NULL);
         if (best[i] + d < bj) {
             bj = best[i] + d;
             fj = i;
@@ -1180,10 +1264,15 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     best = malloc(c.nb * sizeof *best);
     from = malloc(c.nb * sizeof *from);
     c.bpi = malloc(c.nb * sizeof *c.bpi);
-    if (!best || !from || !c.bpi) {
+    size_t ncand = c.nb < MAX_CANDIDATES ? c.nb : MAX_CANDIDATES;
+    c.cw = malloc(2 * ncand * sizeof *c.cw);
+    c.cs = c.cw ? c.cw + ncand : NULL;
+    if (!best || !from || !c.bpi || !c.cw) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
     }
+    for (size_t i = 0; i < n; i++)
+        c.has_url |= (c.it[i].flags & IF_URL) != 0;
     for (size_t i = 0; i < c.nb; i++) {
         size_t a = c.bp[i];
         c.bpi[i] = (bp_info){c.pw[a], c.qpt[a], c.qg[a], c.popt[a], c.pss[a],
@@ -1308,6 +1397,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     out->nemergency = kept;
 
 cleanup:
+    free(c.cw);
     free(c.bpi);
     free(c.it);
     free(c.bd);
