@@ -121,7 +121,6 @@ typedef struct comp {
     uint32_t *bp;    /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
     bp_info *bpi;    /* per breakpoint: what a line starting there reads */
-    double *cw, *cs; /* dp_look_back's scratch: width and shrink per candidate */
     int has_url;     /* some item is in a URL (a URL line has no stretch cost) */
     double em;       /* the paragraph's em, for scaling costs */
     double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
@@ -693,9 +692,10 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
     double bj = best[j];
     size_t fj = x->from[j];
     size_t i = j, seen = 0, measured = 0;
-    if (x->mode == 0 && !c->has_url && c->cw) {
-        /* First the widths, nearest start first, up to the first too wide
-         * (the candidates and the work counted are look_back's); then the
+    if (x->mode == 0 && !c->has_url) {
+        /* First the too-wide test, nearest start first, up to the first
+         * too wide (the candidates and the work counted are look_back's;
+         * most starts pass on a bound, without the exact figures); then the
          * demerits, farthest start (the fullest line) first, so that the
          * best is found early: going nearer, the lines only get shorter
          * (an item taken off the start takes at least its width off: the
@@ -705,38 +705,52 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
          * UNJUSTIFIABLE, and without URLs no line costs less), and when even
          * that cannot beat the best, the rest is skipped. Ties go to the
          * nearer start, as in look_back's order. */
-        size_t k = 0;
+        /* The exact width and shrink of the line from s, as measure_line
+         * computes them. */
+#define LINE_W_SHRINK(s, a, w, shrink)                                               \
+    do {                                                                           \
+        w = pwe - (s)->pw - (qpte - (s)->qpt) + (qge - (s)->qg) - endt;                \
+        double ps_ = 0;                                                            \
+        if (e > (a) + 1) {                                                         \
+            double sum_ = popte - (s)->popt - (s)->optl;                           \
+            ps_ = sum_ < 0 ? 0 : sum_ > em ? em : sum_;                            \
+        }                                                                          \
+        shrink = ps_ + psse - (s)->pss + 0.5 * (qge - (s)->qg);                    \
+        if (hy)                                                                    \
+            w += hyph;                                                             \
+    } while (0)
         while (i > 0 && seen < MAX_CANDIDATES) {
             seen++;
             const bp_info *s = &bpi[--i];
             const size_t a = s->a;
             measured++;
-            double w = 0, shrink = 0;
-            if (e > a) {
-                w = pwe - s->pw - (qpte - s->qpt) + (qge - s->qg) - endt;
-                double ps = 0;
-                if (e > a + 1) {
-                    double sum = popte - s->popt - s->optl;
-                    ps = sum < 0 ? 0 : sum > em ? em : sum;
-                }
-                shrink = ps + psse - s->pss + 0.5 * (qge - s->qg);
-                if (hy)
-                    w += hyph;
-                if (w - shrink > lim) {
-                    i++; /* too wide: not a candidate, and so is every earlier start */
-                    break;
-                }
+            if (e <= a)
+                continue;
+            /* Rounding is monotone and the trims and the shrink are never
+             * negative (the end term may be a float's rounding below zero),
+             * so the computed width less shrink is at most this plus far
+             * less than EPS: this far below the limit, the line is not too
+             * wide, and its exact figures wait for the second pass. */
+            double bound = pwe - s->pw + (qge - s->qg);
+            if (hy)
+                bound += hyph;
+            if (bound < lim - EPS)
+                continue;
+            double w, shrink;
+            LINE_W_SHRINK(s, a, w, shrink);
+            if (w - shrink > lim) {
+                i++; /* too wide: not a candidate, and so is every earlier start */
+                break;
             }
-            c->cw[k] = w;
-            c->cs[k++] = shrink;
         }
-        /* Candidates: starts i .. j - 1, their figures at cw[j - 1 - start]. */
+        /* Candidates: starts i .. j - 1. */
         for (size_t t = i; t < j; t++) {
             const bp_info *s = &bpi[t];
             const size_t a = s->a;
             if (e <= a)
                 break; /* lines of spaces only, and every nearer start too */
-            const double w = c->cw[j - 1 - t], shrink = c->cs[j - 1 - t];
+            double w, shrink;
+            LINE_W_SHRINK(s, a, w, shrink);
             const double need = w - (a == 0 ? c->avail0 : c->avail1);
             if (need - shrink > EPS || best[t] == INFINITY)
                 continue;
@@ -756,6 +770,7 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
                     break; /* no nearer start can beat it */
             }
         }
+#undef LINE_W_SHRINK
         x->best[j] = bj;
         x->from[j] = fj;
         *c->measured += measured;
@@ -1264,10 +1279,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     best = malloc(c.nb * sizeof *best);
     from = malloc(c.nb * sizeof *from);
     c.bpi = malloc(c.nb * sizeof *c.bpi);
-    size_t ncand = c.nb < MAX_CANDIDATES ? c.nb : MAX_CANDIDATES;
-    c.cw = malloc(2 * ncand * sizeof *c.cw);
-    c.cs = c.cw ? c.cw + ncand : NULL;
-    if (!best || !from || !c.bpi || !c.cw) {
+    if (!best || !from || !c.bpi) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
     }
@@ -1397,7 +1409,6 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     out->nemergency = kept;
 
 cleanup:
-    free(c.cw);
     free(c.bpi);
     free(c.it);
     free(c.bd);
