@@ -144,6 +144,52 @@ bl_status bl_read_file_nofollow(const char *path, size_t max_size, char **out, s
     return read_with(path, O_NOFOLLOW, max_size, out, len, err);
 }
 
+bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
+                                bl_error *err)
+{
+    if (!path || !*path)
+        return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "no output file name given (empty)");
+    /* Looked at before opening, so that a device is never opened for
+     * writing; looked at again once open, in case it was swapped between. */
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        return bl_error_set(err, BL_ERR_USAGE, path, 0, 0,
+                            "cannot write: this is %s, not a regular file",
+                            bl_file_kind(st.st_mode));
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    int e = fstat(fd, &st) != 0 ? errno : 0;
+    if (!e && !S_ISREG(st.st_mode)) {
+        close(fd);
+        return bl_error_set(err, BL_ERR_USAGE, path, 0, 0,
+                            "cannot write: this is %s, not a regular file",
+                            bl_file_kind(st.st_mode));
+    }
+    /* Written over the old bytes, then cut to length: never empty between. */
+    const char *p = data;
+    size_t left = len;
+    off_t off = 0;
+    while (!e && left > 0) {
+        ssize_t w = pwrite(fd, p, left, off);
+        if (w < 0) {
+            if (errno != EINTR)
+                e = errno;
+            continue;
+        }
+        p += w;
+        off += w;
+        left -= (size_t)w;
+    }
+    if (!e && ftruncate(fd, (off_t)len) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (e)
+        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
+    return BL_OK;
+}
+
 int bl_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;

@@ -42,6 +42,14 @@ typedef struct bl_io_piece {
 bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *pieces, size_t n,
                                       bl_error *err);
 
+/* Writes data to path in place: neither atomic nor flushed, so only for
+ * files that a crash may leave missing, empty or torn without harm (a
+ * record that is only ever trusted when it matches whole, as batch's
+ * stamps). No temporary file, so no new inode when path exists. A symbolic
+ * link at path is refused, as is anything but a regular file or a new name. */
+bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
+                                bl_error *err);
+
 /* 1 when a and b are the same file (device and inode, links followed), or
  * when either does not exist and the names are equal; else 0. */
 int bl_same_file(const char *a, const char *b);

@@ -10,6 +10,14 @@ size_t bl_utf8_decode(const char *str, size_t len, uint32_t *cp)
         *cp = c;
         return 1;
     }
+    /* Three bytes first, without the loop: Chinese text is nearly all of them. */
+    if ((c & 0xF0) == 0xE0 && len >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+        uint32_t w = ((c & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+        if (w < 0x800 || (w >= 0xD800 && w <= 0xDFFF))
+            return 0;
+        *cp = w;
+        return 3;
+    }
     size_t n;
     uint32_t v, min;
     if (c >= 0xC2 && c <= 0xDF) {

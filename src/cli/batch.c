@@ -6,6 +6,7 @@
  * order they were rendered, so waiting for the disk overlaps rendering. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <malloc.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -417,7 +418,10 @@ static void write_stamp(const batch *b, const job *j, const char *layout_path)
     char *t = stamp_text(b, j, layout_path);
     bl_error err;
     bl_error_clear(&err);
-    if (sp && t && bl_write_file_atomic(sp, t, strlen(t), &err) != BL_OK)
+    /* In place and not flushed: a stamp lost or torn in a crash matches
+     * nothing, so the output is made again; an atomic, flushed stamp cost
+     * as much as the output's own write (a new inode and an fsync). */
+    if (sp && t && bl_write_file_inplace(sp, t, strlen(t), &err) != BL_OK)
         cli_print_diag(stderr, "warning", &err); /* only --changed is affected */
     free(sp);
     free(t);
@@ -771,6 +775,13 @@ int cli_cmd_batch(int argc, char **argv)
         rc = cli_exit_status(&err);
         goto out;
     }
+    /* Every issue allocates and frees the same large buffers (glyph tables
+     * of a CJK font, subsets, PDF bodies): kept in the arenas instead of
+     * unmapped and faulted in again for each issue, or trimmed from a
+     * worker's heap. glibc's adaptive threshold does that for one thread,
+     * not for several. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     /* The next issue needs the same font pages again. */
     bl_shaper_keep_pages(b.res.shaper, b.njobs > 1);
     b.tty = isatty(2);

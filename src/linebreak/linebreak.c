@@ -93,6 +93,15 @@ typedef struct bd_info { /* boundary k: between items k-1 and k */
 
 enum { BRK_NONE = 0, BRK_OK = 1, BRK_URL = 2, BRK_HYPHEN = 3, BRK_EMERGENCY = 4 };
 
+/* What a candidate line start at a breakpoint reads, copied together so the
+ * composer's inner loop reads one record, not eight arrays. */
+typedef struct bp_info {
+    double pw, qpt, qg, popt, pss; /* the prefix sums at the start a */
+    float optl;                    /* it[a].optl */
+    uint32_t qadj, a;
+    uint16_t flags;                /* it[a].flags */
+} bp_info;
+
 typedef struct comp {
     const char *text;
     size_t len;
@@ -111,6 +120,8 @@ typedef struct comp {
     uint32_t *vis_end; /* vis_end[p]: the line ending at break p shows items [.., vis_end[p]) */
     uint32_t *bp;    /* allowed breakpoints, bp[0] = 0 .. bp[nb-1] = n */
     size_t nb;
+    bp_info *bpi;    /* per breakpoint: what a line starting there reads */
+    int has_url;     /* some item is in a URL (a URL line has no stretch cost) */
     double em;       /* the paragraph's em, for scaling costs */
     double hyphen;   /* the hyphen's advance in em (0: no hyphenation) */
     double indent0, indent1; /* the parameters' indents, made finite */
@@ -612,6 +623,200 @@ static int dp_visit(const comp *c, size_t i, size_t j, void *vctx)
     return 0;
 }
 
+/* The demerits of the candidate line from start s to the end e (need as
+ * measure_line computes it; qadje = qadj[e - 1]): badness, widow_penalty and
+ * dp_visit's sum, the same operations in the same order. *badness_out, when
+ * given, gets the badness. */
+static inline double line_demerits(const comp *c, const bp_info *s, size_t e, double need,
+                                   double shrink, uint32_t qadje, uint16_t last_flags,
+                                   int last_line, int justify, double bcost,
+                                   double *badness_out)
+{
+    const double em = c->em;
+    const size_t a = s->a;
+    double b;
+    if (need > EPS) {
+        b = SHRINK_BADNESS * (need / shrink) * (need / shrink);
+    } else {
+        double excess = -need;
+        if (last_line || excess <= EPS) {
+            b = 0;
+        } else if (!justify) {
+            b = (excess / em) * (excess / em);
+        } else {
+            uint32_t slots = qadje - s->qadj;
+            if (slots == 0) {
+                int url = (s->flags & IF_URL) && (last_flags & IF_URL);
+                b = (url ? 0 : UNJUSTIFIABLE) + (excess / em) * (excess / em);
+            } else {
+                double r = excess / ((double)slots * STRETCH_PER_SLOT * em);
+                b = 100.0 * r * r * r;
+            }
+        }
+    }
+    double widow = 0;
+    if (a != 0 && last_line) {
+        size_t nv = c->pv[e] - c->pv[a], nc = c->pc[e] - c->pc[a];
+        widow = nc > 1 ? 0 : nv <= 1 ? WIDOW_ONE : WIDOW_PUNCT;
+    }
+    if (badness_out)
+        *badness_out = b;
+    return (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow + bcost;
+}
+
+/* look_back with dp_visit for the line ending at breakpoint j, with
+ * measure_line, badness and widow_penalty written out and what depends only
+ * on the line's end computed once: most of a paragraph's time is here (some
+ * twenty candidate starts for every break). The same operations in the same
+ * order as those functions, so the same numbers and the same lines. The
+ * narrowed look-back and a line of nothing but spaces take the general path. */
+static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, dp_ctx *x)
+{
+    const size_t p = c->bp[j], n = c->n, e = c->vis_end[p];
+    if (*spent >= budget || e == 0) {
+        look_back(c, j, spent, budget, dp_visit, x);
+        return;
+    }
+    const double *best = x->best;
+    const bp_info *bpi = c->bpi;
+    const it_info *last = &c->it[e - 1];
+    const double pwe = c->pw[e], qpte = c->qpt[e - 1], qge = c->qg[e - 1];
+    const float endt = last->rb + last->endl; /* float, as in measure_line */
+    const double psse = c->pss[e], popte = c->popt[e - 1];
+    const uint32_t qadje = c->qadj[e - 1];
+    const int hy = c->hyphen > 0 && p < n && c->bd[p].brk == BRK_HYPHEN;
+    const double hyph = hy ? c->hyphen * c->it[p - 1].em : 0;
+    const double bcost = break_cost(c, p);
+    const int last_line = p == n, justify = c->p->align == BL_ALIGN_JUSTIFY;
+    const double em = c->em, lim = c->maxavail + EPS;
+    double bj = best[j];
+    size_t fj = x->from[j];
+    size_t i = j, seen = 0, measured = 0;
+    if (x->mode == 0 && !c->has_url) {
+        /* First the too-wide test, nearest start first, up to the first
+         * too wide (the candidates and the work counted are look_back's;
+         * most starts pass on a bound, without the exact figures); then the
+         * demerits, farthest start (the fullest line) first, so that the
+         * best is found early: going nearer, the lines only get shorter
+         * (an item taken off the start takes at least its width off: the
+         * pair trim at its right is at most half its em), so once a line is
+         * stretched the badness of every nearer one is at least its own
+         * (less 0.1 % for rounding; a line with no slot costs
+         * UNJUSTIFIABLE, and without URLs no line costs less), and when even
+         * that cannot beat the best, the rest is skipped. Ties go to the
+         * nearer start, as in look_back's order. */
+        /* The exact width and shrink of the line from s, as measure_line
+         * computes them. */
+#define LINE_W_SHRINK(s, a, w, shrink)                                               \
+    do {                                                                           \
+        w = pwe - (s)->pw - (qpte - (s)->qpt) + (qge - (s)->qg) - endt;                \
+        double ps_ = 0;                                                            \
+        if (e > (a) + 1) {                                                         \
+            double sum_ = popte - (s)->popt - (s)->optl;                           \
+            ps_ = sum_ < 0 ? 0 : sum_ > em ? em : sum_;                            \
+        }                                                                          \
+        shrink = ps_ + psse - (s)->pss + 0.5 * (qge - (s)->qg);                    \
+        if (hy)                                                                    \
+            w += hyph;                                                             \
+    } while (0)
+        while (i > 0 && seen < MAX_CANDIDATES) {
+            seen++;
+            const bp_info *s = &bpi[--i];
+            const size_t a = s->a;
+            measured++;
+            if (e <= a)
+                continue;
+            /* Rounding is monotone and the trims and the shrink are never
+             * negative (the end term may be a float's rounding below zero),
+             * so the computed width less shrink is at most this plus far
+             * less than EPS: this far below the limit, the line is not too
+             * wide, and its exact figures wait for the second pass. */
+            double bound = pwe - s->pw + (qge - s->qg);
+            if (hy)
+                bound += hyph;
+            if (bound < lim - EPS)
+                continue;
+            double w, shrink;
+            LINE_W_SHRINK(s, a, w, shrink);
+            if (w - shrink > lim) {
+                i++; /* too wide: not a candidate, and so is every earlier start */
+                break;
+            }
+        }
+        /* Candidates: starts i .. j - 1. */
+        for (size_t t = i; t < j; t++) {
+            const bp_info *s = &bpi[t];
+            const size_t a = s->a;
+            if (e <= a)
+                break; /* lines of spaces only, and every nearer start too */
+            double w, shrink;
+            LINE_W_SHRINK(s, a, w, shrink);
+            const double need = w - (a == 0 ? c->avail0 : c->avail1);
+            if (need - shrink > EPS || best[t] == INFINITY)
+                continue;
+            if (best[t] + LINE_PENALTY * LINE_PENALTY > bj)
+                continue;
+            double b;
+            const double d = line_demerits(c, s, e, need, shrink, qadje, last->flags, last_line,
+                                           justify, bcost, &b);
+            const double cand = best[t] + d;
+            if (cand < bj || (cand == bj && cand != INFINITY)) {
+                bj = cand;
+                fj = t;
+            }
+            if (a != 0 && !last_line && need <= EPS && -need > EPS) {
+                double lb = LINE_PENALTY + (b < UNJUSTIFIABLE ? b : UNJUSTIFIABLE) * 0.999;
+                if (lb * lb > bj)
+                    break; /* no nearer start can beat it */
+            }
+        }
+#undef LINE_W_SHRINK
+        x->best[j] = bj;
+        x->from[j] = fj;
+        *c->measured += measured;
+        *spent += seen;
+        return;
+    }
+    while (i > 0 && seen < MAX_CANDIDATES) {
+        seen++;
+        const bp_info *s = &bpi[--i];
+        const size_t a = s->a;
+        measured++;
+        if (e <= a)
+            continue; /* a line of spaces only: nothing to set */
+        double w = pwe - s->pw - (qpte - s->qpt) + (qge - s->qg) - endt;
+        double ps = 0;
+        if (e > a + 1) {
+            double sum = popte - s->popt - s->optl;
+            ps = sum < 0 ? 0 : sum > em ? em : sum;
+        }
+        const double shrink = ps + psse - s->pss + 0.5 * (qge - s->qg);
+        if (hy)
+            w += hyph;
+        const double need = w - (a == 0 ? c->avail0 : c->avail1);
+        if (w - shrink > lim)
+            break; /* too wide, and so is every earlier start */
+        if (need - shrink > EPS || best[i] == INFINITY)
+            continue;
+        /* Demerits are at least LINE_PENALTY²: a start that cannot beat the
+         * best so far even so needs no badness (rounding is monotone, so
+         * the full sum would not beat it either). */
+        if (x->mode == 0 && best[i] + LINE_PENALTY * LINE_PENALTY >= bj)
+            continue;
+        const double d = x->mode == 1 ? 1
+                       : line_demerits(c, s, e, need, shrink, qadje, last->flags, last_line, justify,
+                                       bcost, NULL);
+        if (best[i] + d < bj) {
+            bj = best[i] + d;
+            fj = i;
+        }
+    }
+    x->best[j] = bj;
+    x->from[j] = fj;
+    *c->measured += measured;
+    *spent += seen;
+}
+
 /* Total-fit over the breakpoints; mode 0 minimises demerits, mode 1 counts
  * lines. Fills from[] (index into bp of the previous break) and returns
  * 0 when the end is reachable, else the index of the first unreachable break. */
@@ -624,7 +829,7 @@ static size_t run_dp(const comp *c, int mode, double *best, size_t *from)
     for (size_t j = 1; j < c->nb; j++) {
         best[j] = INFINITY;
         from[j] = 0;
-        look_back(c, j, &spent, budget, dp_visit, &x);
+        dp_look_back(c, j, &spent, budget, &x);
         if (best[j] == INFINITY && !first_bad)
             first_bad = j;
     }
@@ -1032,8 +1237,9 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     size_t *from = NULL, *bfrom = NULL;
     c.it = calloc(n, sizeof *c.it);
     c.bd = calloc(n + 1, sizeof *c.bd);
-    double *dbl = calloc(5 * (n + 1), sizeof *dbl);
-    uint32_t *sz = calloc(5 * (n + 1), sizeof *sz);
+    /* Not zeroed: prefix_sums and collect_breaks write every entry read. */
+    double *dbl = malloc(5 * (n + 1) * sizeof *dbl);
+    uint32_t *sz = malloc(5 * (n + 1) * sizeof *sz);
     if (!c.it || !c.bd || !dbl || !sz) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
@@ -1072,9 +1278,18 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
 
     best = malloc(c.nb * sizeof *best);
     from = malloc(c.nb * sizeof *from);
-    if (!best || !from) {
+    c.bpi = malloc(c.nb * sizeof *c.bpi);
+    if (!best || !from || !c.bpi) {
         st = bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0, "out of memory composing a paragraph");
         goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++)
+        c.has_url |= (c.it[i].flags & IF_URL) != 0;
+    for (size_t i = 0; i < c.nb; i++) {
+        size_t a = c.bp[i];
+        c.bpi[i] = (bp_info){c.pw[a], c.qpt[a], c.qg[a], c.popt[a], c.pss[a],
+                             a < n ? c.it[a].optl : 0, c.qadj[a], (uint32_t)a,
+                             a < n ? c.it[a].flags : 0};
     }
     int balanced = 0;
     size_t nlines = 0;
@@ -1194,6 +1409,7 @@ bl_status bl_lb_compose(const char *text, size_t len, const bl_lb_item *items, s
     out->nemergency = kept;
 
 cleanup:
+    free(c.bpi);
     free(c.it);
     free(c.bd);
     free(dbl);

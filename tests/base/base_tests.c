@@ -205,6 +205,47 @@ static void test_fileio_safety(void)
     free(buf);
 }
 
+/* In-place writes (batch's stamps): the same inode rewritten, a longer old
+ * content cut, links and FIFOs refused and left alone. */
+static void test_fileio_inplace(void)
+{
+    char dir[] = "/tmp/bl-base-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], link[256], fifo[256];
+    snprintf(path, sizeof path, "%s/.a.pdf.stamp", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    bl_error err;
+    bl_error_clear(&err);
+    char *data = NULL;
+    size_t len;
+    struct stat st1, st2;
+    CHECK_INT(bl_write_file_inplace(path, "a longer first text", 19, &err), BL_OK);
+    CHECK(stat(path, &st1) == 0);
+    CHECK_INT(bl_write_file_inplace(path, "short", 5, &err), BL_OK);
+    CHECK(stat(path, &st2) == 0 && st1.st_ino == st2.st_ino);
+    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "short");
+    CHECK_INT(len, 5);
+    free(data);
+    CHECK_INT(symlink(".a.pdf.stamp", link), 0);
+    CHECK_INT(bl_write_file_inplace(link, "x", 1, &err), BL_ERR_IO);
+    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "short");
+    free(data);
+    bl_error_clear(&err);
+    CHECK_INT(mkfifo(fifo, 0600), 0);
+    CHECK_INT(bl_write_file_inplace(fifo, "x", 1, &err), BL_ERR_USAGE);
+    CHECK_STR(err.message, "cannot write: this is a FIFO, not a regular file");
+    CHECK(lstat(fifo, &st1) == 0 && S_ISFIFO(st1.st_mode));
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_inplace("", "x", 1, &err), BL_ERR_USAGE);
+    unlink(path);
+    unlink(link);
+    unlink(fifo);
+    CHECK_INT(rmdir(dir), 0);
+}
+
 static void test_error(void)
 {
     bl_error err;
@@ -330,6 +371,7 @@ int main(void)
      * test_fileio's folder, removed, could lend its inode to this one's. */
     test_fileio_safety();
     test_fileio();
+    test_fileio_inplace();
     test_error();
     test_fmt_num();
     test_fmt_num_exact();
