@@ -770,7 +770,6 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
                     break; /* no nearer start can beat it */
             }
         }
-#undef LINE_W_SHRINK
         x->best[j] = bj;
         x->from[j] = fj;
         *c->measured += measured;
@@ -784,15 +783,8 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
         measured++;
         if (e <= a)
             continue; /* a line of spaces only: nothing to set */
-        double w = pwe - s->pw - (qpte - s->qpt) + (qge - s->qg) - endt;
-        double ps = 0;
-        if (e > a + 1) {
-            double sum = popte - s->popt - s->optl;
-            ps = sum < 0 ? 0 : sum > em ? em : sum;
-        }
-        const double shrink = ps + psse - s->pss + 0.5 * (qge - s->qg);
-        if (hy)
-            w += hyph;
+        double w, shrink;
+        LINE_W_SHRINK(s, a, w, shrink);
         const double need = w - (a == 0 ? c->avail0 : c->avail1);
         if (w - shrink > lim)
             break; /* too wide, and so is every earlier start */
@@ -816,6 +808,8 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
     *c->measured += measured;
     *spent += seen;
 }
+#undef LINE_W_SHRINK
+
 
 /* Total-fit over the breakpoints; mode 0 minimises demerits, mode 1 counts
  * lines. Fills from[] (index into bp of the previous break) and returns
