@@ -810,7 +810,6 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
 }
 #undef LINE_W_SHRINK
 
-
 /* Total-fit over the breakpoints; mode 0 minimises demerits, mode 1 counts
  * lines. Fills from[] (index into bp of the previous break) and returns
  * 0 when the end is reachable, else the index of the first unreachable break. */
