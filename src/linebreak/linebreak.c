@@ -664,6 +664,32 @@ static inline double line_demerits(const comp *c, const bp_info *s, size_t e, do
     return (LINE_PENALTY + b) * (LINE_PENALTY + b) + widow + bcost;
 }
 
+/* What the line ending at item e adds to its width and shrink, the same for
+ * every start: dp_look_back computes it once per break. */
+typedef struct line_end {
+    double pw, qpt, qg, pss, popt; /* the prefix sums at the end */
+    double em, hyph;               /* hyph: the hyphen's width, when hy */
+    float endt;                    /* float, as in measure_line */
+    size_t e;
+    int hy;
+} line_end;
+
+/* The exact width and shrink of the line from start s to le's end, as
+ * measure_line computes them (the same operations in the same order). */
+static inline void line_w_shrink(const line_end *le, const bp_info *s, double *w,
+                                 double *shrink)
+{
+    *w = le->pw - s->pw - (le->qpt - s->qpt) + (le->qg - s->qg) - le->endt;
+    double ps = 0;
+    if (le->e > s->a + 1) {
+        double sum = le->popt - s->popt - s->optl;
+        ps = sum < 0 ? 0 : sum > le->em ? le->em : sum;
+    }
+    *shrink = ps + le->pss - s->pss + 0.5 * (le->qg - s->qg);
+    if (le->hy)
+        *w += le->hyph;
+}
+
 /* look_back with dp_visit for the line ending at breakpoint j, with
  * measure_line, badness and widow_penalty written out and what depends only
  * on the line's end computed once: most of a paragraph's time is here (some
@@ -680,15 +706,14 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
     const double *best = x->best;
     const bp_info *bpi = c->bpi;
     const it_info *last = &c->it[e - 1];
-    const double pwe = c->pw[e], qpte = c->qpt[e - 1], qge = c->qg[e - 1];
-    const float endt = last->rb + last->endl; /* float, as in measure_line */
-    const double psse = c->pss[e], popte = c->popt[e - 1];
     const uint32_t qadje = c->qadj[e - 1];
     const int hy = c->hyphen > 0 && p < n && c->bd[p].brk == BRK_HYPHEN;
-    const double hyph = hy ? c->hyphen * c->it[p - 1].em : 0;
+    const line_end le = {c->pw[e], c->qpt[e - 1], c->qg[e - 1], c->pss[e], c->popt[e - 1],
+                         c->em, hy ? c->hyphen * c->it[p - 1].em : 0,
+                         last->rb + last->endl, e, hy};
     const double bcost = break_cost(c, p);
     const int last_line = p == n, justify = c->p->align == BL_ALIGN_JUSTIFY;
-    const double em = c->em, lim = c->maxavail + EPS;
+    const double lim = c->maxavail + EPS;
     double bj = best[j];
     size_t fj = x->from[j];
     size_t i = j, seen = 0, measured = 0;
@@ -705,20 +730,6 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
          * UNJUSTIFIABLE, and without URLs no line costs less), and when even
          * that cannot beat the best, the rest is skipped. Ties go to the
          * nearer start, as in look_back's order. */
-        /* The exact width and shrink of the line from s, as measure_line
-         * computes them. */
-#define LINE_W_SHRINK(s, a, w, shrink)                                               \
-    do {                                                                           \
-        w = pwe - (s)->pw - (qpte - (s)->qpt) + (qge - (s)->qg) - endt;                \
-        double ps_ = 0;                                                            \
-        if (e > (a) + 1) {                                                         \
-            double sum_ = popte - (s)->popt - (s)->optl;                           \
-            ps_ = sum_ < 0 ? 0 : sum_ > em ? em : sum_;                            \
-        }                                                                          \
-        shrink = ps_ + psse - (s)->pss + 0.5 * (qge - (s)->qg);                    \
-        if (hy)                                                                    \
-            w += hyph;                                                             \
-    } while (0)
         while (i > 0 && seen < MAX_CANDIDATES) {
             seen++;
             const bp_info *s = &bpi[--i];
@@ -731,13 +742,13 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
              * so the computed width less shrink is at most this plus far
              * less than EPS: this far below the limit, the line is not too
              * wide, and its exact figures wait for the second pass. */
-            double bound = pwe - s->pw + (qge - s->qg);
+            double bound = le.pw - s->pw + (le.qg - s->qg);
             if (hy)
-                bound += hyph;
+                bound += le.hyph;
             if (bound < lim - EPS)
                 continue;
             double w, shrink;
-            LINE_W_SHRINK(s, a, w, shrink);
+            line_w_shrink(&le, s, &w, &shrink);
             if (w - shrink > lim) {
                 i++; /* too wide: not a candidate, and so is every earlier start */
                 break;
@@ -750,7 +761,7 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
             if (e <= a)
                 break; /* lines of spaces only, and every nearer start too */
             double w, shrink;
-            LINE_W_SHRINK(s, a, w, shrink);
+            line_w_shrink(&le, s, &w, &shrink);
             const double need = w - (a == 0 ? c->avail0 : c->avail1);
             if (need - shrink > EPS || best[t] == INFINITY)
                 continue;
@@ -784,7 +795,7 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
         if (e <= a)
             continue; /* a line of spaces only: nothing to set */
         double w, shrink;
-        LINE_W_SHRINK(s, a, w, shrink);
+        line_w_shrink(&le, s, &w, &shrink);
         const double need = w - (a == 0 ? c->avail0 : c->avail1);
         if (w - shrink > lim)
             break; /* too wide, and so is every earlier start */
@@ -808,7 +819,6 @@ static void dp_look_back(const comp *c, size_t j, size_t *spent, size_t budget, 
     *c->measured += measured;
     *spent += seen;
 }
-#undef LINE_W_SHRINK
 
 /* Total-fit over the breakpoints; mode 0 minimises demerits, mode 1 counts
  * lines. Fills from[] (index into bp of the previous break) and returns
