@@ -144,6 +144,44 @@ bl_status bl_read_file_nofollow(const char *path, size_t max_size, char **out, s
     return read_with(path, O_NOFOLLOW, max_size, out, len, err);
 }
 
+/* Writes the pieces to fd, many per system call; 0 or an errno. */
+static int write_pieces(int fd, const bl_io_piece *pieces, size_t n)
+{
+    enum { BATCH = 256 };
+    struct iovec iov[BATCH];
+    size_t k = 0, skip = 0; /* next piece, and its bytes already written */
+    while (k < n) {
+        int c = 0;
+        for (size_t j = k; j < n && c < BATCH; j++) {
+            size_t off = j == k ? skip : 0;
+            if (pieces[j].n == off)
+                continue;
+            iov[c].iov_base = (char *)pieces[j].p + off;
+            iov[c].iov_len = pieces[j].n - off;
+            c++;
+        }
+        if (c == 0)
+            return 0;
+        ssize_t w = writev(fd, iov, c);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (w == 0)
+            return EIO; /* no progress: never loop */
+        /* Advance past what was written (a short write stops mid-piece). */
+        size_t left = (size_t)w;
+        while (k < n && left >= pieces[k].n - skip) {
+            left -= pieces[k].n - skip;
+            k++;
+            skip = 0;
+        }
+        skip += left;
+    }
+    return 0;
+}
+
 bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
                                 bl_error *err)
 {
@@ -166,21 +204,11 @@ bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
                             "cannot write: this is %s, not a regular file",
                             bl_file_kind(st.st_mode));
     }
-    /* Written over the old bytes, then cut to length: never empty between. */
-    const char *p = data;
-    size_t left = len;
-    off_t off = 0;
-    while (!e && left > 0) {
-        ssize_t w = pwrite(fd, p, left, off);
-        if (w < 0) {
-            if (errno != EINTR)
-                e = errno;
-            continue;
-        }
-        p += w;
-        off += w;
-        left -= (size_t)w;
-    }
+    /* Written over the old bytes from the start (opened without O_TRUNC),
+     * then cut to length: never empty between. */
+    bl_io_piece one = {data, len};
+    if (!e)
+        e = write_pieces(fd, &one, 1);
     if (!e && ftruncate(fd, (off_t)len) != 0)
         e = errno;
     if (close(fd) != 0 && !e)
@@ -356,44 +384,6 @@ static int create_tmp(const char *target, char *tmp, size_t cap)
     }
     errno = EEXIST;
     return -1;
-}
-
-/* Writes the pieces to fd, many per system call; 0 or an errno. */
-static int write_pieces(int fd, const bl_io_piece *pieces, size_t n)
-{
-    enum { BATCH = 256 };
-    struct iovec iov[BATCH];
-    size_t k = 0, skip = 0; /* next piece, and its bytes already written */
-    while (k < n) {
-        int c = 0;
-        for (size_t j = k; j < n && c < BATCH; j++) {
-            size_t off = j == k ? skip : 0;
-            if (pieces[j].n == off)
-                continue;
-            iov[c].iov_base = (char *)pieces[j].p + off;
-            iov[c].iov_len = pieces[j].n - off;
-            c++;
-        }
-        if (c == 0)
-            return 0;
-        ssize_t w = writev(fd, iov, c);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno;
-        }
-        if (w == 0)
-            return EIO; /* no progress: never loop */
-        /* Advance past what was written (a short write stops mid-piece). */
-        size_t left = (size_t)w;
-        while (k < n && left >= pieces[k].n - skip) {
-            left -= pieces[k].n - skip;
-            k++;
-            skip = 0;
-        }
-        skip += left;
-    }
-    return 0;
 }
 
 bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
