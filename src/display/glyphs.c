@@ -1,7 +1,8 @@
-/* glyphs.c - the glyph usage of a display list (glyphs.h). Per font a byte
- * per glyph of the full font marks use, and a pool of code points holds the
- * text of each glyph: fonts have at most 65,536 glyphs, so the tables stay
- * small and lookups are direct. */
+/* glyphs.c - the glyph usage of a display list (glyphs.h). Per font an
+ * open-addressed table of the glyphs used, each with its text in a pool of
+ * code points: a document uses a few hundred of a CJK font's 65,536 glyphs,
+ * so the work and memory follow what is used, not the size of the font
+ * (full-font tables were 390 KB to zero and scan per font per document). */
 #include "glyphs.h"
 
 #include <stdlib.h>
@@ -10,12 +11,17 @@
 #include "../base/grow.h"
 #include "../base/utf8.h"
 
+typedef struct glyph_slot {
+    uint32_t gid1;   /* 1 + the glyph id; 0 = empty slot */
+    uint32_t tu_off; /* 1 + offset in pool, 0 = no text */
+    uint8_t tu_len;  /* code points in the pool */
+} glyph_slot;
+
 typedef struct font_usage {
     const bl_font *font;
     unsigned nglyphs;  /* of the full font */
-    uint8_t *used;     /* nglyphs bytes */
-    uint32_t *tu_off;  /* per glyph: 1 + offset in pool, 0 = no text */
-    uint8_t *tu_len;   /* per glyph: code points in the pool */
+    glyph_slot *slots; /* cap slots, a power of two, at most half full */
+    size_t cap, nused;
     uint32_t *gids;    /* the used glyph ids, ascending (filled at the end) */
     size_t ngids;
 } font_usage;
@@ -29,9 +35,7 @@ struct bl_glyph_usage {
 
 static void font_usage_free(font_usage *f)
 {
-    free(f->used);
-    free(f->tu_off);
-    free(f->tu_len);
+    free(f->slots);
     free(f->gids);
 }
 
@@ -55,6 +59,36 @@ long bl_glyph_usage_index(const bl_glyph_usage *u, const bl_font *f)
     return -1;
 }
 
+/* The slot of gid in f's table: where it is, or the empty slot where it
+ * goes. Consecutive ids (a font's CJK glyphs are in code point order) are
+ * spread by a multiplicative hash. */
+static glyph_slot *slot_of(const font_usage *f, uint32_t gid)
+{
+    size_t mask = f->cap - 1;
+    size_t i = (size_t)((gid * 2654435761u) >> 8) & mask;
+    while (f->slots[i].gid1 && f->slots[i].gid1 != gid + 1)
+        i = (i + 1) & mask;
+    return &f->slots[i];
+}
+
+/* Doubles f's table; 0 when out of memory. */
+static int grow_slots(font_usage *f)
+{
+    glyph_slot *old = f->slots;
+    size_t old_cap = f->cap;
+    size_t cap = old_cap ? old_cap * 2 : 256;
+    glyph_slot *s = calloc(cap, sizeof *s);
+    if (!s)
+        return 0;
+    f->slots = s;
+    f->cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].gid1)
+            *slot_of(f, old[i].gid1 - 1) = old[i];
+    free(old);
+    return 1;
+}
+
 static font_usage *add_font(bl_glyph_usage *u, const bl_font *f)
 {
     long k = bl_glyph_usage_index(u, f);
@@ -66,17 +100,10 @@ static font_usage *add_font(bl_glyph_usage *u, const bl_font *f)
     u->fonts = fs;
     font_usage *n = &fs[u->nfonts];
     memset(n, 0, sizeof *n);
-    unsigned ng = bl_font_get_info(f)->num_glyphs;
-    size_t cells = ng ? ng : 1;
     n->font = f;
-    n->nglyphs = ng;
-    n->used = calloc(cells, 1);
-    n->tu_off = calloc(cells, sizeof *n->tu_off);
-    n->tu_len = calloc(cells, 1);
-    if (!n->used || !n->tu_off || !n->tu_len) {
-        font_usage_free(n);
+    n->nglyphs = bl_font_get_info(f)->num_glyphs;
+    if (!grow_slots(n))
         return NULL;
-    }
     u->nfonts++;
     return n;
 }
@@ -86,8 +113,17 @@ static int note(bl_glyph_usage *u, font_usage *f, uint32_t gid, const char *text
 {
     if (gid >= f->nglyphs)
         return 1;
-    f->used[gid] = 1;
-    if (gid == 0 || len == 0 || f->tu_off[gid])
+    glyph_slot *g = slot_of(f, gid);
+    if (!g->gid1) {
+        if ((f->nused + 1) * 2 > f->cap) {
+            if (!grow_slots(f))
+                return 0;
+            g = slot_of(f, gid);
+        }
+        g->gid1 = gid + 1;
+        f->nused++;
+    }
+    if (gid == 0 || len == 0 || g->tu_off)
         return 1; /* .notdef stands for many characters: it maps to none */
     uint32_t cps[64];
     size_t n = 0;
@@ -104,8 +140,8 @@ static int note(bl_glyph_usage *u, font_usage *f, uint32_t gid, const char *text
         return 0;
     u->pool = p;
     memcpy(u->pool + u->npool, cps, n * sizeof *cps);
-    f->tu_off[gid] = (uint32_t)u->npool + 1;
-    f->tu_len[gid] = (uint8_t)n;
+    g->tu_off = (uint32_t)u->npool + 1;
+    g->tu_len = (uint8_t)n;
     u->npool += n;
     return 1;
 }
@@ -148,22 +184,26 @@ bl_status bl_glyph_usage_add_page(bl_glyph_usage *u, const bl_dl_page *pg, bl_er
     return BL_OK;
 }
 
+static int cmp_gid(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 bl_status bl_glyph_usage_finish(bl_glyph_usage *u, bl_error *err)
 {
     for (size_t i = 0; i < u->nfonts; i++) {
         font_usage *f = &u->fonts[i];
-        size_t n = 0;
-        for (unsigned g = 0; g < f->nglyphs; g++)
-            n += f->used[g];
         free(f->gids);
         f->ngids = 0;
-        f->gids = malloc((n ? n : 1) * sizeof *f->gids);
+        f->gids = malloc((f->nused ? f->nused : 1) * sizeof *f->gids);
         if (!f->gids)
             return bl_error_set(err, BL_ERR_NOMEM, NULL, 0, 0,
                                 "out of memory collecting the glyphs");
-        for (unsigned g = 0; g < f->nglyphs; g++)
-            if (f->used[g])
-                f->gids[f->ngids++] = g;
+        for (size_t k = 0; k < f->cap; k++)
+            if (f->slots[k].gid1)
+                f->gids[f->ngids++] = f->slots[k].gid1 - 1;
+        qsort(f->gids, f->ngids, sizeof *f->gids, cmp_gid);
     }
     return BL_OK;
 }
@@ -211,8 +251,11 @@ const uint32_t *bl_glyph_usage_text(const bl_glyph_usage *u, size_t i, uint32_t 
                                     size_t *n)
 {
     *n = 0;
-    if (i >= u->nfonts || gid >= u->fonts[i].nglyphs || !u->fonts[i].tu_off[gid])
+    if (i >= u->nfonts || gid >= u->fonts[i].nglyphs)
         return NULL;
-    *n = u->fonts[i].tu_len[gid];
-    return u->pool + u->fonts[i].tu_off[gid] - 1;
+    const glyph_slot *g = slot_of(&u->fonts[i], gid);
+    if (!g->tu_off)
+        return NULL;
+    *n = g->tu_len;
+    return u->pool + g->tu_off - 1;
 }
