@@ -20,7 +20,19 @@
 
 /* ---- the schema as data ------------------------------------------------ */
 
+/* Every section, in the order docs/layouts.md and the shipped files use. */
+#define SECTION_LIST(X) \
+    X(page) X(fonts) X(masthead) X(toc) X(title) X(body) X(section) X(footer) X(folio) \
+    X(document) X(closing)
+#define SECTION_ENUM(name) SEC_##name,
+enum { SECTION_LIST(SECTION_ENUM) NSECTIONS, FONTS_SECTION = SEC_fonts };
+#undef SECTION_ENUM
+#define SECTION_NAME(name) #name,
+static const char *const sections[] = {SECTION_LIST(SECTION_NAME)};
+#undef SECTION_NAME
+
 typedef struct field_def {
+    int sec; /* the section's index: compared for every key of a layout */
     const char *section;
     const char *key;
     bl_style_type type;
@@ -29,7 +41,7 @@ typedef struct field_def {
 } field_def;
 
 #define FIELD_ROW(sec, key, type, field, vocab) \
-    {#sec, #key, BL_ST_##type, offsetof(bl_style, field), vocab},
+    {SEC_##sec, #sec, #key, BL_ST_##type, offsetof(bl_style, field), vocab},
 static const field_def fields[] = {BL_STYLE_FIELDS(FIELD_ROW)};
 #undef FIELD_ROW
 
@@ -39,12 +51,6 @@ enum { NFIELDS = sizeof fields / sizeof fields[0] };
 #define GW_ROW(sec, key, type, field, vocab) +1
 enum { NFIELDS_GONGWEN = 0 BL_STYLE_GONGWEN_FIELDS(GW_ROW) };
 #undef GW_ROW
-
-/* Every section, in the order docs/layouts.md and the shipped files use. */
-static const char *const sections[] = {"page",  "fonts", "masthead", "toc",   "title",
-                                       "body",  "section", "footer", "folio",
-                                       "document", "closing"};
-enum { NSECTIONS = sizeof sections / sizeof sections[0], FONTS_SECTION = 1 };
 
 /* Role names: the canonical Chinese key and the English alias. */
 static const char *const role_zh[BL_ROLE_COUNT] = {"标题", "正文", "黑体", "楷体", "页码"};
@@ -807,7 +813,7 @@ static const char *nearest_key(int sec, const char *q, const char *e)
         return best;
     }
     for (int i = 0; i < NFIELDS; i++) {
-        if (strcmp(fields[i].section, sections[sec]) != 0)
+        if (fields[i].sec != sec)
             continue;
         int d = bl_utf8_distance(q, (size_t)(e - q), fields[i].key, strlen(fields[i].key));
         if (d < bd)
@@ -1001,7 +1007,7 @@ static bl_status do_assignment(lx *x, int sec, int *statements)
             idx = NFIELDS + r;
     } else {
         for (int i = 0; i < NFIELDS; i++)
-            if (strcmp(fields[i].section, sections[sec]) == 0 &&
+            if (fields[i].sec == sec && fields[i].key[0] == *k0 &&
                 strlen(fields[i].key) == (size_t)(ke - k0) &&
                 memcmp(fields[i].key, k0, (size_t)(ke - k0)) == 0)
                 idx = i;
@@ -1026,7 +1032,7 @@ static bl_status do_assignment(lx *x, int sec, int *statements)
         memset(&v, 0, sizeof v);
         const char *v0 = x->p;
         st = parse_value(x, &fields[idx], &v);
-        if (st == BL_OK && strcmp(fields[idx].section, "page") == 0 &&
+        if (st == BL_OK && fields[idx].sec == SEC_page &&
             strcmp(fields[idx].key, "chars") == 0 && v.i < MIN_GRID_CHARS)
             st = fail_at(x, v0, "'%d' is out of range: a body line holds between %d and 200 "
                                 "characters", v.i, MIN_GRID_CHARS);
@@ -1154,7 +1160,7 @@ static bl_status parse_text(const char *text, size_t len, const char *path, cons
     for (int s = 0; s < NSECTIONS; s++) {
         for (int i = 0; i < NFIELDS + BL_ROLE_COUNT; i++) {
             int in_sec = i >= NFIELDS ? s == FONTS_SECTION
-                                      : strcmp(fields[i].section, sections[s]) == 0;
+                                      : fields[i].sec == s;
             if (in_sec && !x->have[i] && (gw_set || i >= NFIELDS || !in_gongwen_group(i))) {
                 if (first < 0)
                     first = i;
