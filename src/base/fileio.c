@@ -5,8 +5,10 @@
  * a temporary file beside the final target (symlinks followed) and are
  * renamed over it only when the target is a regular file or a new name: a
  * device, FIFO, socket or directory is refused, never replaced. */
-#define _DEFAULT_SOURCE /* flock, the d_type of readdir */
+#define _GNU_SOURCE /* flock, syncfs, the d_type of readdir */
 #include "fileio.h"
+
+#include "grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -386,16 +388,38 @@ static int create_tmp(const char *target, char *tmp, size_t cap)
     return -1;
 }
 
-bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
-                               bl_error *err)
+/* One file written to its temporary, waiting to be flushed and renamed. */
+typedef struct staged {
+    char *path;   /* as given, for messages */
+    char *target; /* the file replaced (symbolic links followed) */
+    char *tmp;
+    int fd;       /* open and locked until renamed or removed */
+    int exists;   /* the target existed: its mode is kept */
+    mode_t mode;
+    dev_t dev;    /* of the temporary: one flush per file system */
+    int e;        /* after commit: 0, or the errno that stopped this file */
+} staged;
+
+static void staged_drop(staged *f)
 {
-    bl_io_piece one = {data, len};
-    return bl_write_file_atomic_pieces(path, &one, 1, err);
+    if (f->fd >= 0) {
+        unlink(f->tmp); /* before closing: the lock holds until the name is gone */
+        close(f->fd);
+    }
+    free(f->tmp);
+    free(f->target);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
 }
 
-bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *pieces, size_t n,
-                                      bl_error *err)
+/* Writes the pieces to a new temporary beside path's target (links
+ * followed); nothing is flushed or renamed yet. On failure nothing remains. */
+static bl_status stage(const char *path, const bl_io_piece *pieces, size_t n, staged *f,
+                       bl_error *err)
 {
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
     if (!path || !*path)
         return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "no output file name given (empty)");
     int e = 0;
@@ -431,27 +455,172 @@ bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *piece
     }
     /* The temporary file lives beside the target so rename() stays atomic. */
     int fd = create_tmp(target, tmp, cap);
-    if (fd < 0) {
-        e = errno;
+    struct stat ts;
+    if (fd < 0 || (e = write_pieces(fd, pieces, n)) != 0 || (fstat(fd, &ts) != 0 && (e = errno))) {
+        if (fd < 0)
+            e = errno;
+        else {
+            unlink(tmp);
+            close(fd);
+        }
         free(tmp);
         free(target);
         return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
     }
-    e = write_pieces(fd, pieces, n);
-    if (!e && fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
-        e = errno;
+    if (!(f->path = strdup(path))) {
+        unlink(tmp);
+        close(fd);
+        free(tmp);
+        free(target);
+        return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    f->target = target;
+    f->tmp = tmp;
+    f->fd = fd;
+    f->exists = exists;
+    f->mode = exists ? st.st_mode : 0;
+    f->dev = ts.st_dev;
+    return BL_OK;
+}
+
+/* Renames a flushed temporary over its target (keeping the target's
+ * mode); 0 or an errno. The temporary is gone either way. */
+static int finish(staged *f)
+{
+    int e = 0;
     /* Re-rendering keeps the mode the user gave the file. */
-    if (!e && exists && fchmod(fd, st.st_mode & 07777) != 0 && errno != EPERM)
+    if (f->exists && fchmod(f->fd, f->mode & 07777) != 0 && errno != EPERM)
         e = errno; /* EPERM: another user's file; it gets ours */
-    if (!e && rename(tmp, target) != 0)
+    if (!e && rename(f->tmp, f->target) != 0)
         e = errno;
     if (e)
-        unlink(tmp);
-    if (close(fd) != 0 && !e)
+        unlink(f->tmp);
+    if (close(f->fd) != 0 && !e)
         e = errno; /* closing last: the lock holds until the name is gone */
-    free(tmp);
-    free(target);
+    f->fd = -1;
+    return e;
+}
+
+/* fsync's errors that only mean the file system keeps nothing to flush. */
+static int flush_error(int r)
+{
+    return r != 0 && errno != EINVAL && errno != EROFS ? errno : 0;
+}
+
+bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
+                               bl_error *err)
+{
+    bl_io_piece one = {data, len};
+    return bl_write_file_atomic_pieces(path, &one, 1, err);
+}
+
+bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *pieces, size_t n,
+                                      bl_error *err)
+{
+    staged f;
+    bl_status st = stage(path, pieces, n, &f, err);
+    if (st != BL_OK)
+        return st;
+    int e = flush_error(fsync(f.fd));
+    if (!e)
+        e = finish(&f);
+    staged_drop(&f);
     if (e)
         return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
     return BL_OK;
+}
+
+/* ---- many files, one flush ---------------------------------------------- */
+
+struct bl_write_group {
+    staged *files;
+    size_t n, cap;
+    int committed;
+};
+
+bl_write_group *bl_write_group_new(void)
+{
+    return calloc(1, sizeof(bl_write_group));
+}
+
+bl_status bl_write_group_add(bl_write_group *g, const char *path, const bl_io_piece *pieces,
+                             size_t n, bl_error *err)
+{
+    if (g->committed)
+        bl_write_group_clear(g);
+    staged *fs = bl_reserve(g->files, &g->cap, g->n, 1, sizeof *fs, 16);
+    if (!fs)
+        return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+    g->files = fs;
+    bl_status st = stage(path, pieces, n, &g->files[g->n], err);
+    if (st == BL_OK)
+        g->n++;
+    return st;
+}
+
+size_t bl_write_group_size(const bl_write_group *g)
+{
+    return g->n;
+}
+
+void bl_write_group_truncate(bl_write_group *g, size_t n)
+{
+    while (g->n > n)
+        staged_drop(&g->files[--g->n]);
+}
+
+int bl_write_group_commit(bl_write_group *g)
+{
+    int failed = 0;
+    if (g->n == 1) {
+        g->files[0].e = flush_error(fsync(g->files[0].fd));
+    } else {
+        /* One sync per file system: it writes every file's data and inode
+         * and flushes the disk's cache once, where an fsync per file would
+         * flush it once per file (on a hard disk, a rotation each). */
+        for (size_t i = 0; i < g->n; i++) {
+            int first = 1;
+            for (size_t k = 0; k < i && first; k++)
+                first = g->files[k].dev != g->files[i].dev;
+            if (!first)
+                continue;
+            int e = flush_error(syncfs(g->files[i].fd));
+            for (size_t k = i; k < g->n; k++)
+                if (g->files[k].dev == g->files[i].dev)
+                    g->files[k].e = e;
+        }
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        staged *f = &g->files[i];
+        if (!f->e)
+            f->e = finish(f);
+        failed += f->e != 0;
+    }
+    g->committed = 1;
+    return failed;
+}
+
+bl_status bl_write_group_result(const bl_write_group *g, size_t k, bl_error *err)
+{
+    if (k >= g->n || !g->committed)
+        return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "no such file committed");
+    if (g->files[k].e)
+        return bl_error_set(err, BL_ERR_IO, g->files[k].path, 0, 0, "cannot write: %s",
+                            strerror(g->files[k].e));
+    return BL_OK;
+}
+
+void bl_write_group_clear(bl_write_group *g)
+{
+    bl_write_group_truncate(g, 0);
+    g->committed = 0;
+}
+
+void bl_write_group_free(bl_write_group *g)
+{
+    if (!g)
+        return;
+    bl_write_group_clear(g);
+    free(g->files);
+    free(g);
 }

@@ -42,6 +42,41 @@ typedef struct bl_io_piece {
 bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *pieces, size_t n,
                                       bl_error *err);
 
+/* Atomic writes flushed together: each file is written to its temporary
+ * file at once, and committing the group flushes them all (one sync of
+ * their file system, or an fsync when there is one file) and then renames
+ * each over its target. A batch of many outputs costs one flush, not one
+ * per file. Until committed, no target is touched; the group's temporary
+ * files are locked and removed if it is freed or truncated. */
+typedef struct bl_write_group bl_write_group;
+
+/* NULL when out of memory. */
+bl_write_group *bl_write_group_new(void);
+
+/* Writes the pieces to a temporary beside path's target, as
+ * bl_write_file_atomic_pieces does but neither flushed nor renamed. On
+ * failure nothing of this file remains and err says why. Adding to a
+ * committed group clears it first. */
+bl_status bl_write_group_add(bl_write_group *g, const char *path, const bl_io_piece *pieces,
+                             size_t n, bl_error *err);
+
+/* The files added so far; removes the files after the first n. */
+size_t bl_write_group_size(const bl_write_group *g);
+void bl_write_group_truncate(bl_write_group *g, size_t n);
+
+/* Flushes and renames every file added; returns how many failed (a
+ * failed flush fails every file on that file system: none of them is
+ * renamed). Each file's outcome is then told by bl_write_group_result. */
+int bl_write_group_commit(bl_write_group *g);
+
+/* After commit: BL_OK when file k (0-based, in order added) replaced its
+ * target, else err names the file as given and the reason. */
+bl_status bl_write_group_result(const bl_write_group *g, size_t k, bl_error *err);
+
+/* Empties the group (uncommitted files are removed); NULL is a no-op for free. */
+void bl_write_group_clear(bl_write_group *g);
+void bl_write_group_free(bl_write_group *g);
+
 /* Writes data to path in place: neither atomic nor flushed, so only for
  * files that a crash may leave missing, empty or torn without harm (a
  * record that is only ever trusted when it matches whole, as batch's

@@ -68,6 +68,8 @@ typedef struct dir_id {
     int used;
 } dir_id;
 
+typedef struct stager stager;
+
 typedef struct batch {
     job *jobs;
     size_t njobs, cap;
@@ -88,6 +90,7 @@ typedef struct batch {
     size_t *queue, qhead, qlen, qcap;
     size_t rendering; /* workers still running */
     int write_inline; /* no writer thread: each worker writes its own */
+    struct stager *stager; /* of the writer (or of the one inline worker) */
 } batch;
 
 static double now(void)
@@ -482,8 +485,54 @@ static void warn_locked(void *ctx, const bl_error *w)
     pthread_mutex_unlock(&b->lock);
 }
 
-/* Writes job i's outputs (or reports its failure) and counts it. */
-static void finish(batch *b, size_t i)
+/* Counts job i as done with status st, and tells the user. */
+static void complete(batch *b, size_t i, bl_status st, size_t pages)
+{
+    job *j = &b->jobs[i];
+    j->seconds = now() - j->t0;
+    pthread_mutex_lock(&b->lock);
+    j->state = st == BL_OK ? JOB_OK : JOB_FAILED;
+    j->pages = st == BL_OK ? pages : 0;
+    b->done++;
+    b->pages += j->pages;
+    if (st != BL_OK) {
+        b->failed++;
+        if (b->tty)
+            fputs("\r\033[K", stderr);
+        cli_print_diag(stderr, "error", &j->err);
+    } else if (!b->tty) {
+        fprintf(stderr, "ok %s -> %s (%zu page%s)\n", j->in, j->out, j->pages,
+                j->pages == 1 ? "" : "s");
+    }
+    progress(b, 0);
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* A job whose files are written to temporaries, waiting for the flush. */
+typedef struct staged_job {
+    size_t job;
+    bl_status st;    /* of rendering and staging */
+    size_t from, to; /* its files in the group */
+    size_t pages;
+    char layout[CLI_PATH_MAX]; /* for the stamp */
+} staged_job;
+
+/* Outputs are flushed together (one sync for up to STAGE_MAX issues, or
+ * what is rendered within STAGE_SECONDS): a flush per file made batch wait
+ * for the disk once per issue, which on a hard disk or over the network
+ * is slower than rendering. */
+enum { STAGE_MAX = 32 };
+#define STAGE_SECONDS 0.25
+
+struct stager {
+    bl_write_group *group;
+    staged_job jobs[STAGE_MAX];
+    size_t n;
+    double oldest; /* when the first of them was staged */
+};
+
+/* Writes job i's files to temporaries (or notes its failure). */
+static void stage_job(batch *b, stager *sg, size_t i)
 {
     job *j = &b->jobs[i];
     bl_status st = j->rst;
@@ -491,30 +540,40 @@ static void finish(batch *b, size_t i)
         st = bl_error_set(&j->err, BL_ERR_IO, j->out, 0, 0,
                           "cannot create the output directory: %s", strerror(errno));
     cli_render_opts opts = {b->format, b->layout, NULL, NULL, b->pdfa};
-    cli_render_stats stats = {0};
+    cli_render_stats stats;
+    staged_job *s = &sg->jobs[sg->n];
+    s->from = bl_write_group_size(sg->group);
     if (st == BL_OK)
-        st = cli_rendered_save(&j->out_mem, j->in, j->out, &opts, &stats, &j->err);
-    if (st == BL_OK)
-        write_stamp(b, j, stats.layout);
-    size_t pages = st == BL_OK ? stats.pages : 0;
+        st = cli_rendered_stage(&j->out_mem, j->in, j->out, &opts, &stats, sg->group, &j->err);
     cli_rendered_free(&j->out_mem);
-    j->seconds = now() - j->t0;
-    pthread_mutex_lock(&b->lock);
-    j->state = st == BL_OK ? JOB_OK : JOB_FAILED;
-    j->pages = pages;
-    b->done++;
-    b->pages += pages;
-    if (st != BL_OK) {
-        b->failed++;
-        if (b->tty)
-            fputs("\r\033[K", stderr);
-        cli_print_diag(stderr, "error", &j->err);
-    } else if (!b->tty) {
-        fprintf(stderr, "ok %s -> %s (%zu page%s)\n", j->in, j->out, pages,
-                pages == 1 ? "" : "s");
+    /* A failure waits with the rest, so the log keeps the order of the inputs. */
+    s->job = i;
+    s->st = st;
+    s->to = bl_write_group_size(sg->group);
+    s->pages = st == BL_OK ? stats.pages : 0;
+    snprintf(s->layout, sizeof s->layout, "%s", st == BL_OK ? stats.layout : "");
+    if (sg->n++ == 0)
+        sg->oldest = now();
+}
+
+/* Flushes and renames the staged jobs' files, then counts the jobs. */
+static void commit_staged(batch *b, stager *sg)
+{
+    if (sg->n == 0)
+        return;
+    bl_write_group_commit(sg->group);
+    for (size_t k = 0; k < sg->n; k++) {
+        const staged_job *s = &sg->jobs[k];
+        job *j = &b->jobs[s->job];
+        bl_status st = s->st;
+        if (st == BL_OK)
+            st = cli_group_result(sg->group, s->from, s->to, &j->err);
+        if (st == BL_OK)
+            write_stamp(b, j, s->layout);
+        complete(b, s->job, st, s->pages);
     }
-    progress(b, 0);
-    pthread_mutex_unlock(&b->lock);
+    bl_write_group_clear(sg->group);
+    sg->n = 0;
 }
 
 static void *worker(void *arg)
@@ -536,7 +595,8 @@ static void *worker(void *arg)
         cli_render_opts opts = {b->format, b->layout, NULL, &warner, b->pdfa};
         j->rst = cli_render(&b->res, j->in, NULL, 0, &opts, &j->out_mem, &j->err);
         if (b->write_inline) {
-            finish(b, i);
+            stage_job(b, b->stager, i);
+            commit_staged(b, b->stager);
             continue;
         }
         pthread_mutex_lock(&b->lock);
@@ -553,23 +613,46 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* The writer: takes rendered jobs in order until every worker is done. */
+/* The writer: takes rendered jobs in order until every worker is done,
+ * and flushes them in groups. */
 static void write_outputs(batch *b)
 {
+    stager *sg = b->stager;
     for (;;) {
+        size_t take[STAGE_MAX];
+        size_t ntake = 0;
+        int last = 0;
         pthread_mutex_lock(&b->lock);
-        while (b->qlen == 0 && b->rendering > 0)
-            pthread_cond_wait(&b->cond, &b->lock);
-        if (b->qlen == 0) {
-            pthread_mutex_unlock(&b->lock);
-            break;
+        while (b->qlen == 0 && b->rendering > 0) {
+            if (sg->n == 0) {
+                pthread_cond_wait(&b->cond, &b->lock);
+                continue;
+            }
+            double until = sg->oldest + STAGE_SECONDS;
+            if (now() >= until)
+                break;
+            /* The condition variable waits on the real-time clock. */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            long long ns = (long long)ts.tv_nsec + (long long)((until - now()) * 1e9);
+            ts.tv_sec += (time_t)(ns / 1000000000);
+            ts.tv_nsec = (long)(ns % 1000000000);
+            pthread_cond_timedwait(&b->cond, &b->lock, &ts);
         }
-        size_t i = b->queue[b->qhead];
-        b->qhead = (b->qhead + 1) % b->qcap;
-        b->qlen--;
+        while (b->qlen > 0 && sg->n + ntake < STAGE_MAX) {
+            take[ntake++] = b->queue[b->qhead];
+            b->qhead = (b->qhead + 1) % b->qcap;
+            b->qlen--;
+        }
+        last = b->qlen == 0 && b->rendering == 0;
         pthread_cond_broadcast(&b->cond);
         pthread_mutex_unlock(&b->lock);
-        finish(b, i);
+        for (size_t k = 0; k < ntake; k++)
+            stage_job(b, sg, take[k]);
+        if (last || sg->n == STAGE_MAX || (sg->n && now() >= sg->oldest + STAGE_SECONDS))
+            commit_staged(b, sg);
+        if (last)
+            break;
     }
 }
 
@@ -787,6 +870,14 @@ int cli_cmd_batch(int argc, char **argv)
     b.tty = isatty(2);
     b.start = now();
     b.done = b.skipped + b.failed;
+    b.stager = calloc(1, sizeof *b.stager);
+    if (!b.stager || !(b.stager->group = bl_write_group_new())) {
+        free(b.stager);
+        fprintf(stderr, "bulletin batch: out of memory\n");
+        cli_resources_close(&b.res);
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     pthread_mutex_init(&b.lock, NULL);
     pthread_cond_init(&b.cond, NULL);
     size_t nthreads = (size_t)jobs;
@@ -815,6 +906,8 @@ int cli_cmd_batch(int argc, char **argv)
     }
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    bl_write_group_free(b.stager->group);
+    free(b.stager);
     free(th);
     free(b.queue);
     double secs = now() - b.start;

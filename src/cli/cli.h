@@ -94,11 +94,17 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
                           const cli_render_opts *opts, cli_render_stats *stats,
                           bl_error *err);
 
-/* Writes what cli_render made for in_path: the same checks and files as
- * cli_render_file (batch renders in workers and writes in order). */
-bl_status cli_rendered_save(const cli_rendered *r, const char *in_path, const char *out_path,
-                            const cli_render_opts *opts, cli_render_stats *stats,
-                            bl_error *err);
+/* Adds the files cli_render made for in_path to g (the same checks and
+ * files as cli_render_file; they replace their targets when g is
+ * committed). On failure none of them stays in g. Batch renders in
+ * workers and writes many issues' files with one flush. */
+bl_status cli_rendered_stage(const cli_rendered *r, const char *in_path, const char *out_path,
+                             const cli_render_opts *opts, cli_render_stats *stats,
+                             bl_write_group *g, bl_error *err);
+
+/* After g is committed: BL_OK when its files from..to-1 were all written,
+ * else the first failure. */
+bl_status cli_group_result(const bl_write_group *g, size_t from, size_t to, bl_error *err);
 
 /* Default output path: the input with its extension replaced by ext (malloc'd). */
 char *cli_default_output(const char *in_path, const char *ext);

@@ -278,17 +278,34 @@ bl_status cli_render_file(cli_resources *res, const char *in_path, const char *o
 {
     cli_rendered r;
     bl_status st = cli_render(res, in_path, NULL, 0, opts, &r, err);
+    bl_write_group *g = NULL;
+    if (st == BL_OK && !(g = bl_write_group_new()))
+        st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
     if (st == BL_OK)
-        st = cli_rendered_save(&r, in_path, out_path, opts, stats, err);
+        st = cli_rendered_stage(&r, in_path, out_path, opts, stats, g, err);
+    if (st == BL_OK) {
+        bl_write_group_commit(g);
+        st = cli_group_result(g, 0, bl_write_group_size(g), err);
+    }
+    bl_write_group_free(g);
     cli_rendered_free(&r);
     return st;
 }
 
-bl_status cli_rendered_save(const cli_rendered *r, const char *in_path, const char *out_path,
-                            const cli_render_opts *opts, cli_render_stats *stats,
-                            bl_error *err)
+bl_status cli_group_result(const bl_write_group *g, size_t from, size_t to, bl_error *err)
 {
     bl_status st = BL_OK;
+    for (size_t k = from; st == BL_OK && k < to; k++)
+        st = bl_write_group_result(g, k, err);
+    return st;
+}
+
+bl_status cli_rendered_stage(const cli_rendered *r, const char *in_path, const char *out_path,
+                             const cli_render_opts *opts, cli_render_stats *stats,
+                             bl_write_group *g, bl_error *err)
+{
+    bl_status st = BL_OK;
+    size_t before = bl_write_group_size(g);
     /* Every path this run writes, checked before any is written. */
     size_t nouts = r->files.nfiles + (opts->dump_layout != NULL);
     char **outs = calloc(nouts ? nouts : 1, sizeof *outs);
@@ -301,10 +318,14 @@ bl_status cli_rendered_save(const cli_rendered *r, const char *in_path, const ch
         st = bl_error_set(err, BL_ERR_NOMEM, out_path, 0, 0, "out of memory");
     if (st == BL_OK)
         st = cli_check_outputs(in_path, r->layout_path, (const char *const *)outs, nouts, err);
-    if (st == BL_OK && opts->dump_layout)
-        st = bl_write_file_atomic(opts->dump_layout, r->dump, r->dump_len, err);
+    if (st == BL_OK && opts->dump_layout) {
+        bl_io_piece dump = {r->dump, r->dump_len};
+        st = bl_write_group_add(g, opts->dump_layout, &dump, 1, err);
+    }
     if (st == BL_OK)
-        st = bl_writer_output_save(&r->files, out_path, err);
+        st = bl_writer_output_stage(&r->files, out_path, g, err);
+    if (st != BL_OK)
+        bl_write_group_truncate(g, before);
     if (st == BL_OK && stats) {
         stats->pages = r->pages;
         stats->files = r->files.nfiles;

@@ -194,19 +194,25 @@ char *bl_writer_output_path(const bl_writer_output *out, size_t k, const char *p
     return p;
 }
 
-bl_status bl_writer_output_save(const bl_writer_output *out, const char *path, bl_error *err)
+bl_status bl_writer_output_stage(const bl_writer_output *out, const char *path,
+                                 bl_write_group *g, bl_error *err)
 {
+    size_t before = bl_write_group_size(g);
     for (size_t k = 0; k < out->nfiles; k++) {
         char *p = bl_writer_output_path(out, k, path);
-        if (!p)
+        if (!p) {
+            bl_write_group_truncate(g, before);
             return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+        }
         const bl_writer_file *f = &out->files[k];
         bl_io_piece one = {f->data, f->len};
-        bl_status st = f->pieces ? bl_write_file_atomic_pieces(p, f->pieces, f->npieces, err)
-                                 : bl_write_file_atomic_pieces(p, &one, 1, err);
+        bl_status st = f->pieces ? bl_write_group_add(g, p, f->pieces, f->npieces, err)
+                                 : bl_write_group_add(g, p, &one, 1, err);
         free(p);
-        if (st != BL_OK)
+        if (st != BL_OK) {
+            bl_write_group_truncate(g, before);
             return st;
+        }
     }
     return BL_OK;
 }

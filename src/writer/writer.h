@@ -127,9 +127,10 @@ bl_status bl_writer_output_flatten(bl_writer_output *out, bl_error *err);
 /* The path file k of out is written to, given the user's path (malloc'd). */
 char *bl_writer_output_path(const bl_writer_output *out, size_t k, const char *path);
 
-/* Writes every file of out, each atomically (bl_write_file_atomic). */
-bl_status bl_writer_output_save(const bl_writer_output *out, const char *path,
-                                bl_error *err);
+/* Adds every file of out to g (written to their temporaries, replaced
+ * when g is committed). On failure none of out's files stays in g. */
+bl_status bl_writer_output_stage(const bl_writer_output *out, const char *path,
+                                 bl_write_group *g, bl_error *err);
 
 /* Releases out's files and empties it. */
 void bl_writer_output_free(bl_writer_output *out);

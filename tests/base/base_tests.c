@@ -1,6 +1,7 @@
 /* base_tests.c - the arena, growing arrays, UTF-8 helpers, atomic file writes, number
  * formatting and the error record. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -207,6 +208,103 @@ static void test_fileio_safety(void)
 
 /* In-place writes (batch's stamps): the same inode rewritten, a longer old
  * content cut, links and FIFOs refused and left alone. */
+/* Files written as a group: nothing replaced before the commit, every
+ * file after it, one file's failure not the others', and what is dropped
+ * or never committed leaves no temporary behind. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_write_group(void)
+{
+    char dir[] = "/tmp/bl-base-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char a[256], b[256], c[256], fifo[256];
+    snprintf(a, sizeof a, "%s/a.pdf", dir);
+    snprintf(b, sizeof b, "%s/b.pdf", dir);
+    snprintf(c, sizeof c, "%s/c.pdf", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    bl_error err;
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(a, "old a", 5, &err), BL_OK);
+    CHECK_INT(chmod(a, 0640), 0);
+    bl_write_group *g = bl_write_group_new();
+    CHECK(g != NULL);
+    bl_io_piece pa[] = {{"new ", 4}, {"a", 1}}, pb = {"b", 1}, pc = {"c", 1};
+    CHECK_INT(bl_write_group_add(g, a, pa, 2, &err), BL_OK);
+    CHECK_INT(bl_write_group_add(g, b, &pb, 1, &err), BL_OK);
+    CHECK_INT(bl_write_group_size(g), 2);
+    /* Staged: the old a and no b yet, two temporaries beside them. */
+    char *data;
+    size_t len;
+    CHECK_INT(bl_read_file(a, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "old a");
+    free(data);
+    CHECK(access(b, F_OK) != 0);
+    CHECK_INT(count_entries(dir), 3);
+    /* A FIFO is refused at once and adds nothing. */
+    CHECK_INT(mkfifo(fifo, 0600), 0);
+    CHECK_INT(bl_write_group_add(g, fifo, &pc, 1, &err), BL_ERR_USAGE);
+    CHECK_INT(bl_write_group_size(g), 2);
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_group_commit(g), 0);
+    CHECK_INT(bl_write_group_result(g, 0, &err), BL_OK);
+    CHECK_INT(bl_write_group_result(g, 1, &err), BL_OK);
+    CHECK_INT(bl_read_file(a, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "new a");
+    free(data);
+    struct stat st;
+    CHECK(stat(a, &st) == 0 && (st.st_mode & 0777) == 0640); /* the user's mode kept */
+    CHECK_INT(bl_read_file(b, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "b");
+    free(data);
+    CHECK_INT(count_entries(dir), 3); /* a, b, fifo: no temporary left */
+    /* A target that became a directory before the commit fails alone. */
+    CHECK_INT(bl_write_group_add(g, a, &pc, 1, &err), BL_OK); /* clears the committed group */
+    CHECK_INT(bl_write_group_add(g, c, &pc, 1, &err), BL_OK);
+    CHECK_INT(bl_write_group_size(g), 2);
+    CHECK_INT(unlink(a), 0);
+    CHECK_INT(mkdir(a, 0700), 0);
+    char inside[300];
+    snprintf(inside, sizeof inside, "%s/keep", a);
+    FILE *f = fopen(inside, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    CHECK_INT(bl_write_group_commit(g), 1);
+    CHECK_INT(bl_write_group_result(g, 0, &err), BL_ERR_IO);
+    CHECK_STR(err.file, a);
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_group_result(g, 1, &err), BL_OK);
+    CHECK_INT(bl_read_file(c, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "c");
+    free(data);
+    CHECK_INT(unlink(inside), 0);
+    CHECK_INT(rmdir(a), 0);
+    /* Truncated or freed before the commit: the temporaries go, b stays. */
+    CHECK_INT(bl_write_group_add(g, b, &pc, 1, &err), BL_OK);
+    CHECK_INT(bl_write_group_add(g, a, &pc, 1, &err), BL_OK);
+    bl_write_group_truncate(g, 1);
+    CHECK_INT(bl_write_group_size(g), 1);
+    bl_write_group_free(g);
+    CHECK_INT(bl_read_file(b, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "b");
+    free(data);
+    CHECK(access(a, F_OK) != 0);
+    CHECK_INT(count_entries(dir), 3); /* b, c, fifo */
+    unlink(b);
+    unlink(c);
+    unlink(fifo);
+    CHECK_INT(rmdir(dir), 0);
+}
+
 static void test_fileio_inplace(void)
 {
     char dir[] = "/tmp/bl-base-XXXXXX";
@@ -370,6 +468,7 @@ int main(void)
     /* First: folders are swept once per process, by device and inode, and
      * test_fileio's folder, removed, could lend its inode to this one's. */
     test_fileio_safety();
+    test_write_group();
     test_fileio();
     test_fileio_inplace();
     test_error();

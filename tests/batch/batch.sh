@@ -52,6 +52,26 @@ for f in 2023/03/08 2023/04/03 2023/04/09; do
   check "-j 1: $f.pdf equals the -j 2 one" cmp -s "$TMP/order/$f.pdf" "$TMP/pdfs/$f.pdf"
 done
 
+# Outputs are flushed in groups (32 issues, or a quarter of a second): 70
+# issues, a failure among them, span three groups. Every line of the log is
+# still in input order, every output is there with the bytes of a single
+# render, and no temporary file is left.
+M=$TMP/many
+mkdir -p "$M"
+for i in $(seq -w 1 70); do cp tests/golden/jianbao-short.txt "$M/$i.txt"; done
+cp "$A/2023/04/bad.txt" "$M/33.txt"
+run "$BIN" batch "$M" -o "$TMP/many-out" -j 1
+expect_status 1 "70 issues: one failed"
+grep -E "^(ok |$M/)" "$TMP/err" | sed -E 's/^ok ([^ ]*) .*/\1/; s/:[0-9]+:[0-9]+: error: .*//' \
+  >"$TMP/many.txt"
+for i in $(seq -w 1 70); do echo "$M/$i.txt"; done >"$TMP/many.want"
+check "70 issues: log lines in input order" cmp -s "$TMP/many.txt" "$TMP/many.want"
+check "70 issues: 69 outputs and their stamps, no temporary file" \
+  test "$(ls -A "$TMP/many-out" | grep -c '\.pdf$') $(ls -A "$TMP/many-out" | grep -c 'tmp-')" = "69 0"
+"$BIN" render tests/golden/jianbao-short.txt -o "$TMP/short.pdf" >/dev/null
+check "70 issues: the last output has a single render's bytes" \
+  cmp -s "$TMP/short.pdf" "$TMP/many-out/70.pdf"
+
 # The same inputs give the same bytes as `render`.
 "$BIN" render "$A/2023/03/08.txt" -o "$TMP/single.pdf" >/dev/null
 check "batch output equals render output" cmp -s "$TMP/single.pdf" "$TMP/pdfs/2023/03/08.pdf"
