@@ -58,6 +58,7 @@ typedef struct job {
     /* Between rendering and writing: */
     bl_status rst;    /* of rendering */
     cli_rendered out_mem;
+    size_t bytes; /* of out_mem, while it waits in the queue */
     double t0;
 } job;
 
@@ -85,9 +86,10 @@ typedef struct batch {
     cli_resources res;
     pthread_mutex_t lock;
     /* Rendered jobs waiting to be written (indices into jobs), a ring of
-     * qcap; workers wait while it is full, the writer while it is empty. */
+     * qcap holding qbytes of output; workers wait while it is full, the
+     * writer while it is empty. */
     pthread_cond_t cond;
-    size_t *queue, qhead, qlen, qcap;
+    size_t *queue, qhead, qlen, qcap, qbytes;
     size_t rendering; /* workers still running */
     int write_inline; /* no writer thread: each worker writes its own */
     struct stager *stager; /* of the writer (or of the one inline worker) */
@@ -522,6 +524,7 @@ typedef struct staged_job {
  * for the disk once per issue, which on a hard disk or over the network
  * is slower than rendering. */
 enum { STAGE_MAX = 32 };
+#define QUEUE_BYTES ((size_t)64 << 20)
 #define STAGE_SECONDS 0.25
 
 struct stager {
@@ -599,9 +602,14 @@ static void *worker(void *arg)
             commit_staged(b, b->stager);
             continue;
         }
+        j->bytes = j->rst == BL_OK ? bl_writer_output_size(&j->out_mem.files) : 0;
         pthread_mutex_lock(&b->lock);
-        while (b->qlen == b->qcap)
+        /* Room for a flush's worth of issues, so that the workers go on
+         * while the writer waits for the disk, within QUEUE_BYTES (an issue
+         * larger than that waits for an empty queue). */
+        while (b->qlen == b->qcap || (b->qlen > 0 && b->qbytes + j->bytes > QUEUE_BYTES))
             pthread_cond_wait(&b->cond, &b->lock);
+        b->qbytes += j->bytes;
         b->queue[(b->qhead + b->qlen++) % b->qcap] = i;
         pthread_cond_broadcast(&b->cond);
         pthread_mutex_unlock(&b->lock);
@@ -640,7 +648,8 @@ static void write_outputs(batch *b)
             pthread_cond_timedwait(&b->cond, &b->lock, &ts);
         }
         while (b->qlen > 0 && sg->n + ntake < STAGE_MAX) {
-            take[ntake++] = b->queue[b->qhead];
+            take[ntake] = b->queue[b->qhead];
+            b->qbytes -= b->jobs[take[ntake++]].bytes;
             b->qhead = (b->qhead + 1) % b->qcap;
             b->qlen--;
         }
@@ -883,9 +892,7 @@ int cli_cmd_batch(int argc, char **argv)
     size_t nthreads = (size_t)jobs;
     if (nthreads > b.njobs)
         nthreads = b.njobs ? b.njobs : 1;
-    /* Each worker may be one issue ahead of the writer: the memory held
-     * is a few rendered issues at most. */
-    b.qcap = nthreads + 1;
+    b.qcap = nthreads + STAGE_MAX;
     b.queue = calloc(b.qcap, sizeof *b.queue);
     pthread_t *th = b.queue ? calloc(nthreads, sizeof *th) : NULL;
     size_t started = 0;

@@ -217,6 +217,19 @@ bl_status bl_writer_output_stage(const bl_writer_output *out, const char *path,
     return BL_OK;
 }
 
+size_t bl_writer_output_size(const bl_writer_output *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < out->nfiles; k++) {
+        const bl_writer_file *f = &out->files[k];
+        if (!f->pieces)
+            n += f->len;
+        for (size_t i = 0; f->pieces && i < f->npieces; i++)
+            n += f->pieces[i].n;
+    }
+    return n;
+}
+
 void bl_writer_output_free(bl_writer_output *out)
 {
     for (size_t k = 0; k < out->nfiles; k++)

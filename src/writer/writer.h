@@ -132,6 +132,9 @@ char *bl_writer_output_path(const bl_writer_output *out, size_t k, const char *p
 bl_status bl_writer_output_stage(const bl_writer_output *out, const char *path,
                                  bl_write_group *g, bl_error *err);
 
+/* The bytes of all of out's files. */
+size_t bl_writer_output_size(const bl_writer_output *out);
+
 /* Releases out's files and empties it. */
 void bl_writer_output_free(bl_writer_output *out);
 
