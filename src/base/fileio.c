@@ -184,6 +184,55 @@ static int write_pieces(int fd, const bl_io_piece *pieces, size_t n)
     return 0;
 }
 
+/* 1 when the regular file at path (st its lstat) holds exactly the
+ * concatenation of pieces: a re-render of an unchanged issue need not be
+ * written again. Read in blocks; stops at the first difference. */
+static int holds_bytes(const char *path, const struct stat *st, const bl_io_piece *pieces,
+                       size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += pieces[i].n;
+    if (!S_ISREG(st->st_mode) || (uintmax_t)st->st_size != (uintmax_t)total)
+        return 0;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat fs;
+    int same = fstat(fd, &fs) == 0 && fs.st_dev == st->st_dev && fs.st_ino == st->st_ino;
+    char buf[1 << 16];
+    size_t k = 0, off = 0; /* the next piece, and its bytes compared */
+    while (same) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            same = r == 0;
+            break;
+        }
+        for (size_t p = 0; same && p < (size_t)r;) {
+            while (k < n && off == pieces[k].n) {
+                k++;
+                off = 0;
+            }
+            if (k == n) {
+                same = 0; /* the file grew since it was looked at */
+                break;
+            }
+            size_t m = pieces[k].n - off < (size_t)r - p ? pieces[k].n - off : (size_t)r - p;
+            same = memcmp(buf + p, (const char *)pieces[k].p + off, m) == 0;
+            p += m;
+            off += m;
+        }
+    }
+    while (same && k < n && off == pieces[k].n) {
+        k++;
+        off = 0;
+    }
+    close(fd);
+    return same && k == n;
+}
+
 bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
                                 bl_error *err)
 {
@@ -192,10 +241,14 @@ bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
     /* Looked at before opening, so that a device is never opened for
      * writing; looked at again once open, in case it was swapped between. */
     struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    int found = lstat(path, &st) == 0;
+    if (found && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
         return bl_error_set(err, BL_ERR_USAGE, path, 0, 0,
                             "cannot write: this is %s, not a regular file",
                             bl_file_kind(st.st_mode));
+    bl_io_piece one = {data, len};
+    if (found && holds_bytes(path, &st, &one, 1))
+        return BL_OK; /* already these bytes: nothing to write */
     int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
     if (fd < 0)
         return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
@@ -208,7 +261,6 @@ bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
     }
     /* Written over the old bytes from the start (opened without O_TRUNC),
      * then cut to length: never empty between. */
-    bl_io_piece one = {data, len};
     if (!e)
         e = write_pieces(fd, &one, 1);
     if (!e && ftruncate(fd, (off_t)len) != 0)
@@ -397,6 +449,7 @@ typedef struct staged {
     int exists;   /* the target existed: its mode is kept */
     mode_t mode;
     dev_t dev;    /* of the temporary: one flush per file system */
+    int unchanged; /* the target holds these bytes already: no temporary */
     int e;        /* after commit: 0, or the errno that stopped this file */
 } staged;
 
@@ -447,6 +500,20 @@ static bl_status stage(const char *path, const bl_io_piece *pieces, size_t n, st
         sweep_stale(dir);
         free(dir);
     }
+    /* The same bytes (a re-render of an unchanged issue): only its time is
+     * set at the commit, as a rewrite would, with no new file, flush or
+     * rename. Not for a file with other names or another owner, which a
+     * rewrite would give a file of its own. */
+    if (exists && st.st_nlink == 1 && st.st_uid == geteuid() &&
+        holds_bytes(target, &st, pieces, n)) {
+        if (!(f->path = strdup(path))) {
+            free(target);
+            return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+        }
+        f->target = target;
+        f->unchanged = 1;
+        return BL_OK;
+    }
     size_t cap = tl + TMP_TAG + TMP_RAND + 1;
     char *tmp = malloc(cap);
     if (!tmp) {
@@ -487,6 +554,8 @@ static bl_status stage(const char *path, const bl_io_piece *pieces, size_t n, st
  * mode); 0 or an errno. The temporary is gone either way. */
 static int finish(staged *f)
 {
+    if (f->unchanged)
+        return utimensat(AT_FDCWD, f->target, NULL, 0) != 0 ? errno : 0;
     int e = 0;
     /* Re-rendering keeps the mode the user gave the file. */
     if (f->exists && fchmod(f->fd, f->mode & 07777) != 0 && errno != EPERM)
@@ -521,7 +590,7 @@ bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *piece
     bl_status st = stage(path, pieces, n, &f, err);
     if (st != BL_OK)
         return st;
-    int e = flush_error(fsync(f.fd));
+    int e = f.unchanged ? 0 : flush_error(fsync(f.fd));
     if (!e)
         e = finish(&f);
     staged_drop(&f);
@@ -572,21 +641,26 @@ void bl_write_group_truncate(bl_write_group *g, size_t n)
 int bl_write_group_commit(bl_write_group *g)
 {
     int failed = 0;
-    if (g->n == 1) {
-        g->files[0].e = flush_error(fsync(g->files[0].fd));
-    } else {
+    size_t nwritten = 0;
+    for (size_t i = 0; i < g->n; i++)
+        nwritten += !g->files[i].unchanged;
+    if (nwritten == 1) {
+        for (size_t i = 0; i < g->n; i++)
+            if (!g->files[i].unchanged)
+                g->files[i].e = flush_error(fsync(g->files[i].fd));
+    } else if (nwritten > 1) {
         /* One sync per file system: it writes every file's data and inode
          * and flushes the disk's cache once, where an fsync per file would
          * flush it once per file (on a hard disk, a rotation each). */
         for (size_t i = 0; i < g->n; i++) {
-            int first = 1;
+            int first = !g->files[i].unchanged;
             for (size_t k = 0; k < i && first; k++)
-                first = g->files[k].dev != g->files[i].dev;
+                first = g->files[k].unchanged || g->files[k].dev != g->files[i].dev;
             if (!first)
                 continue;
             int e = flush_error(syncfs(g->files[i].fd));
             for (size_t k = i; k < g->n; k++)
-                if (g->files[k].dev == g->files[i].dev)
+                if (!g->files[k].unchanged && g->files[k].dev == g->files[i].dev)
                     g->files[k].e = e;
         }
     }

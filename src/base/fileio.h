@@ -27,7 +27,9 @@ bl_status bl_read_file_nofollow(const char *path, size_t max_size, char **out, s
  * BL_ERR_USAGE and left alone, as is an empty path. Temporary files that a
  * killed run left in the target's folder are removed (once per folder and
  * process). On any failure the temporary file is removed, an existing file
- * at path is untouched, and err says why. */
+ * at path is untouched, and err says why. A target that already holds
+ * exactly these bytes (one name, this user's) is not written again: only
+ * its modification time is set, as a rewrite would. */
 bl_status bl_write_file_atomic(const char *path, const void *data, size_t len,
                                bl_error *err);
 
@@ -80,7 +82,8 @@ void bl_write_group_free(bl_write_group *g);
 /* Writes data to path in place: neither atomic nor flushed, so only for
  * files that a crash may leave missing, empty or torn without harm (a
  * record that is only ever trusted when it matches whole, as batch's
- * stamps). No temporary file, so no new inode when path exists. A symbolic
+ * stamps). No temporary file, so no new inode when path exists; nothing
+ * at all is written when the file holds these bytes already. A symbolic
  * link at path is refused, as is anything but a regular file or a new name. */
 bl_status bl_write_file_inplace(const char *path, const void *data, size_t len,
                                 bl_error *err);

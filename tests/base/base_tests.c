@@ -2,6 +2,7 @@
  * formatting and the error record. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -305,6 +306,81 @@ static void test_write_group(void)
     CHECK_INT(rmdir(dir), 0);
 }
 
+/* A target that already holds the bytes is not written again: the same
+ * inode, its time set as a rewrite would; other bytes, or a file with a
+ * second name, get a new file as before. */
+static void test_unchanged_output(void)
+{
+    char dir[] = "/tmp/bl-base-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], other[256], stamp[256];
+    snprintf(path, sizeof path, "%s/out.pdf", dir);
+    snprintf(other, sizeof other, "%s/link.pdf", dir);
+    snprintf(stamp, sizeof stamp, "%s/.out.pdf.stamp", dir);
+    bl_error err;
+    bl_error_clear(&err);
+    CHECK_INT(bl_write_file_atomic(path, "same bytes", 10, &err), BL_OK);
+    struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
+    CHECK_INT(utimensat(AT_FDCWD, path, old, 0), 0);
+    struct stat a, b;
+    CHECK_INT(stat(path, &a), 0);
+    bl_io_piece two[] = {{"same ", 5}, {"", 0}, {"bytes", 5}};
+    CHECK_INT(bl_write_file_atomic_pieces(path, two, 3, &err), BL_OK);
+    CHECK_INT(stat(path, &b), 0);
+    CHECK(a.st_ino == b.st_ino);
+    CHECK(b.st_mtim.tv_sec > 1000000000);
+    CHECK_INT(count_entries(dir), 1);
+    /* The same length, other bytes: a new file. */
+    CHECK_INT(bl_write_file_atomic(path, "same bytez", 10, &err), BL_OK);
+    CHECK_INT(stat(path, &b), 0);
+    CHECK(a.st_ino != b.st_ino);
+    char *data;
+    size_t len;
+    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "same bytez");
+    free(data);
+    /* A second name: the rewrite gives the output a file of its own, even
+     * with the same bytes, and the other name keeps the old one. */
+    CHECK_INT(link(path, other), 0);
+    CHECK_INT(stat(path, &a), 0);
+    CHECK_INT(bl_write_file_atomic(path, "same bytez", 10, &err), BL_OK);
+    CHECK_INT(stat(path, &b), 0);
+    CHECK(a.st_ino != b.st_ino);
+    CHECK_INT(stat(other, &b), 0);
+    CHECK(a.st_ino == b.st_ino);
+    /* In a group: unchanged and changed files together. */
+    bl_write_group *g = bl_write_group_new();
+    CHECK(g != NULL);
+    bl_io_piece same = {"same bytez", 10}, changed = {"changed", 7};
+    CHECK_INT(stat(path, &a), 0);
+    CHECK_INT(bl_write_group_add(g, path, &same, 1, &err), BL_OK);
+    CHECK_INT(bl_write_group_add(g, other, &changed, 1, &err), BL_OK);
+    CHECK_INT(bl_write_group_commit(g), 0);
+    CHECK_INT(bl_write_group_result(g, 0, &err), BL_OK);
+    CHECK_INT(bl_write_group_result(g, 1, &err), BL_OK);
+    bl_write_group_free(g);
+    CHECK_INT(stat(path, &b), 0);
+    CHECK(a.st_ino == b.st_ino);
+    CHECK_INT(bl_read_file(other, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "changed");
+    free(data);
+    /* An in-place record with the same bytes is left alone, time and all. */
+    CHECK_INT(bl_write_file_inplace(stamp, "stamp", 5, &err), BL_OK);
+    CHECK_INT(utimensat(AT_FDCWD, stamp, old, 0), 0);
+    CHECK_INT(bl_write_file_inplace(stamp, "stamp", 5, &err), BL_OK);
+    CHECK_INT(stat(stamp, &b), 0);
+    CHECK_INT(b.st_mtim.tv_sec, 1000000000);
+    CHECK_INT(bl_write_file_inplace(stamp, "stamp2", 6, &err), BL_OK);
+    CHECK_INT(bl_read_file(stamp, 100, &data, &len, &err), BL_OK);
+    CHECK_STR(data, "stamp2");
+    free(data);
+    CHECK_INT(count_entries(dir), 2); /* the dot-file is not counted */
+    unlink(path);
+    unlink(other);
+    unlink(stamp);
+    CHECK_INT(rmdir(dir), 0);
+}
+
 static void test_fileio_inplace(void)
 {
     char dir[] = "/tmp/bl-base-XXXXXX";
@@ -469,6 +545,7 @@ int main(void)
      * test_fileio's folder, removed, could lend its inode to this one's. */
     test_fileio_safety();
     test_write_group();
+    test_unchanged_output();
     test_fileio();
     test_fileio_inplace();
     test_error();
