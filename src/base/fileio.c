@@ -601,6 +601,8 @@ bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *piece
 
 /* ---- many files, one flush ---------------------------------------------- */
 
+enum { SYNCFS_FROM = 4 }; /* files written in a group */
+
 struct bl_write_group {
     staged *files;
     size_t n, cap;
@@ -644,14 +646,15 @@ int bl_write_group_commit(bl_write_group *g)
     size_t nwritten = 0;
     for (size_t i = 0; i < g->n; i++)
         nwritten += !g->files[i].unchanged;
-    if (nwritten == 1) {
+    if (nwritten < SYNCFS_FROM) {
         for (size_t i = 0; i < g->n; i++)
             if (!g->files[i].unchanged)
                 g->files[i].e = flush_error(fsync(g->files[i].fd));
-    } else if (nwritten > 1) {
+    } else {
         /* One sync per file system: it writes every file's data and inode
          * and flushes the disk's cache once, where an fsync per file would
-         * flush it once per file (on a hard disk, a rotation each). */
+         * flush it once per file (on a hard disk, a rotation each). It also
+         * flushes what other programs wrote there, so not for a few files. */
         for (size_t i = 0; i < g->n; i++) {
             int first = !g->files[i].unchanged;
             for (size_t k = 0; k < i && first; k++)

@@ -46,9 +46,9 @@ bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *piece
 
 /* Atomic writes flushed together: each file is written to its temporary
  * file at once, and committing the group flushes them all (one sync of
- * their file system, or an fsync when there is one file) and then renames
+ * their file system) and then renames
  * each over its target. A batch of many outputs costs one flush, not one
- * per file. Until committed, no target is touched; the group's temporary
+ * per file (from four files on; fewer get an fsync each). Until committed, no target is touched; the group's temporary
  * files are locked and removed if it is freed or truncated. */
 typedef struct bl_write_group bl_write_group;
 
