@@ -450,15 +450,23 @@ typedef struct staged {
     mode_t mode;
     dev_t dev;    /* of the temporary: one flush per file system */
     int unchanged; /* the target holds these bytes already: no temporary */
+    int done;     /* committed: e tells how */
     int e;        /* after commit: 0, or the errno that stopped this file */
 } staged;
 
-static void staged_drop(staged *f)
+/* Removes f's temporary file, if it has one. */
+static void staged_close(staged *f)
 {
     if (f->fd >= 0) {
         unlink(f->tmp); /* before closing: the lock holds until the name is gone */
         close(f->fd);
+        f->fd = -1;
     }
+}
+
+static void staged_drop(staged *f)
+{
+    staged_close(f);
     free(f->tmp);
     free(f->target);
     free(f->path);
@@ -601,11 +609,15 @@ bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *piece
 
 /* ---- many files, one flush ---------------------------------------------- */
 
-enum { SYNCFS_FROM = 4 }; /* files written in a group */
+/* A group syncs its file system from SYNCFS_FROM files written; one that
+ * holds OPEN_MAX temporary files (open, to stay locked) commits them before
+ * it takes more: a 1,000-page SVG is written in parts, as many flushes. */
+enum { SYNCFS_FROM = 4, OPEN_MAX = 64 };
 
 struct bl_write_group {
     staged *files;
     size_t n, cap;
+    size_t nopen; /* temporaries written, not committed yet */
     int committed;
 };
 
@@ -614,18 +626,61 @@ bl_write_group *bl_write_group_new(void)
     return calloc(1, sizeof(bl_write_group));
 }
 
+/* Flushes and renames the files not committed yet. */
+static void commit_pending(bl_write_group *g)
+{
+    size_t nwritten = 0;
+    for (size_t i = 0; i < g->n; i++)
+        nwritten += !g->files[i].done && !g->files[i].unchanged;
+    if (nwritten < SYNCFS_FROM) {
+        for (size_t i = 0; i < g->n; i++)
+            if (!g->files[i].done && !g->files[i].unchanged)
+                g->files[i].e = flush_error(fsync(g->files[i].fd));
+    } else {
+        /* One sync per file system: it writes every file's data and inode
+         * and flushes the disk's cache once, where an fsync per file would
+         * flush it once per file (on a hard disk, a rotation each). It also
+         * flushes what other programs wrote there, so not for a few files. */
+        for (size_t i = 0; i < g->n; i++) {
+            const staged *f = &g->files[i];
+            int first = !f->done && !f->unchanged;
+            for (size_t k = 0; k < i && first; k++)
+                first = g->files[k].done || g->files[k].unchanged || g->files[k].dev != f->dev;
+            if (!first)
+                continue;
+            int e = flush_error(syncfs(f->fd));
+            for (size_t k = i; k < g->n; k++)
+                if (!g->files[k].done && !g->files[k].unchanged && g->files[k].dev == f->dev)
+                    g->files[k].e = e;
+        }
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        staged *f = &g->files[i];
+        if (f->done)
+            continue;
+        if (!f->e)
+            f->e = finish(f);
+        else
+            staged_close(f);
+        f->done = 1;
+    }
+    g->nopen = 0;
+}
+
 bl_status bl_write_group_add(bl_write_group *g, const char *path, const bl_io_piece *pieces,
                              size_t n, bl_error *err)
 {
     if (g->committed)
         bl_write_group_clear(g);
+    if (g->nopen == OPEN_MAX)
+        commit_pending(g);
     staged *fs = bl_reserve(g->files, &g->cap, g->n, 1, sizeof *fs, 16);
     if (!fs)
         return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
     g->files = fs;
     bl_status st = stage(path, pieces, n, &g->files[g->n], err);
     if (st == BL_OK)
-        g->n++;
+        g->nopen += !g->files[g->n++].unchanged;
     return st;
 }
 
@@ -636,50 +691,26 @@ size_t bl_write_group_size(const bl_write_group *g)
 
 void bl_write_group_truncate(bl_write_group *g, size_t n)
 {
-    while (g->n > n)
-        staged_drop(&g->files[--g->n]);
+    while (g->n > n) {
+        staged *f = &g->files[--g->n];
+        g->nopen -= !f->done && !f->unchanged;
+        staged_drop(f);
+    }
 }
 
 int bl_write_group_commit(bl_write_group *g)
 {
-    int failed = 0;
-    size_t nwritten = 0;
-    for (size_t i = 0; i < g->n; i++)
-        nwritten += !g->files[i].unchanged;
-    if (nwritten < SYNCFS_FROM) {
-        for (size_t i = 0; i < g->n; i++)
-            if (!g->files[i].unchanged)
-                g->files[i].e = flush_error(fsync(g->files[i].fd));
-    } else {
-        /* One sync per file system: it writes every file's data and inode
-         * and flushes the disk's cache once, where an fsync per file would
-         * flush it once per file (on a hard disk, a rotation each). It also
-         * flushes what other programs wrote there, so not for a few files. */
-        for (size_t i = 0; i < g->n; i++) {
-            int first = !g->files[i].unchanged;
-            for (size_t k = 0; k < i && first; k++)
-                first = g->files[k].unchanged || g->files[k].dev != g->files[i].dev;
-            if (!first)
-                continue;
-            int e = flush_error(syncfs(g->files[i].fd));
-            for (size_t k = i; k < g->n; k++)
-                if (!g->files[k].unchanged && g->files[k].dev == g->files[i].dev)
-                    g->files[k].e = e;
-        }
-    }
-    for (size_t i = 0; i < g->n; i++) {
-        staged *f = &g->files[i];
-        if (!f->e)
-            f->e = finish(f);
-        failed += f->e != 0;
-    }
+    commit_pending(g);
     g->committed = 1;
+    int failed = 0;
+    for (size_t i = 0; i < g->n; i++)
+        failed += g->files[i].e != 0;
     return failed;
 }
 
 bl_status bl_write_group_result(const bl_write_group *g, size_t k, bl_error *err)
 {
-    if (k >= g->n || !g->committed)
+    if (k >= g->n || !g->files[k].done)
         return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "no such file committed");
     if (g->files[k].e)
         return bl_error_set(err, BL_ERR_IO, g->files[k].path, 0, 0, "cannot write: %s",
@@ -690,6 +721,7 @@ bl_status bl_write_group_result(const bl_write_group *g, size_t k, bl_error *err
 void bl_write_group_clear(bl_write_group *g)
 {
     bl_write_group_truncate(g, 0);
+    g->nopen = 0;
     g->committed = 0;
 }
 

@@ -46,10 +46,12 @@ bl_status bl_write_file_atomic_pieces(const char *path, const bl_io_piece *piece
 
 /* Atomic writes flushed together: each file is written to its temporary
  * file at once, and committing the group flushes them all (one sync of
- * their file system) and then renames
- * each over its target. A batch of many outputs costs one flush, not one
- * per file (from four files on; fewer get an fsync each). Until committed, no target is touched; the group's temporary
- * files are locked and removed if it is freed or truncated. */
+ * their file system) and then renames each over its target. A batch of
+ * many outputs costs one flush, not one per file (from four files on;
+ * fewer get an fsync each). Until committed, no target is touched, except
+ * that a group holding 64 temporary files commits those before it takes
+ * more (each stays open, and locked, until renamed). The temporaries are
+ * removed if the group is freed or truncated. */
 typedef struct bl_write_group bl_write_group;
 
 /* NULL when out of memory. */
@@ -62,7 +64,8 @@ bl_write_group *bl_write_group_new(void);
 bl_status bl_write_group_add(bl_write_group *g, const char *path, const bl_io_piece *pieces,
                              size_t n, bl_error *err);
 
-/* The files added so far; removes the files after the first n. */
+/* The files added so far; removes the files after the first n (those the
+ * group already committed in parts stay written). */
 size_t bl_write_group_size(const bl_write_group *g);
 void bl_write_group_truncate(bl_write_group *g, size_t n);
 
@@ -71,7 +74,7 @@ void bl_write_group_truncate(bl_write_group *g, size_t n);
  * renamed). Each file's outcome is then told by bl_write_group_result. */
 int bl_write_group_commit(bl_write_group *g);
 
-/* After commit: BL_OK when file k (0-based, in order added) replaced its
+/* Once committed: BL_OK when file k (0-based, in order added) replaced its
  * target, else err names the file as given and the reason. */
 bl_status bl_write_group_result(const bl_write_group *g, size_t k, bl_error *err);
 

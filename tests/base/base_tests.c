@@ -289,6 +289,31 @@ static void test_write_group(void)
     free(data);
     CHECK_INT(unlink(inside), 0);
     CHECK_INT(rmdir(a), 0);
+    /* 150 files (a long SVG): written in parts of 64, never more than 64
+     * temporaries open at once; every file committed, none left over. */
+    {
+        int fds0 = count_entries("/proc/self/fd"), most = 0;
+        char many[300];
+        for (int i = 0; i < 150; i++) {
+            snprintf(many, sizeof many, "%s/p%03d.svg", dir, i);
+            bl_io_piece pi = {many, strlen(many)};
+            CHECK_INT(bl_write_group_add(g, many, &pi, 1, &err), BL_OK);
+            int open_now = count_entries("/proc/self/fd") - fds0;
+            most = open_now > most ? open_now : most;
+        }
+        CHECK(most <= 64);
+        CHECK_INT(bl_write_group_commit(g), 0);
+        for (int i = 0; i < 150; i++) {
+            CHECK_INT(bl_write_group_result(g, (size_t)i, &err), BL_OK);
+            snprintf(many, sizeof many, "%s/p%03d.svg", dir, i);
+            CHECK_INT(bl_read_file(many, 1000, &data, &len, &err), BL_OK);
+            CHECK_STR(data, many);
+            free(data);
+            unlink(many);
+        }
+        CHECK_INT(count_entries(dir), 3); /* b, c, fifo */
+        CHECK_INT(count_entries("/proc/self/fd"), fds0);
+    }
     /* Truncated or freed before the commit: the temporaries go, b stays. */
     CHECK_INT(bl_write_group_add(g, b, &pc, 1, &err), BL_OK);
     CHECK_INT(bl_write_group_add(g, a, &pc, 1, &err), BL_OK);
