@@ -2,8 +2,10 @@
  * workers sharing one font cache and shaper, with progress, a summary, a
  * JSON report, make-like --changed, and --shard K/N to split the work
  * across machines with no coordinator. Workers render into memory; the
- * main thread writes the outputs (flushed to disk, then renamed) in the
- * order they were rendered, so waiting for the disk overlaps rendering. */
+ * main thread writes the outputs in the order they were rendered, to
+ * temporary files flushed to disk together a group at a time and then
+ * renamed, so waiting for the disk overlaps rendering and is paid once a
+ * group. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <malloc.h>
