@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,24 @@ typedef struct mapped_file {
     size_t size;
 } mapped_file;
 
+/* The Unicode subtable a face's coverage is read from. */
+typedef struct cmap_sub {
+    const unsigned char *t; /* in the mapped file */
+    size_t len;
+    int format;             /* 12 or 4; 0: pages built at open, or none */
+    size_t n;               /* its groups (12) or segments (4) */
+} cmap_sub;
+
 struct bl_font {
     bl_font_info info;
     char *family, *style, *psname;
-    uint16_t *cmap[CMAP_PAGES]; /* code point -> glyph id, 256 per page; NULL page: none */
+    /* Code point -> glyph id, 256 per page, each page made from the
+     * subtable when first asked for (a document asks for a few dozen of a
+     * CJK face's 200): building all at open was a tenth of a render. A
+     * page is published once, atomically; threads that race build it
+     * twice and keep one. NULL: not made yet. */
+    _Atomic(uint16_t *) cmap[CMAP_PAGES];
+    cmap_sub sub;
     const unsigned char *hmtx;  /* the face's hmtx table in the mapped file, or NULL */
     size_t nhmetrics;           /* its longHorMetric records (at least 1 when hmtx) */
 };
@@ -266,12 +281,28 @@ static mapped_file *map_file(bl_fontcache *c, const char *path, bl_error *err)
     return m;
 }
 
+/* The page every code point of a page without mappings shares; never
+ * written (pages built at open are separate allocations). */
+static uint16_t empty_page[256];
+
+/* Page pg at open (one thread): made empty when missing. NULL: no memory. */
+static uint16_t *open_page(bl_font *f, uint32_t pg)
+{
+    uint16_t *p = atomic_load_explicit(&f->cmap[pg], memory_order_relaxed);
+    if (!p && (p = calloc(256, sizeof *p)))
+        atomic_store_explicit(&f->cmap[pg], p, memory_order_relaxed);
+    return p;
+}
+
 static void font_free(bl_font *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < CMAP_PAGES; i++)
-        free(f->cmap[i]);
+    for (size_t i = 0; i < CMAP_PAGES; i++) {
+        uint16_t *pg = atomic_load_explicit(&f->cmap[i], memory_order_relaxed);
+        if (pg != empty_page)
+            free(pg);
+    }
     free(f->family);
     free(f->style);
     free(f->psname);
@@ -285,11 +316,11 @@ static int cmap_set(bl_font *f, uint32_t cp, uint32_t gid)
      * count map nothing; the first mapping of a character wins. */
     if (cp >= 0x110000 || gid == 0 || gid >= f->info.num_glyphs || gid > 0xFFFF)
         return 1;
-    uint16_t **page = &f->cmap[cp >> 8];
-    if (!*page && !(*page = calloc(256, sizeof **page)))
+    uint16_t *pg = open_page(f, cp >> 8);
+    if (!pg)
         return 0;
-    if (!(*page)[cp & 0xFF])
-        (*page)[cp & 0xFF] = (uint16_t)gid;
+    if (!pg[cp & 0xFF])
+        pg[cp & 0xFF] = (uint16_t)gid;
     return 1;
 }
 
@@ -321,11 +352,10 @@ static int cmap_format12(bl_font *f, const unsigned char *t, size_t len)
         if (hi - lo >= limit - gid)
             hi = lo + (limit - gid) - 1; /* ids past the face's glyphs map nothing */
         for (uint32_t cp = lo; cp <= hi;) {
-            uint16_t **page = &f->cmap[cp >> 8];
-            if (!*page && !(*page = calloc(256, sizeof **page)))
+            uint16_t *pg = open_page(f, cp >> 8);
+            if (!pg)
                 return 0;
             uint32_t end = (cp | 0xFF) < hi ? (cp | 0xFF) : hi;
-            uint16_t *pg = *page;
             for (; cp <= end; cp++, gid++)
                 if (!pg[cp & 0xFF])
                     pg[cp & 0xFF] = (uint16_t)gid; /* the first mapping wins */
@@ -371,6 +401,116 @@ static int cmap_format4(bl_font *f, const unsigned char *t, size_t len)
     return 1;
 }
 
+/* 1 when the groups (format 12) or segments (format 4) of s ascend without
+ * overlapping, as the OpenType specification requires: then the ones that
+ * cover a page are found by bisection. Other tables are read whole at open. */
+static int cmap_ordered(const cmap_sub *s)
+{
+    const unsigned char *t = s->t;
+    for (size_t i = 0; i < s->n; i++) {
+        uint32_t lo, hi;
+        if (s->format == 12) {
+            lo = rd32(t + 16 + 12 * i);
+            hi = rd32(t + 16 + 12 * i + 4);
+        } else {
+            hi = rd16(t + 14 + 2 * i);
+            lo = rd16(t + 16 + 2 * s->n + 2 * i);
+        }
+        uint32_t prev_hi = 0;
+        if (i > 0)
+            prev_hi = s->format == 12 ? rd32(t + 16 + 12 * (i - 1) + 4)
+                                      : rd16(t + 14 + 2 * (i - 1));
+        if (lo > hi || (i > 0 && lo <= prev_hi))
+            return 0;
+    }
+    return 1;
+}
+
+/* The end of group or segment i. */
+static uint32_t sub_hi(const cmap_sub *s, size_t i)
+{
+    return s->format == 12 ? rd32(s->t + 16 + 12 * i + 4) : rd16(s->t + 14 + 2 * i);
+}
+
+/* Fills pg[0..256) with page page_no of an ordered subtable, with the same
+ * mappings the whole-table readers give; 1 when any code point maps. */
+static int fill_page(const cmap_sub *s, uint32_t num_glyphs, uint32_t page_no, uint16_t *pg)
+{
+    uint32_t a = page_no << 8, b = a | 0xFF;
+    size_t lo_i = 0, hi_i = s->n; /* the first group ending at or after a */
+    while (lo_i < hi_i) {
+        size_t mid = lo_i + (hi_i - lo_i) / 2;
+        if (sub_hi(s, mid) < a)
+            lo_i = mid + 1;
+        else
+            hi_i = mid;
+    }
+    int any = 0;
+    uint32_t limit = num_glyphs < 0x10000 ? num_glyphs : 0x10000;
+    const unsigned char *t = s->t;
+    for (size_t i = lo_i; i < s->n; i++) {
+        if (s->format == 12) {
+            const unsigned char *g = t + 16 + 12 * i;
+            uint32_t lo = rd32(g), hi = rd32(g + 4), gid = rd32(g + 8);
+            if (lo > b)
+                break;
+            for (uint32_t cp = lo > a ? lo : a; cp <= hi && cp <= b; cp++) {
+                uint64_t id = (uint64_t)gid + (cp - lo);
+                if (id != 0 && id < limit) {
+                    pg[cp - a] = (uint16_t)id;
+                    any = 1;
+                }
+            }
+        } else {
+            size_t segs = s->n;
+            const unsigned char *starts = t + 16 + 2 * segs, *deltas = t + 16 + 4 * segs,
+                                *ranges = t + 16 + 6 * segs;
+            uint32_t lo = rd16(starts + 2 * i), hi = rd16(t + 14 + 2 * i);
+            uint32_t delta = rd16(deltas + 2 * i), ro = rd16(ranges + 2 * i);
+            if (lo > b)
+                break;
+            for (uint32_t cp = lo > a ? lo : a; cp <= hi && cp <= b && cp != 0xFFFF; cp++) {
+                uint32_t id;
+                if (ro == 0) {
+                    id = (cp + delta) & 0xFFFF;
+                } else {
+                    size_t at = (size_t)(ranges + 2 * i - t) + ro + 2 * (cp - lo);
+                    if (at + 2 > s->len)
+                        break;
+                    id = rd16(t + at);
+                    if (id)
+                        id = (id + delta) & 0xFFFF;
+                }
+                if (id != 0 && id < num_glyphs) {
+                    pg[cp - a] = (uint16_t)id;
+                    any = 1;
+                }
+            }
+        }
+    }
+    return any;
+}
+
+/* Page page_no of f, made from the subtable and published; tmp (256
+ * entries) holds it instead when there is no memory to keep it. */
+static const uint16_t *make_page(bl_font *f, uint32_t page_no, uint16_t *tmp)
+{
+    memset(tmp, 0, 256 * sizeof *tmp);
+    uint16_t *made = empty_page;
+    if (fill_page(&f->sub, f->info.num_glyphs, page_no, tmp)) {
+        if (!(made = malloc(256 * sizeof *made)))
+            return tmp;
+        memcpy(made, tmp, 256 * sizeof *made);
+    }
+    uint16_t *expected = NULL;
+    if (atomic_compare_exchange_strong_explicit(&f->cmap[page_no], &expected, made,
+                                                memory_order_acq_rel, memory_order_acquire))
+        return made;
+    if (made != empty_page)
+        free(made); /* another thread made it first */
+    return expected;
+}
+
 /* Reads the face's Unicode cmap straight from the file: the full-repertoire
  * subtable (format 12) when there is one, else the BMP one (format 4), as
  * FreeType's Unicode charmap chooses. Walking it through FreeType cost
@@ -404,11 +544,27 @@ static int build_cmap(bl_font *f, const unsigned char *d, size_t size, size_t di
             best_rank = rank;
         }
     }
-    if (best_rank == 2)
-        return cmap_format12(f, best, best_len);
-    if (best_rank == 1)
-        return cmap_format4(f, best, best_len);
-    return 1;
+    if (best_rank == 0)
+        return 1;
+    cmap_sub sub = {best, best_len, best_rank == 2 ? 12 : 4, 0};
+    /* The same bounds as the whole-table readers. */
+    if (best_rank == 2 && best_len >= 16) {
+        sub.n = rd32(best + 12);
+        if (sub.n > (best_len - 16) / 12)
+            sub.n = (best_len - 16) / 12;
+    } else if (best_rank == 1 && best_len >= 14) {
+        size_t l = rd16(best + 2);
+        if (l < best_len)
+            sub.len = l < 14 ? 14 : l;
+        sub.n = rd16(best + 6) / 2;
+        if (16 + 8 * sub.n > sub.len)
+            sub.n = 0;
+    }
+    if (cmap_ordered(&sub)) {
+        f->sub = sub; /* pages made when asked for */
+        return 1;
+    }
+    return best_rank == 2 ? cmap_format12(f, best, best_len) : cmap_format4(f, best, best_len);
 }
 
 /* Advances are read from hhea/hmtx in the mapped file when asked for (font
@@ -959,7 +1115,10 @@ int bl_font_has_char(const bl_font *font, uint32_t cp)
 {
     if (cp >= 0x110000)
         return 0;
-    const uint16_t *page = font->cmap[cp >> 8];
+    const uint16_t *page = atomic_load_explicit(&font->cmap[cp >> 8], memory_order_acquire);
+    uint16_t tmp[256];
+    if (!page && font->sub.format) /* the page cache is the only part that changes */
+        page = make_page((bl_font *)font, cp >> 8, tmp);
     return page && page[cp & 0xFF] != 0;
 }
 

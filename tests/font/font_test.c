@@ -158,6 +158,19 @@ static void check_chains(void)
         CHECK(bl_font_has_char(f, 0x4E2D));
         CHECK(bl_font_has_char(f, 0x20BB7));
         CHECK(!bl_font_has_char(f, 0xE000));
+        /* Coverage pages are made when first asked for: over every code
+         * point they give what reading the whole cmap at open gave (counted
+         * so with Debian 12's fonts-noto-cjk and fonts-dejavu-core). */
+        unsigned long n = 0;
+        for (uint32_t cp = 0; cp < 0x110000; cp++)
+            n += (unsigned long)bl_font_has_char(f, cp);
+        CHECK_INT(n, 44746);
+        if (ch_lat) {
+            n = 0;
+            for (uint32_t cp = 0; cp < 0x110000; cp++)
+                n += (unsigned long)bl_font_has_char(ch_lat->fonts[0], cp);
+            CHECK_INT(n, 5918);
+        }
         CHECK_INT(bl_font_glyph_advance(f, 0), 1000);
         CHECK_INT(bl_font_glyph_advance(f, bl_font_get_info(f)->num_glyphs), 0);
     }
