@@ -483,22 +483,26 @@ static bl_status stage(const char *path, const bl_io_piece *pieces, size_t n, st
     f->fd = -1;
     if (!path || !*path)
         return bl_error_set(err, BL_ERR_USAGE, NULL, 0, 0, "no output file name given (empty)");
-    int e = 0;
-    char *target = follow_links(path, &e);
-    if (!target)
-        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
+    /* f owns what is made from here on: any failure drops it whole. */
+    int e = 0, nomem = 0; /* nomem: an allocation of this function failed */
+    if (!(f->path = strdup(path))) {
+        nomem = 1;
+        goto fail;
+    }
+    if (!(f->target = follow_links(path, &e)))
+        goto fail;
     struct stat st;
-    int exists = stat(target, &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) {
-        free(target);
+    f->exists = stat(f->target, &st) == 0;
+    if (f->exists && !S_ISREG(st.st_mode)) {
+        staged_drop(f);
         /* Replacing /dev/null or a FIFO with a file would break the system;
          * writing into them is not what an output file is for. */
         return bl_error_set(err, BL_ERR_USAGE, path, 0, 0,
                             "cannot write: this is %s, not a regular file; give a file name",
                             bl_file_kind(st.st_mode));
     }
-    size_t tl = strlen(target);
-    char *dir = strdup(target);
+    f->mode = f->exists ? st.st_mode : 0;
+    char *dir = strdup(f->target);
     if (dir) {
         char *slash = strrchr(dir, '/');
         if (!slash)
@@ -512,50 +516,31 @@ static bl_status stage(const char *path, const bl_io_piece *pieces, size_t n, st
      * set at the commit, as a rewrite would, with no new file, flush or
      * rename. Not for a file with other names or another owner, which a
      * rewrite would give a file of its own. */
-    if (exists && st.st_nlink == 1 && st.st_uid == geteuid() &&
-        holds_bytes(target, &st, pieces, n)) {
-        if (!(f->path = strdup(path))) {
-            free(target);
-            return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
-        }
-        f->target = target;
+    if (f->exists && st.st_nlink == 1 && st.st_uid == geteuid() &&
+        holds_bytes(f->target, &st, pieces, n)) {
         f->unchanged = 1;
         return BL_OK;
     }
-    size_t cap = tl + TMP_TAG + TMP_RAND + 1;
-    char *tmp = malloc(cap);
-    if (!tmp) {
-        free(target);
-        return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+    size_t cap = strlen(f->target) + TMP_TAG + TMP_RAND + 1;
+    if (!(f->tmp = malloc(cap))) {
+        nomem = 1;
+        goto fail;
     }
     /* The temporary file lives beside the target so rename() stays atomic. */
-    int fd = create_tmp(target, tmp, cap);
+    if ((f->fd = create_tmp(f->target, f->tmp, cap)) < 0) {
+        e = errno;
+        goto fail;
+    }
     struct stat ts;
-    if (fd < 0 || (e = write_pieces(fd, pieces, n)) != 0 || (fstat(fd, &ts) != 0 && (e = errno))) {
-        if (fd < 0)
-            e = errno;
-        else {
-            unlink(tmp);
-            close(fd);
-        }
-        free(tmp);
-        free(target);
-        return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
-    }
-    if (!(f->path = strdup(path))) {
-        unlink(tmp);
-        close(fd);
-        free(tmp);
-        free(target);
-        return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    f->target = target;
-    f->tmp = tmp;
-    f->fd = fd;
-    f->exists = exists;
-    f->mode = exists ? st.st_mode : 0;
+    if ((e = write_pieces(f->fd, pieces, n)) != 0 || (fstat(f->fd, &ts) != 0 && (e = errno)))
+        goto fail;
     f->dev = ts.st_dev;
     return BL_OK;
+fail:
+    staged_drop(f);
+    if (nomem)
+        return bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory");
+    return bl_error_set(err, BL_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
 }
 
 /* Renames a flushed temporary over its target (keeping the target's
@@ -721,7 +706,6 @@ bl_status bl_write_group_result(const bl_write_group *g, size_t k, bl_error *err
 void bl_write_group_clear(bl_write_group *g)
 {
     bl_write_group_truncate(g, 0);
-    g->nopen = 0;
     g->committed = 0;
 }
 
