@@ -42,8 +42,9 @@ typedef struct mapped_file {
 typedef struct cmap_sub {
     const unsigned char *t; /* in the mapped file */
     size_t len;
-    int format;             /* 12 or 4; 0: pages built at open, or none */
+    int format;             /* 12 or 4; 0: none (the face covers nothing) */
     size_t n;               /* its groups (12) or segments (4) */
+    int ordered;            /* ascending, not overlapping (cmap_ordered) */
 } cmap_sub;
 
 struct bl_font {
@@ -282,17 +283,8 @@ static mapped_file *map_file(bl_fontcache *c, const char *path, bl_error *err)
 }
 
 /* The page every code point of a page without mappings shares; never
- * written (pages built at open are separate allocations). */
+ * written. */
 static uint16_t empty_page[256];
-
-/* Page pg at open (one thread): made empty when missing. NULL: no memory. */
-static uint16_t *open_page(bl_font *f, uint32_t pg)
-{
-    uint16_t *p = atomic_load_explicit(&f->cmap[pg], memory_order_relaxed);
-    if (!p && (p = calloc(256, sizeof *p)))
-        atomic_store_explicit(&f->cmap[pg], p, memory_order_relaxed);
-    return p;
-}
 
 static void font_free(bl_font *f)
 {
@@ -309,166 +301,66 @@ static void font_free(bl_font *f)
     free(f);
 }
 
-/* Coverage as a two-level table: a lookup is two loads, no locking. */
-static int cmap_set(bl_font *f, uint32_t cp, uint32_t gid)
+/* The start and end of group (format 12) or segment (format 4) i. */
+static uint32_t sub_lo(const cmap_sub *s, size_t i)
 {
-    /* As FreeType's iteration did: glyph 0 and ids past the face's glyph
-     * count map nothing; the first mapping of a character wins. */
-    if (cp >= 0x110000 || gid == 0 || gid >= f->info.num_glyphs || gid > 0xFFFF)
-        return 1;
-    uint16_t *pg = open_page(f, cp >> 8);
-    if (!pg)
-        return 0;
-    if (!pg[cp & 0xFF])
-        pg[cp & 0xFF] = (uint16_t)gid;
-    return 1;
+    return s->format == 12 ? rd32(s->t + 16 + 12 * i) : rd16(s->t + 16 + 2 * s->n + 2 * i);
 }
 
-/* A format 12 subtable (UCS-4 groups) at t[0..len). Each group fills its
- * range page by page (a CJK face has some 45,000 mapped characters). */
-static int cmap_format12(bl_font *f, const unsigned char *t, size_t len)
-{
-    if (len < 16)
-        return 1;
-    size_t n = rd32(t + 12);
-    if (n > (len - 16) / 12)
-        n = (len - 16) / 12;
-    uint32_t limit = f->info.num_glyphs < 0x10000 ? f->info.num_glyphs : 0x10000;
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *g = t + 16 + 12 * i;
-        uint32_t lo = rd32(g), hi = rd32(g + 4), gid = rd32(g + 8);
-        if (lo > hi || lo >= 0x110000)
-            continue;
-        if (hi >= 0x110000)
-            hi = 0x10FFFF;
-        if (gid == 0) { /* a range starting at .notdef: its first character maps nothing */
-            if (lo == hi)
-                continue;
-            lo++;
-            gid = 1;
-        }
-        if (gid >= limit)
-            continue;
-        if (hi - lo >= limit - gid)
-            hi = lo + (limit - gid) - 1; /* ids past the face's glyphs map nothing */
-        for (uint32_t cp = lo; cp <= hi;) {
-            uint16_t *pg = open_page(f, cp >> 8);
-            if (!pg)
-                return 0;
-            uint32_t end = (cp | 0xFF) < hi ? (cp | 0xFF) : hi;
-            for (; cp <= end; cp++, gid++)
-                if (!pg[cp & 0xFF])
-                    pg[cp & 0xFF] = (uint16_t)gid; /* the first mapping wins */
-            if (end == 0x10FFFF)
-                break;
-        }
-    }
-    return 1;
-}
-
-/* A format 4 subtable (BMP segments) at t[0..len). */
-static int cmap_format4(bl_font *f, const unsigned char *t, size_t len)
-{
-    if (len < 14)
-        return 1;
-    size_t l = rd16(t + 2);
-    if (l < len)
-        len = l < 14 ? 14 : l;
-    size_t segs = rd16(t + 6) / 2;
-    if (16 + 8 * segs > len)
-        return 1;
-    const unsigned char *ends = t + 14, *starts = t + 16 + 2 * segs,
-                        *deltas = t + 16 + 4 * segs, *ranges = t + 16 + 6 * segs;
-    for (size_t i = 0; i < segs; i++) {
-        uint32_t lo = rd16(starts + 2 * i), hi = rd16(ends + 2 * i);
-        uint32_t delta = rd16(deltas + 2 * i), ro = rd16(ranges + 2 * i);
-        for (uint32_t cp = lo; cp <= hi && cp != 0xFFFF; cp++) {
-            uint32_t gid;
-            if (ro == 0) {
-                gid = (cp + delta) & 0xFFFF;
-            } else {
-                size_t at = (size_t)(ranges + 2 * i - t) + ro + 2 * (cp - lo);
-                if (at + 2 > len)
-                    break;
-                gid = rd16(t + at);
-                if (gid)
-                    gid = (gid + delta) & 0xFFFF;
-            }
-            if (!cmap_set(f, cp, gid))
-                return 0;
-        }
-    }
-    return 1;
-}
-
-/* 1 when the groups (format 12) or segments (format 4) of s ascend without
- * overlapping, as the OpenType specification requires: then the ones that
- * cover a page are found by bisection. Other tables are read whole at open. */
-static int cmap_ordered(const cmap_sub *s)
-{
-    const unsigned char *t = s->t;
-    for (size_t i = 0; i < s->n; i++) {
-        uint32_t lo, hi;
-        if (s->format == 12) {
-            lo = rd32(t + 16 + 12 * i);
-            hi = rd32(t + 16 + 12 * i + 4);
-        } else {
-            hi = rd16(t + 14 + 2 * i);
-            lo = rd16(t + 16 + 2 * s->n + 2 * i);
-        }
-        uint32_t prev_hi = 0;
-        if (i > 0)
-            prev_hi = s->format == 12 ? rd32(t + 16 + 12 * (i - 1) + 4)
-                                      : rd16(t + 14 + 2 * (i - 1));
-        if (lo > hi || (i > 0 && lo <= prev_hi))
-            return 0;
-    }
-    return 1;
-}
-
-/* The end of group or segment i. */
 static uint32_t sub_hi(const cmap_sub *s, size_t i)
 {
     return s->format == 12 ? rd32(s->t + 16 + 12 * i + 4) : rd16(s->t + 14 + 2 * i);
 }
 
-/* Fills pg[0..256) with page page_no of an ordered subtable, with the same
- * mappings the whole-table readers give; 1 when any code point maps. */
+/* 1 when the groups or segments of s ascend without overlapping, as the
+ * OpenType specification requires: then the ones that cover a page are
+ * found by bisection, else every one is looked at for each page. */
+static int cmap_ordered(const cmap_sub *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (sub_lo(s, i) > sub_hi(s, i) || (i > 0 && sub_lo(s, i) <= sub_hi(s, i - 1)))
+            return 0;
+    return 1;
+}
+
+/* Fills pg[0..256) (zeroed) with page page_no of s, as FreeType's Unicode
+ * charmap reads it: glyph 0 and ids past the face's glyphs map nothing,
+ * and the first mapping of a character in table order wins. 1 when any
+ * code point maps. */
 static int fill_page(const cmap_sub *s, uint32_t num_glyphs, uint32_t page_no, uint16_t *pg)
 {
     uint32_t a = page_no << 8, b = a | 0xFF;
-    size_t lo_i = 0, hi_i = s->n; /* the first group ending at or after a */
-    while (lo_i < hi_i) {
-        size_t mid = lo_i + (hi_i - lo_i) / 2;
+    size_t first = 0; /* ordered: the first group ending at or after a */
+    for (size_t hi_i = s->ordered ? s->n : 0; first < hi_i;) {
+        size_t mid = first + (hi_i - first) / 2;
         if (sub_hi(s, mid) < a)
-            lo_i = mid + 1;
+            first = mid + 1;
         else
             hi_i = mid;
     }
     int any = 0;
     uint32_t limit = num_glyphs < 0x10000 ? num_glyphs : 0x10000;
     const unsigned char *t = s->t;
-    for (size_t i = lo_i; i < s->n; i++) {
-        if (s->format == 12) {
-            const unsigned char *g = t + 16 + 12 * i;
-            uint32_t lo = rd32(g), hi = rd32(g + 4), gid = rd32(g + 8);
-            if (lo > b)
+    for (size_t i = first; i < s->n; i++) {
+        uint32_t lo = sub_lo(s, i), hi = sub_hi(s, i);
+        if (lo > b) {
+            if (s->ordered)
                 break;
+            continue;
+        }
+        if (s->format == 12) {
+            uint32_t gid = rd32(t + 16 + 12 * i + 8);
             for (uint32_t cp = lo > a ? lo : a; cp <= hi && cp <= b; cp++) {
                 uint64_t id = (uint64_t)gid + (cp - lo);
-                if (id != 0 && id < limit) {
+                if (id != 0 && id < limit && !pg[cp - a]) {
                     pg[cp - a] = (uint16_t)id;
                     any = 1;
                 }
             }
         } else {
             size_t segs = s->n;
-            const unsigned char *starts = t + 16 + 2 * segs, *deltas = t + 16 + 4 * segs,
-                                *ranges = t + 16 + 6 * segs;
-            uint32_t lo = rd16(starts + 2 * i), hi = rd16(t + 14 + 2 * i);
-            uint32_t delta = rd16(deltas + 2 * i), ro = rd16(ranges + 2 * i);
-            if (lo > b)
-                break;
+            const unsigned char *ranges = t + 16 + 6 * segs;
+            uint32_t delta = rd16(t + 16 + 4 * segs + 2 * i), ro = rd16(ranges + 2 * i);
             for (uint32_t cp = lo > a ? lo : a; cp <= hi && cp <= b && cp != 0xFFFF; cp++) {
                 uint32_t id;
                 if (ro == 0) {
@@ -481,7 +373,7 @@ static int fill_page(const cmap_sub *s, uint32_t num_glyphs, uint32_t page_no, u
                     if (id)
                         id = (id + delta) & 0xFFFF;
                 }
-                if (id != 0 && id < num_glyphs) {
+                if (id != 0 && id < num_glyphs && !pg[cp - a]) {
                     pg[cp - a] = (uint16_t)id;
                     any = 1;
                 }
@@ -511,16 +403,17 @@ static const uint16_t *make_page(bl_font *f, uint32_t page_no, uint16_t *tmp)
     return expected;
 }
 
-/* Reads the face's Unicode cmap straight from the file: the full-repertoire
- * subtable (format 12) when there is one, else the BMP one (format 4), as
- * FreeType's Unicode charmap chooses. Walking it through FreeType cost
- * about 5 M instructions a CJK face. A face without one covers nothing. */
-static int build_cmap(bl_font *f, const unsigned char *d, size_t size, size_t dir)
+/* Finds the face's Unicode cmap subtable in the file, which its coverage
+ * pages are read from: the full-repertoire one (format 12) when there is
+ * one, else the BMP one (format 4), as FreeType's Unicode charmap chooses.
+ * Walking it through FreeType cost about 5 M instructions a CJK face. A
+ * face without one covers nothing. */
+static void find_cmap(bl_font *f, const unsigned char *d, size_t size, size_t dir)
 {
     size_t len;
     const unsigned char *t = find_table(d, size, dir, "cmap", &len);
     if (!t || len < 4)
-        return 1;
+        return;
     size_t n = rd16(t + 2);
     if (4 + 8 * n > len)
         n = (len - 4) / 8;
@@ -545,9 +438,9 @@ static int build_cmap(bl_font *f, const unsigned char *d, size_t size, size_t di
         }
     }
     if (best_rank == 0)
-        return 1;
-    cmap_sub sub = {best, best_len, best_rank == 2 ? 12 : 4, 0};
-    /* The same bounds as the whole-table readers. */
+        return;
+    cmap_sub sub = {best, best_len, best_rank == 2 ? 12 : 4, 0, 0};
+    /* A count or length the file overstates is cut to the table. */
     if (best_rank == 2 && best_len >= 16) {
         sub.n = rd32(best + 12);
         if (sub.n > (best_len - 16) / 12)
@@ -560,11 +453,8 @@ static int build_cmap(bl_font *f, const unsigned char *d, size_t size, size_t di
         if (16 + 8 * sub.n > sub.len)
             sub.n = 0;
     }
-    if (cmap_ordered(&sub)) {
-        f->sub = sub; /* pages made when asked for */
-        return 1;
-    }
-    return best_rank == 2 ? cmap_format12(f, best, best_len) : cmap_format4(f, best, best_len);
+    sub.ordered = cmap_ordered(&sub);
+    f->sub = sub; /* pages made when asked for */
 }
 
 /* Advances are read from hhea/hmtx in the mapped file when asked for (font
@@ -670,8 +560,8 @@ static bl_font *open_font(bl_fontcache *c, const char *path, int index, const ch
     in->size = m->size;
 
     find_advances(f, m->data, m->size, dir);
-    int built = f->family && f->style && f->psname && build_cmap(f, m->data, m->size, dir);
-    if (!built) {
+    find_cmap(f, m->data, m->size, dir);
+    if (!f->family || !f->style || !f->psname) {
         font_free(f);
         bl_error_set(err, BL_ERR_NOMEM, path, 0, 0, "out of memory opening a font");
         return NULL;
