@@ -302,12 +302,12 @@ static void font_free(bl_font *f)
 }
 
 /* The start and end of group (format 12) or segment (format 4) i. */
-static uint32_t sub_lo(const cmap_sub *s, size_t i)
+static inline uint32_t sub_lo(const cmap_sub *s, size_t i)
 {
     return s->format == 12 ? rd32(s->t + 16 + 12 * i) : rd16(s->t + 16 + 2 * s->n + 2 * i);
 }
 
-static uint32_t sub_hi(const cmap_sub *s, size_t i)
+static inline uint32_t sub_hi(const cmap_sub *s, size_t i)
 {
     return s->format == 12 ? rd32(s->t + 16 + 12 * i + 4) : rd16(s->t + 14 + 2 * i);
 }
@@ -317,9 +317,12 @@ static uint32_t sub_hi(const cmap_sub *s, size_t i)
  * found by bisection, else every one is looked at for each page. */
 static int cmap_ordered(const cmap_sub *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (sub_lo(s, i) > sub_hi(s, i) || (i > 0 && sub_lo(s, i) <= sub_hi(s, i - 1)))
+    for (size_t i = 0, prev_hi = 0; i < s->n; i++) {
+        uint32_t lo = sub_lo(s, i), hi = sub_hi(s, i);
+        if (lo > hi || (i > 0 && lo <= prev_hi))
             return 0;
+        prev_hi = hi;
+    }
     return 1;
 }
 
