@@ -17,6 +17,18 @@
 #include "check.h"
 #include "display/display.h"
 
+/* Checks that the file at path reads back as the text want. */
+#define CHECK_FILE(path, want)                                                          \
+    do {                                                                                \
+        char *file_ = NULL;                                                             \
+        size_t file_len_;                                                               \
+        bl_error file_err_;                                                             \
+        bl_error_clear(&file_err_);                                                     \
+        CHECK_INT(bl_read_file((path), 1 << 16, &file_, &file_len_, &file_err_), BL_OK); \
+        CHECK_STR(file_, (want));                                                       \
+        free(file_);                                                                    \
+    } while (0)
+
 static void test_arena(void)
 {
     bl_arena *a = bl_arena_new();
@@ -103,9 +115,7 @@ static void test_fileio(void)
     CHECK_INT(bl_write_file_atomic(path, "first", 5, &err), BL_OK);
     char *data;
     size_t len;
-    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "first");
-    free(data);
+    CHECK_FILE(path, "first");
     /* A file written as pieces is their concatenation: empty pieces, and
      * more pieces than one system call takes. */
     {
@@ -138,9 +148,7 @@ static void test_fileio(void)
     CHECK_STR(err.message, "cannot write: No such file or directory");
     CHECK_STR(err.file, bad);
     bl_error_clear(&err);
-    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "first");
-    free(data);
+    CHECK_FILE(path, "first");
     struct stat st;
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) != 0600);
     unlink(path);
@@ -181,9 +189,7 @@ static void test_fileio_safety(void)
     bl_error_clear(&err);
     CHECK_INT(bl_write_file_atomic(link, "pdf", 3, &err), BL_OK);
     CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
-    CHECK_INT(bl_read_file(target, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "pdf");
-    free(data);
+    CHECK_FILE(target, "pdf");
     CHECK(access(stale, F_OK) != 0);
     CHECK_INT(bl_read_file_nofollow(link, 100, &data, &len, &err), BL_ERR_IO);
     CHECK(bl_same_file(link, target));
@@ -243,11 +249,7 @@ static void test_write_group(void)
     CHECK_INT(bl_write_group_add(g, b, &pb, 1, &err), BL_OK);
     CHECK_INT(bl_write_group_size(g), 2);
     /* Staged: the old a and no b yet, two temporaries beside them. */
-    char *data;
-    size_t len;
-    CHECK_INT(bl_read_file(a, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "old a");
-    free(data);
+    CHECK_FILE(a, "old a");
     CHECK(access(b, F_OK) != 0);
     CHECK_INT(count_entries(dir), 3);
     /* A FIFO is refused at once and adds nothing. */
@@ -258,14 +260,10 @@ static void test_write_group(void)
     CHECK_INT(bl_write_group_commit(g), 0);
     CHECK_INT(bl_write_group_result(g, 0, &err), BL_OK);
     CHECK_INT(bl_write_group_result(g, 1, &err), BL_OK);
-    CHECK_INT(bl_read_file(a, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "new a");
-    free(data);
+    CHECK_FILE(a, "new a");
     struct stat st;
     CHECK(stat(a, &st) == 0 && (st.st_mode & 0777) == 0640); /* the user's mode kept */
-    CHECK_INT(bl_read_file(b, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "b");
-    free(data);
+    CHECK_FILE(b, "b");
     CHECK_INT(count_entries(dir), 3); /* a, b, fifo: no temporary left */
     /* A target that became a directory before the commit fails alone. */
     CHECK_INT(bl_write_group_add(g, a, &pc, 1, &err), BL_OK); /* clears the committed group */
@@ -284,9 +282,7 @@ static void test_write_group(void)
     CHECK_STR(err.file, a);
     bl_error_clear(&err);
     CHECK_INT(bl_write_group_result(g, 1, &err), BL_OK);
-    CHECK_INT(bl_read_file(c, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "c");
-    free(data);
+    CHECK_FILE(c, "c");
     CHECK_INT(unlink(inside), 0);
     CHECK_INT(rmdir(a), 0);
     /* 150 files (a long SVG): written in parts of 64, never more than 64
@@ -306,9 +302,7 @@ static void test_write_group(void)
         for (int i = 0; i < 150; i++) {
             CHECK_INT(bl_write_group_result(g, (size_t)i, &err), BL_OK);
             snprintf(many, sizeof many, "%s/p%03d.svg", dir, i);
-            CHECK_INT(bl_read_file(many, 1000, &data, &len, &err), BL_OK);
-            CHECK_STR(data, many);
-            free(data);
+            CHECK_FILE(many, many);
             unlink(many);
         }
         CHECK_INT(count_entries(dir), 3); /* b, c, fifo */
@@ -320,9 +314,7 @@ static void test_write_group(void)
     bl_write_group_truncate(g, 1);
     CHECK_INT(bl_write_group_size(g), 1);
     bl_write_group_free(g);
-    CHECK_INT(bl_read_file(b, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "b");
-    free(data);
+    CHECK_FILE(b, "b");
     CHECK(access(a, F_OK) != 0);
     CHECK_INT(count_entries(dir), 3); /* b, c, fifo */
     unlink(b);
@@ -359,11 +351,7 @@ static void test_unchanged_output(void)
     CHECK_INT(bl_write_file_atomic(path, "same bytez", 10, &err), BL_OK);
     CHECK_INT(stat(path, &b), 0);
     CHECK(a.st_ino != b.st_ino);
-    char *data;
-    size_t len;
-    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "same bytez");
-    free(data);
+    CHECK_FILE(path, "same bytez");
     /* A second name: the rewrite gives the output a file of its own, even
      * with the same bytes, and the other name keeps the old one. */
     CHECK_INT(link(path, other), 0);
@@ -386,9 +374,7 @@ static void test_unchanged_output(void)
     bl_write_group_free(g);
     CHECK_INT(stat(path, &b), 0);
     CHECK(a.st_ino == b.st_ino);
-    CHECK_INT(bl_read_file(other, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "changed");
-    free(data);
+    CHECK_FILE(other, "changed");
     /* An in-place record with the same bytes is left alone, time and all. */
     CHECK_INT(bl_write_file_inplace(stamp, "stamp", 5, &err), BL_OK);
     CHECK_INT(utimensat(AT_FDCWD, stamp, old, 0), 0);
@@ -396,9 +382,7 @@ static void test_unchanged_output(void)
     CHECK_INT(stat(stamp, &b), 0);
     CHECK_INT(b.st_mtim.tv_sec, 1000000000);
     CHECK_INT(bl_write_file_inplace(stamp, "stamp2", 6, &err), BL_OK);
-    CHECK_INT(bl_read_file(stamp, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "stamp2");
-    free(data);
+    CHECK_FILE(stamp, "stamp2");
     CHECK_INT(count_entries(dir), 2); /* the dot-file is not counted */
     unlink(path);
     unlink(other);
@@ -429,9 +413,7 @@ static void test_fileio_inplace(void)
     free(data);
     CHECK_INT(symlink(".a.pdf.stamp", link), 0);
     CHECK_INT(bl_write_file_inplace(link, "x", 1, &err), BL_ERR_IO);
-    CHECK_INT(bl_read_file(path, 100, &data, &len, &err), BL_OK);
-    CHECK_STR(data, "short");
-    free(data);
+    CHECK_FILE(path, "short");
     bl_error_clear(&err);
     CHECK_INT(mkfifo(fifo, 0600), 0);
     CHECK_INT(bl_write_file_inplace(fifo, "x", 1, &err), BL_ERR_USAGE);
