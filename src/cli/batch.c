@@ -489,14 +489,16 @@ static void warn_locked(void *ctx, const bl_error *w)
     pthread_mutex_unlock(&b->lock);
 }
 
-/* Counts job i as done with status st, and tells the user. */
-static void complete(batch *b, size_t i, bl_status st, size_t pages)
+/* Counts job i (its pages rendered) as done with status st, and tells the
+ * user. */
+static void complete(batch *b, size_t i, bl_status st)
 {
     job *j = &b->jobs[i];
     j->seconds = now() - j->t0;
     pthread_mutex_lock(&b->lock);
     j->state = st == BL_OK ? JOB_OK : JOB_FAILED;
-    j->pages = st == BL_OK ? pages : 0;
+    if (st != BL_OK)
+        j->pages = 0;
     b->done++;
     b->pages += j->pages;
     if (st != BL_OK) {
@@ -514,10 +516,8 @@ static void complete(batch *b, size_t i, bl_status st, size_t pages)
 
 /* A job whose files are written to temporaries, waiting for the flush. */
 typedef struct staged_job {
-    size_t job;
-    bl_status st;    /* of rendering and staging */
+    size_t job;      /* its rst and pages tell how rendering and staging went */
     size_t from, to; /* its files in the group */
-    size_t pages;
     char layout[CLI_PATH_MAX]; /* for the stamp */
 } staged_job;
 
@@ -552,10 +552,10 @@ static void stage_job(batch *b, stager *sg, size_t i)
         st = cli_rendered_stage(&j->out_mem, j->in, j->out, &opts, &stats, sg->group, &j->err);
     cli_rendered_free(&j->out_mem);
     /* A failure waits with the rest, so the log keeps the order of the inputs. */
+    j->rst = st;
+    j->pages = st == BL_OK ? stats.pages : 0;
     s->job = i;
-    s->st = st;
     s->to = bl_write_group_size(sg->group);
-    s->pages = st == BL_OK ? stats.pages : 0;
     snprintf(s->layout, sizeof s->layout, "%s", st == BL_OK ? stats.layout : "");
     if (sg->n++ == 0)
         sg->oldest = now();
@@ -570,12 +570,12 @@ static void commit_staged(batch *b, stager *sg)
     for (size_t k = 0; k < sg->n; k++) {
         const staged_job *s = &sg->jobs[k];
         job *j = &b->jobs[s->job];
-        bl_status st = s->st;
+        bl_status st = j->rst;
         if (st == BL_OK)
             st = cli_group_result(sg->group, s->from, s->to, &j->err);
         if (st == BL_OK)
             write_stamp(b, j, s->layout);
-        complete(b, s->job, st, s->pages);
+        complete(b, s->job, st);
     }
     bl_write_group_clear(sg->group);
     sg->n = 0;
