@@ -1,7 +1,8 @@
 /* font.c - the font cache: fontconfig finds faces, their facts (metrics,
- * names, coverage, advances) are read once straight from the font tables
- * and precomputed so they can be read from several threads; FreeType only
- * draws outlines (bl_outliner). */
+ * names, coverage, advances) are read straight from the font tables, once,
+ * so that several threads can read them (coverage page by page as asked
+ * for, each page published atomically); FreeType only draws outlines
+ * (bl_outliner). */
 #define _XOPEN_SOURCE 700
 
 #include "font.h"
